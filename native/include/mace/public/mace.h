@@ -1,0 +1,201 @@
+// The public C++ API of the inference runtime: the whole contract a user's application
+// compiles against. Nothing here exposes internal types.
+#ifndef MACE_PUBLIC_MACE_H_
+#define MACE_PUBLIC_MACE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mace {
+
+const char *MaceVersion();
+
+enum class DeviceType { CPU = 0, GPU = 2 };
+
+// Layout of a user-visible tensor. The converter records, per model input and output, the
+// format the deployment file declared; MaceTensor carries the format of the caller's data.
+enum class DataFormat { NONE = 0, NHWC = 1, NCHW = 2, OIHW = 3 };
+
+enum class IDataType { IDT_FLOAT = 0, IDT_INT32 = 1, IDT_INT64 = 2, IDT_UINT8 = 3 };
+
+enum CPUAffinityPolicy {
+  AFFINITY_NONE = 0,
+  AFFINITY_BIG_ONLY = 1,
+  AFFINITY_LITTLE_ONLY = 2,
+};
+
+enum GPUPerfHint { PERF_DEFAULT = 0, PERF_LOW = 1, PERF_NORMAL = 2, PERF_HIGH = 3 };
+enum GPUPriorityHint { PRIORITY_DEFAULT = 0, PRIORITY_LOW = 1, PRIORITY_NORMAL = 2, PRIORITY_HIGH = 3 };
+
+class MaceStatus {
+ public:
+  enum Code {
+    MACE_SUCCESS = 0,
+    MACE_INVALID_ARGS = 1,
+    MACE_OUT_OF_RESOURCES = 2,
+    MACE_UNSUPPORTED = 3,
+    MACE_RUNTIME_ERROR = 4,
+  };
+
+  MaceStatus();
+  MaceStatus(const Code code);  // NOLINT(runtime/explicit)
+  MaceStatus(const Code code, const std::string &information);
+  MaceStatus(const MaceStatus &);
+  MaceStatus(MaceStatus &&);
+  MaceStatus &operator=(const MaceStatus &);
+  MaceStatus &operator=(const MaceStatus &&);
+  ~MaceStatus();
+  Code code() const;
+  std::string information() const;
+  bool ok() const { return code() == MACE_SUCCESS; }
+  bool operator==(const MaceStatus &other) const;
+  bool operator!=(const MaceStatus &other) const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// GPU context shared between engines: kernel binary cache and tuned parameters.
+// The OpenCL runtime arrives with the GPU backend; a CPU-only build accepts the calls.
+class GPUContext;
+class GPUContextBuilder {
+ public:
+  GPUContextBuilder();
+  ~GPUContextBuilder();
+  GPUContextBuilder(const GPUContextBuilder &) = delete;
+  GPUContextBuilder &operator=(const GPUContextBuilder &) = delete;
+  GPUContextBuilder &SetStoragePath(const std::string &path);
+  GPUContextBuilder &SetOpenCLBinaryPaths(const std::vector<std::string> &paths);
+  GPUContextBuilder &SetOpenCLParameterPath(const std::string &path);
+  std::shared_ptr<GPUContext> Finalize();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class MaceEngineConfig {
+ public:
+  explicit MaceEngineConfig(const DeviceType device_type = DeviceType::CPU);
+  ~MaceEngineConfig();
+  MaceEngineConfig(const MaceEngineConfig &);
+  MaceEngineConfig &operator=(const MaceEngineConfig &);
+
+  void SetGPUContext(std::shared_ptr<GPUContext> context);
+  MaceStatus SetGPUHints(GPUPerfHint perf_hint, GPUPriorityHint priority_hint);
+  // num_threads_hint <= 0 means one thread per available core of the chosen policy.
+  MaceStatus SetCPUThreadPolicy(int num_threads_hint, CPUAffinityPolicy policy);
+
+  class Impl;
+  const Impl *impl() const { return impl_.get(); }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// A caller's tensor: shape, shared data and format. The engine reads inputs from and writes
+// outputs into the memory `data` points to; outputs are resized by the engine when needed.
+class MaceTensor {
+ public:
+  MaceTensor(const std::vector<int64_t> &shape, std::shared_ptr<void> data,
+             const DataFormat format = DataFormat::NCHW,
+             const IDataType data_type = IDataType::IDT_FLOAT,
+             const size_t buffer_size = 0);
+  MaceTensor();
+  MaceTensor(const MaceTensor &other);
+  MaceTensor(const MaceTensor &&other);
+  MaceTensor &operator=(const MaceTensor &other);
+  MaceTensor &operator=(const MaceTensor &&other);
+  ~MaceTensor();
+
+  const std::vector<int64_t> &shape() const;
+  const std::shared_ptr<float> data();
+  const std::shared_ptr<const float> data() const;
+  template <typename T>
+  const std::shared_ptr<T> data() { return std::static_pointer_cast<T>(raw_data()); }
+  std::shared_ptr<void> raw_data() const;
+  DataFormat data_format() const;
+  IDataType data_type() const;
+  size_t buffer_size() const;  // bytes the caller allocated, 0 = exactly the shape's size
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Per-op timing collected when Run is given a RunMetadata.
+struct OperatorStats {
+  std::string operator_name;
+  std::string type;
+  std::vector<std::vector<int64_t>> output_shape;
+  int64_t start_micros;
+  int64_t end_micros;
+  int64_t macs;
+};
+
+class RunMetadata {
+ public:
+  std::vector<OperatorStats> op_stats;
+};
+
+class MaceEngine {
+ public:
+  explicit MaceEngine(const MaceEngineConfig &config);
+  ~MaceEngine();
+  MaceEngine(const MaceEngine &) = delete;
+  MaceEngine &operator=(const MaceEngine &) = delete;
+
+  // Loads a graph (the bytes of a .mace file) and its weights (the bytes of a .data file).
+  // The weights must outlive the engine; they are used in place, not copied.
+  MaceStatus Init(const unsigned char *model_graph, size_t model_graph_size,
+                  const std::vector<std::string> &input_nodes,
+                  const std::vector<std::string> &output_nodes,
+                  const unsigned char *model_data, size_t model_data_size);
+  // Memory-maps both files; the mapping lives as long as the engine.
+  MaceStatus Init(const std::string &model_graph_file,
+                  const std::vector<std::string> &input_nodes,
+                  const std::vector<std::string> &output_nodes,
+                  const std::string &model_data_file);
+
+  MaceStatus Run(const std::map<std::string, MaceTensor> &inputs,
+                 std::map<std::string, MaceTensor> *outputs);
+  MaceStatus Run(const std::map<std::string, MaceTensor> &inputs,
+                 std::map<std::string, MaceTensor> *outputs,
+                 RunMetadata *run_metadata);
+
+  // Names, shapes and formats of the model's inputs and outputs as the model declares them.
+  std::vector<std::string> InputNames() const;
+  std::vector<std::string> OutputNames() const;
+  std::vector<int64_t> InputShape(const std::string &name) const;
+  std::vector<int64_t> OutputShape(const std::string &name) const;
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+MaceStatus CreateMaceEngineFromProto(const unsigned char *model_graph_proto,
+                                     const size_t model_graph_proto_size,
+                                     const unsigned char *model_weights_data,
+                                     const size_t model_weights_data_size,
+                                     const std::vector<std::string> &input_nodes,
+                                     const std::vector<std::string> &output_nodes,
+                                     const MaceEngineConfig &config,
+                                     std::shared_ptr<MaceEngine> *engine);
+
+MaceStatus CreateMaceEngineFromFiles(const std::string &model_graph_file,
+                                     const std::string &model_data_file,
+                                     const std::vector<std::string> &input_nodes,
+                                     const std::vector<std::string> &output_nodes,
+                                     const MaceEngineConfig &config,
+                                     std::shared_ptr<MaceEngine> *engine);
+
+}  // namespace mace
+
+#endif  // MACE_PUBLIC_MACE_H_

@@ -1,0 +1,52 @@
+// Loading a model: the .mace graph (FlatBuffers + CRC trailer) and the .data weights are
+// checked completely — structure, checksums, every offset, size, shape, name and memory id —
+// before anything runs, so a corrupt or hostile file yields an error status, never a crash.
+#ifndef MACE_CORE_MODEL_H_
+#define MACE_CORE_MODEL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/op.h"
+#include "mace/public/mace.h"
+
+namespace mace {
+
+constexpr uint32_t kModelFormatVersion = 1;
+
+struct ConstTensorInfo {
+  std::string name;
+  DataType dtype;
+  Shape dims;
+  uint64_t offset;
+  uint64_t size;
+};
+
+struct IoInfo {
+  std::string name;
+  Shape dims;  // -1 where the model leaves a dimension open
+  DataType dtype;
+  DataFormat format;
+};
+
+struct ModelGraph {
+  std::string name;
+  std::vector<OpDef> ops;
+  std::vector<std::vector<int>> mem_ids;      // per op, per output; -1 = own buffer
+  std::vector<std::vector<Shape>> out_shapes;  // per op, as the converter inferred them
+  std::vector<ConstTensorInfo> tensors;
+  std::vector<IoInfo> inputs;
+  std::vector<IoInfo> outputs;
+  std::map<int, uint64_t> mem_blocks;          // id -> bytes
+};
+
+// `data` may be null when data_size is 0 (a model without weights).
+MaceStatus LoadModelGraph(const uint8_t *graph, size_t graph_size, const uint8_t *data,
+                          size_t data_size, ModelGraph *out);
+
+}  // namespace mace
+
+#endif  // MACE_CORE_MODEL_H_

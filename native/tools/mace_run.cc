@@ -1,0 +1,95 @@
+// mace_run: loads a converted model, runs it `--round` times and writes the outputs.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "common/flags.h"
+#include "common/model_runner.h"
+#include "common/npy.h"
+
+using namespace mace;         // NOLINT
+using namespace mace::tools;  // NOLINT
+
+namespace {
+
+const char *DtypeName(IDataType t) {
+  switch (t) {
+    case IDataType::IDT_INT32: return "int32";
+    case IDataType::IDT_INT64: return "int64";
+    case IDataType::IDT_UINT8: return "uint8";
+    default: return "float32";
+  }
+}
+size_t DtypeSize(IDataType t) { return t == IDataType::IDT_INT64 ? 8 : t == IDataType::IDT_UINT8 ? 1 : 4; }
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  std::vector<FlagSpec> specs = ModelFlags();
+  specs.push_back({"round", "1", "number of runs"});
+  specs.push_back({"output_dir", "", "write each output as <dir>/<output name>.npy ('/' and ':' become '_')"});
+  specs.push_back({"output_file", "", "MACE raw outputs: write <prefix>_<output name> as little-endian floats"});
+  specs.push_back({"json", "", "write {init_ms, run_ms: [...], peak_rss_kb} to this file"});
+  Flags flags("mace_run", "Runs a converted model (.mace + .data) and writes its outputs.", specs);
+  int code = 0;
+  if (!flags.Parse(argc, argv, &code)) return code;
+
+  LoadedModel model;
+  if (!LoadModel(flags, &model)) return 1;
+  std::printf("init: %.3f ms\n", model.init_ms);
+  int rounds = std::max(1, flags.GetInt("round"));
+  std::map<std::string, MaceTensor> outputs = MakeOutputs(model);
+  std::vector<double> times;
+  for (int r = 0; r < rounds; ++r) {
+    double t0 = NowMs();
+    MaceStatus s = model.engine->Run(model.inputs, &outputs);
+    times.push_back(NowMs() - t0);
+    if (!s.ok()) {
+      std::fprintf(stderr, "error: run %d failed: %s\n", r, s.information().c_str());
+      return 1;
+    }
+  }
+  std::vector<double> sorted = times;
+  std::sort(sorted.begin(), sorted.end());
+  std::printf("runs: %d, first %.3f ms, median %.3f ms, min %.3f ms\n", rounds, times[0], sorted[sorted.size() / 2],
+              sorted[0]);
+
+  const std::string &dir = flags.Get("output_dir");
+  if (!dir.empty()) mkdir(dir.c_str(), 0755);
+  for (const auto &name : model.output_names) {
+    const MaceTensor &t = outputs[name];
+    int64_t count = 1;
+    for (auto d : t.shape()) count *= d;
+    const uint8_t *p = static_cast<const uint8_t *>(t.raw_data().get());
+    size_t bytes = static_cast<size_t>(count) * DtypeSize(t.data_type());
+    std::printf("output %s: shape [", name.c_str());
+    for (size_t i = 0; i < t.shape().size(); ++i) std::printf("%s%lld", i ? "," : "", static_cast<long long>(t.shape()[i]));
+    std::printf("] %s\n", DtypeName(t.data_type()));
+    if (!dir.empty()) {
+      NpyArray a{DtypeName(t.data_type()), t.shape(), std::vector<uint8_t>(p, p + bytes)};
+      std::string err;
+      if (!WriteNpy(dir + "/" + FileNameOf(name) + ".npy", a, &err)) {
+        std::fprintf(stderr, "error: %s\n", err.c_str());
+        return 1;
+      }
+    }
+    if (!flags.Get("output_file").empty()) {
+      std::ofstream f(flags.Get("output_file") + "_" + FileNameOf(name), std::ios::binary);
+      f.write(reinterpret_cast<const char *>(p), static_cast<std::streamsize>(bytes));
+      if (!f) {
+        std::fprintf(stderr, "error: cannot write output file for '%s'\n", name.c_str());
+        return 1;
+      }
+    }
+  }
+  if (!flags.Get("json").empty()) {
+    std::ofstream f(flags.Get("json"));
+    f << "{\"init_ms\": " << model.init_ms << ", \"run_ms\": [";
+    for (size_t i = 0; i < times.size(); ++i) f << (i ? ", " : "") << times[i];
+    f << "], \"peak_rss_kb\": " << PeakRssKb() << "}\n";
+  }
+  return 0;
+}
