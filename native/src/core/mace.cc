@@ -309,6 +309,11 @@ std::vector<int64_t> MaceEngine::OutputShape(const std::string &name) const {
   return i ? i->dims : std::vector<int64_t>{};
 }
 
+IDataType MaceEngine::InputDataType(const std::string &name) const {
+  const IoInfo *i = impl_->net ? Impl::Find(impl_->net->graph().inputs, name) : nullptr;
+  return i ? ToIDataType(i->dtype) : IDataType::IDT_FLOAT;
+}
+
 MaceStatus CreateMaceEngineFromProto(const unsigned char *graph, const size_t graph_size, const unsigned char *data,
                                      const size_t data_size, const std::vector<std::string> &inputs,
                                      const std::vector<std::string> &outputs, const MaceEngineConfig &config,

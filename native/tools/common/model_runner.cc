@@ -51,10 +51,10 @@ std::shared_ptr<void> Alloc(size_t bytes) {
 }
 
 bool LoadInput(const std::string &path, const std::string &name, const std::vector<int64_t> &shape,
-               bool is_raw, MaceTensor *out) {
+               bool is_raw, IDataType dtype, MaceTensor *out) {
   int64_t count = 1;
   for (auto d : shape) count *= d;
-  auto data = Alloc(static_cast<size_t>(count) * 4);
+  auto data = Alloc(static_cast<size_t>(count) * (dtype == IDataType::IDT_INT64 ? 8 : 4));
   if (is_raw) {  // MACE raw file: little-endian float32, exactly the shape's size
     std::ifstream f(path, std::ios::binary);
     if (!f) {
@@ -72,6 +72,26 @@ bool LoadInput(const std::string &path, const std::string &name, const std::vect
   }
   NpyArray a;
   std::string err;
+  if (dtype == IDataType::IDT_INT64 || dtype == IDataType::IDT_INT32) {
+    std::vector<int64_t> v;
+    if (!ReadNpy(path, &a, &err) || !NpyToInt64(a, &v, &err)) {
+      std::fprintf(stderr, "error: %s\n", err.c_str());
+      return false;
+    }
+    if (static_cast<int64_t>(v.size()) != count) {
+      std::fprintf(stderr, "error: '%s' holds %zu values, input '%s' needs %lld\n", path.c_str(), v.size(),
+                   name.c_str(), static_cast<long long>(count));
+      return false;
+    }
+    if (dtype == IDataType::IDT_INT64) {
+      std::memcpy(data.get(), v.data(), v.size() * 8);
+    } else {
+      int32_t *p = static_cast<int32_t *>(data.get());
+      for (size_t k = 0; k < v.size(); ++k) p[k] = static_cast<int32_t>(v[k]);
+    }
+    *out = MaceTensor(shape, data, DataFormat::NONE, dtype);
+    return true;
+  }
   std::vector<float> v;
   if (!ReadNpy(path, &a, &err) || !NpyToFloats(a, &v, &err)) {
     std::fprintf(stderr, "error: %s\n", err.c_str());
@@ -145,7 +165,7 @@ bool LoadModel(const Flags &flags, LoadedModel *model) {
     MaceTensor t;
     if (!files.empty()) {
       std::string path = prefix_mode ? files[0] + "_" + FileNameOf(name) : files[i];
-      if (!LoadInput(path, name, shape, prefix_mode, &t)) return false;
+      if (!LoadInput(path, name, shape, prefix_mode, model->engine->InputDataType(name), &t)) return false;
     } else {
       std::vector<std::string> r = Split(ranges.empty() ? "-1,1" : ranges[std::min(i, ranges.size() - 1)], ',');
       float lo = r.size() == 2 ? std::stof(r[0]) : -1.f, hi = r.size() == 2 ? std::stof(r[1]) : 1.f;

@@ -173,6 +173,7 @@ class MaceEngine {
   std::vector<std::string> OutputNames() const;
   std::vector<int64_t> InputShape(const std::string &name) const;
   std::vector<int64_t> OutputShape(const std::string &name) const;
+  IDataType InputDataType(const std::string &name) const;
 
   class Impl;
 
