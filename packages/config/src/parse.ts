@@ -10,7 +10,7 @@ import { unsafeFileNameReason } from './names.js';
 import { describe, entry, isNull, loadYaml, type YMap } from './tree.js';
 import {
   DEFAULTS, MODEL_FORMATS, TARGET_ABIS,
-  type DeploymentConfig, type ModelConfig, type ModelFormat,
+  type ConfigIssue, type DeploymentConfig, type ModelConfig, type ModelFormat,
 } from './types.js';
 
 export interface ParseOptions {
@@ -35,8 +35,17 @@ export function parseDeployment(text: string, options: ParseOptions = {}): Deplo
 
   const config = parseTop(root, rep);
   config.raw = loaded.raw;
-  if (rep.errors.length > 0) throw new ConfigError(rep.errors, { fileName, warnings: rep.warnings });
+  config.warnings = bySource(rep.warnings);
+  if (rep.errors.length > 0) throw new ConfigError(bySource(rep.errors), { fileName, warnings: config.warnings });
   return config;
+}
+
+/** Issues in source order (stable; issues without a position first). */
+function bySource(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues
+    .map((issue, i) => ({ issue, i }))
+    .sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.i - b.i)
+    .map((x) => x.issue);
 }
 
 /** Reads and parses a deployment file; a file that cannot be read is reported as a ConfigError too. */

@@ -14,7 +14,8 @@ import {
 
 /**
  * Where a subgraph's keys are looked up: its own mapping first, then (for defaults shared by
- * all subgraphs) the model's mapping. In the older single-subgraph form both are the model.
+ * all subgraphs) the model's mapping. In the older single-subgraph form the scope is the model itself,
+ * with no parent.
  */
 export interface Scope {
   map: YMap;

@@ -59,14 +59,22 @@ export function loadYaml(text: string): LoadResult {
   for (const w of doc.warnings) rep.warn('', w.message, posOf(w.pos[0]));
   if (rep.errors.length > 0) return { root: null, raw: undefined, ...issues(rep) };
 
-  const conv = new Converter(doc, posOf, rep);
-  const root = doc.contents ? conv.node(doc.contents as YamlNode, 0) : null;
+  // toJS first: its alias-count limit stops "billion laughs" documents before we expand them.
   let raw: unknown;
+  let jsError: Error | undefined;
   try {
     raw = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
-    rep.error('', `cannot expand document: ${(e as Error).message}`);
+    jsError = e as Error;
+    if (/excessive alias count/i.test(jsError.message)) {
+      rep.error('', `cannot expand document: ${jsError.message}`);
+      return { root: null, raw: undefined, ...issues(rep) };
+    }
   }
+  const conv = new Converter(doc, posOf, rep);
+  const root = doc.contents ? conv.node(doc.contents as YamlNode, 0) : null;
+  // Other toJS failures (e.g. unresolved aliases) are normally reported with a position above.
+  if (jsError && rep.errors.length === 0) rep.error('', `cannot expand document: ${jsError.message}`);
   return { root: rep.errors.length > 0 ? null : root, raw, ...issues(rep) };
 }
 
@@ -75,6 +83,8 @@ function issues(rep: Reporter): { errors: ConfigIssue[]; warnings: ConfigIssue[]
 }
 
 class Converter {
+  private readonly active = new Set<YamlNode>();
+
   constructor(
     private readonly doc: Document,
     private readonly posOf: (offset: number) => Pos,
@@ -94,8 +104,12 @@ class Converter {
         this.rep.error('', `unresolved alias *${n.source}`, pos);
         return { kind: 'scalar', value: null, text: '', pos };
       }
+      if (this.active.has(target as YamlNode)) {
+        this.rep.error('', `alias *${n.source} refers to a node that contains it`, pos);
+        return { kind: 'scalar', value: null, text: '', pos };
+      }
       if (depth >= MAX_ALIAS_DEPTH) {
-        this.rep.error('', `aliases nested too deeply (recursive anchor *${n.source}?)`, pos);
+        this.rep.error('', `aliases nested too deeply at *${n.source}`, pos);
         return { kind: 'scalar', value: null, text: '', pos };
       }
       return { ...this.node(target as YamlNode, depth + 1), pos };
@@ -109,10 +123,16 @@ class Converter {
           : n.value == null ? '' : String(n.value);
       return { kind: 'scalar', value: n.value ?? null, text, pos };
     }
-    if (isSeq(n)) {
-      return { kind: 'seq', items: n.items.map((it) => this.node(it as YamlNode, depth)), pos: this.rangePos(n) };
+    if (isSeq(n) || isMap(n)) {
+      // `active` holds the collections being converted, so a self-referencing alias is caught.
+      this.active.add(n);
+      try {
+        if (isMap(n)) return this.map(n.items, this.rangePos(n), depth);
+        return { kind: 'seq', items: n.items.map((it) => this.node(it as YamlNode, depth)), pos: this.rangePos(n) };
+      } finally {
+        this.active.delete(n);
+      }
     }
-    if (isMap(n)) return this.map(n.items, this.rangePos(n), depth);
     return { kind: 'scalar', value: null, text: '', pos: this.rangePos(n as YamlNode) };
   }
 

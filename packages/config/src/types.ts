@@ -106,7 +106,7 @@ export const DEFAULTS = {
   dataFormat: 'NHWC' as DataFormat,
   ioDataType: 'float32',
   /** MACE tools/converter.py ValidationThreshold. */
-  validationThreshold: { cpu: 0.999, gpu: 0.995, quantize: 0.98 } as Readonly<ValidationThreshold>,
+  validationThreshold: { cpu: 0.999, gpu: 0.995, quantize: 0.95 } as Readonly<ValidationThreshold>,
 } as const;
 
 /** MACE's default data_type per runtime: fp32_fp32 on CPU (and the uint8 DSP/APU runtimes), else fp16_fp32. */
