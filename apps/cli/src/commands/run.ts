@@ -121,6 +121,6 @@ async function validate(
     const actual = outputs.get(name)!;
     if (actual.data.length !== expected.data.length)
       throw new UserError(`output '${name}' has ${actual.data.length} values ([${actual.shape}]) but the original model gives ${expected.data.length} ([${expected.shape}])`);
-    return computeValidationMetrics(name, actual.data, expected.data, expected.shape, threshold);
+    return computeValidationMetrics(actual.data, expected.data, expected.shape, threshold, name);
   });
 }

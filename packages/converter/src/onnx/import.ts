@@ -1,0 +1,194 @@
+// ONNX model (decoded) → the converter's graph IR: initializers and Constant nodes become constants, graph
+// inputs/outputs become GraphIO with fixed shapes, and every node is normalised to its opset-23 form.
+import { ConversionError, type ConversionErrorNode } from '../errors.js';
+import type { Graph, GraphIO, Node, ValueInfo } from '../ir/graph.js';
+import type { DType, TensorValue } from '../ir/tensor.js';
+import { inferShapes } from '../shape/infer.js';
+import { constantNodeValue, convertAttributes } from './attrs.js';
+import type { OnnxModel, OnnxNode, OnnxValueInfo } from './model.js';
+import { onnxDType, onnxTypeName } from './model.js';
+import { normalizeNode, type NormalizeContext } from './normalize.js';
+import { simplifySoftmax } from './softmax.js';
+import { topoSort } from './topo.js';
+
+export const MIN_OPSET = 7;
+export const MAX_OPSET = 23;
+
+export interface ImportOptions {
+  /** Fixed shapes for graph inputs (override or complete the model's declared shapes). */
+  inputShapes?: Record<string, number[]>;
+}
+
+function modelOpset(model: OnnxModel): number {
+  const ids = model.opsetImports.filter((o) => o.domain === '' || o.domain === 'ai.onnx');
+  if (ids.length === 0) {
+    if (model.opsetImports.length === 0 && model.irVersion < 3) return 1; // IR 1–2 models predate opset_import
+    throw new ConversionError('the model imports no default-domain (ai.onnx) opset; is it an ONNX-ML-only model?');
+  }
+  return Math.max(...ids.map((o) => o.version));
+}
+
+function describeDims(v: OnnxValueInfo): string {
+  const s = v.type.shape;
+  if (!s) return 'unknown rank';
+  return `[${s.map((d) => ('value' in d ? d.value : 'param' in d ? d.param : '?')).join(', ')}]`;
+}
+
+function inputIO(v: OnnxValueInfo, override: number[] | undefined): GraphIO {
+  if (v.type.kind !== 'tensor')
+    throw new ConversionError(`graph input '${v.name}' is a ${v.type.kind === 'none' ? 'value without a type' : v.type.kind}; only tensor inputs are supported`);
+  const dtype = onnxDType(v.type.elemType);
+  if (!dtype || dtype === 'string' || dtype === 'complex64' || dtype === 'complex128')
+    throw new ConversionError(`graph input '${v.name}' has data type ${onnxTypeName(v.type.elemType)}, which the converter does not support`);
+  const declared = v.type.shape;
+  if (override) {
+    if (!Array.isArray(override) || override.some((d) => !Number.isInteger(d) || d < 0))
+      throw new ConversionError(`input_shapes for '${v.name}' must be non-negative integers, got [${override}]`);
+    if (declared) {
+      if (declared.length !== override.length)
+        throw new ConversionError(
+          `input_shapes for '${v.name}' has rank ${override.length} ([${override}]) but the model declares rank ${declared.length} (${describeDims(v)})`,
+        );
+      declared.forEach((d, i) => {
+        if ('value' in d && d.value >= 0 && d.value !== override[i])
+          throw new ConversionError(
+            `input_shapes for '${v.name}' gives dimension ${i} as ${override[i]} but the model fixes it to ${d.value} (${describeDims(v)})`,
+          );
+      });
+    }
+    return { name: v.name, dtype, shape: [...override], format: 'NONE' };
+  }
+  if (!declared || declared.some((d) => !('value' in d) || d.value < 0))
+    throw new ConversionError(
+      `graph input '${v.name}' has ${declared ? `symbolic or unknown dimensions ${describeDims(v)}` : 'no declared shape'}; ` +
+        'give its fixed shape with input_shapes in the deployment file',
+    );
+  return { name: v.name, dtype, shape: declared.map((d) => ('value' in d ? d.value : -1)), format: 'NONE' };
+}
+
+function outputIO(v: OnnxValueInfo): GraphIO {
+  const dtype: DType = (v.type.kind === 'tensor' ? onnxDType(v.type.elemType) : null) ?? 'float32';
+  const shape = (v.type.shape ?? []).map((d) => ('value' in d && d.value >= 0 ? d.value : -1));
+  return { name: v.name, dtype, shape, format: 'NONE' };
+}
+
+/** Unique node names: keeps the model's names, synthesises `<OpType>_<index>` for missing or repeated ones. */
+function nameNodes(nodes: OnnxNode[]): string[] {
+  const taken = new Set(nodes.map((n) => n.name).filter(Boolean));
+  const seen = new Set<string>();
+  return nodes.map((n, i) => {
+    if (n.name && !seen.has(n.name)) {
+      seen.add(n.name);
+      return n.name;
+    }
+    let name = `${n.opType || 'Node'}_${i}`;
+    for (let k = 1; taken.has(name) || seen.has(name); k++) name = `${n.opType || 'Node'}_${i}_${k}`;
+    seen.add(name);
+    return name;
+  });
+}
+
+export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph {
+  const opset = modelOpset(model);
+  if (opset < MIN_OPSET || opset > MAX_OPSET)
+    throw new ConversionError(
+      `the model uses ONNX opset ${opset}; the converter supports opsets ${MIN_OPSET}–${MAX_OPSET}. ` +
+        (opset < MIN_OPSET
+          ? 'Upgrade it first, e.g. onnx.version_converter.convert_version(model, 13).'
+          : `Re-export it with opset_version=${MAX_OPSET} or lower.`),
+    );
+  const g = model.graph;
+  if (g.sparseInitializers.length)
+    throw new ConversionError(`the model has sparse initializers (${g.sparseInitializers.join(', ')}), which are not supported; densify them`);
+
+  const constants = new Map<string, TensorValue>();
+  for (const init of g.initializers) {
+    if (!init.name) throw new ConversionError('the model has an initializer without a name');
+    constants.set(init.name, init.tensor);
+  }
+
+  // Inputs: those that are initializers are constants (IR < 4 lists every initializer as an input).
+  const shapes = options.inputShapes ?? {};
+  const realInputs = g.inputs.filter((v) => !constants.has(v.name));
+  for (const name of Object.keys(shapes))
+    if (!realInputs.some((v) => v.name === name))
+      throw new ConversionError(
+        `input_shapes names '${name}', which is not an input of the model (inputs: ${realInputs.map((v) => `'${v.name}'`).join(', ') || 'none'})`,
+      );
+  const inputs = realInputs.map((v) => inputIO(v, shapes[v.name]));
+  const outputs = g.outputs.map(outputIO);
+
+  // Every value name in the model, so new constants get fresh names.
+  const names = new Set<string>([...constants.keys(), ...g.inputs.map((v) => v.name), ...g.outputs.map((v) => v.name)]);
+  for (const n of g.nodes) for (const v of [...n.inputs, ...n.outputs]) if (v) names.add(v);
+  const uses = new Set<string>(g.outputs.map((v) => v.name));
+  for (const n of g.nodes) for (const v of n.inputs) if (v) uses.add(v);
+
+  const problems: ConversionErrorNode[] = [];
+  const nodeNames = nameNodes(g.nodes);
+  const nodes: Node[] = [];
+  g.nodes.forEach((on, i) => {
+    const name = nodeNames[i];
+    const domain = on.domain === 'ai.onnx' ? '' : on.domain;
+    const refuse = (reason: string): never => {
+      throw new ConversionError(reason, [{ name, opType: on.opType, opset, reason }]);
+    };
+    if (domain === '' && on.opType === 'Constant') {
+      try {
+        const out = on.outputs[0];
+        if (!out) refuse('Constant node has no output');
+        constants.set(out, constantNodeValue(on, refuse));
+      } catch (e) {
+        if (!(e instanceof ConversionError)) throw e;
+        problems.push(...e.nodes);
+      }
+      return;
+    }
+    nodes.push({
+      name, opType: on.opType, domain, inputs: [...on.inputs], outputs: [...on.outputs], attrs: convertAttributes(on.attributes),
+    });
+  });
+
+  const ctx: NormalizeContext = {
+    opset,
+    constants,
+    addConstant(hint, t) {
+      let name = hint;
+      for (let k = 1; names.has(name); k++) name = `${hint}_${k}`;
+      names.add(name);
+      constants.set(name, t);
+      return name;
+    },
+    isUsed: (v) => uses.has(v),
+    refuse: (node, reason) => problems.push({ name: node.name, opType: node.opType, opset, reason }),
+  };
+  for (const node of nodes) if (node.domain === '') normalizeNode(node, ctx);
+  if (problems.length)
+    throw new ConversionError(
+      `the model has ${problems.length} node(s) the converter cannot import:\n` +
+        problems.map((p) => `  ${p.name} (${p.opType}): ${p.reason}`).join('\n'),
+      problems,
+    );
+
+  const defined = new Set<string>([...constants.keys(), ...inputs.map((i) => i.name)]);
+  const graph: Graph = {
+    name: g.name || 'model',
+    opset,
+    nodes: topoSort(nodes, defined, opset),
+    inputs,
+    outputs,
+    constants,
+    values: new Map<string, ValueInfo>(),
+  };
+  for (const o of outputs)
+    if (!defined.has(o.name) && !graph.nodes.some((n) => n.outputs.includes(o.name)))
+      throw new ConversionError(`graph output '${o.name}' is not produced by any node`);
+  // Model value_info only seeds dtypes (for values of ops shape inference does not know).
+  for (const v of g.valueInfo) {
+    const dtype = v.type.kind === 'tensor' ? onnxDType(v.type.elemType) : null;
+    if (dtype) graph.values.set(v.name, { dtype, shape: null });
+  }
+  inferShapes(graph);
+  simplifySoftmax(graph);
+  return graph;
+}
