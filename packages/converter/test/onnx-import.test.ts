@@ -133,6 +133,28 @@ describe('opset normalisation (checked against onnxruntime on the original model
     }
     const down = await normalised('Resize', 10, T.rand([1, 1, 6, 6]), { mode: A.str('nearest') }, { inputs: { s: T.f32([4], [1, 1, 0.5, 0.5]) } });
     expect(down.g.values.get('y')!.shape).toEqual([1, 1, 3, 3]);
+    // Opset 10 rounds down-scaled axes up and up-scaled axes down (onnxruntime's legacy nearest).
+    const d = await normalised('Resize', 10, T.rand([1, 1, 7, 9]), { mode: A.str('nearest') }, { inputs: { s: T.f32([4], [1, 1, 0.6, 0.7]) } });
+    expect(d.node.attrs.nearest_mode).toEqual({ kind: 'string', value: 'ceil' });
+    const u = await normalised('Resize', 10, T.rand([1, 1, 3, 4]), { mode: A.str('nearest') }, { inputs: { s: T.f32([4], [1, 1, 1.7, 2.5]) } });
+    expect(u.node.attrs.nearest_mode).toEqual({ kind: 'string', value: 'floor' });
+    const lin = await normalised('Resize', 10, T.rand([1, 1, 7, 9]), { mode: A.str('linear') }, { inputs: { s: T.f32([4], [1, 1, 0.6, 1.7]) } });
+    expect(lin.g.values.get('y')!.shape).toEqual([1, 1, 4, 15]);
+    const mixed = buildModel({
+      opset: 10, inputs: [{ name: 'x', shape: [1, 1, 4, 4] }], outputs: [{ name: 'y' }], initializers: { s: T.f32([4], [1, 1, 0.5, 2]) },
+      nodes: [{ op: 'Resize', name: 'rz', inputs: ['x', 's'], outputs: ['y'] }],
+    });
+    expect(() => importOnnx(decodeModel(mixed))).toThrow(/rz \(Resize\): Resize-10 nearest with scales both below and above 1/);
+    // Scales computed by a constant subgraph are resolved after folding.
+    const computed = buildModel({
+      opset: 10, inputs: [{ name: 'x', shape: [1, 1, 6, 6] }], outputs: [{ name: 'y' }],
+      initializers: { a: T.f32([4], [2, 2, 1, 1]), b: T.f32([4], [2, 2, 3, 3]) },
+      nodes: [{ op: 'Div', inputs: ['a', 'b'], outputs: ['s'] }, { op: 'Resize', name: 'rz', inputs: ['x', 's'], outputs: ['y'] }],
+    });
+    const cg = loadOnnx(computed);
+    expect(cg.nodes.map((n) => n.opType)).toEqual(['Resize']);
+    expect(cg.nodes[0].attrs.nearest_mode).toEqual({ kind: 'string', value: 'ceil' });
+    expect(cg.values.get('y')!.shape).toEqual([1, 1, 2, 2]);
   });
 
   it('Resize opsets 11–12: empty roi/scales constants become omitted inputs; tf_half_pixel_for_nn is mapped', async () => {
@@ -349,6 +371,22 @@ describe('graph import', () => {
       nodes: [{ op: 'Constant', name: 'sp', inputs: [], outputs: ['c'], attrs: { sparse_value: A.tensor(T.f32([1], [1])) } }],
     }));
     expect(() => importOnnx(decodeModel(sparse))).toThrow(/sp \(Constant\): sparse Constant tensors are not supported/);
+  });
+
+  it('a graph output that is a constant is produced by an Identity node', () => {
+    const g = importOnnx(decodeModel(buildModel({
+      opset: 13, inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y' }, { name: 'c' }, { name: 'w' }],
+      initializers: { w: T.f32([2], [3, 4]) },
+      nodes: [
+        { op: 'Constant', inputs: [], outputs: ['c'], attrs: { value_ints: A.ints([1, 2]) } },
+        { op: 'Add', inputs: ['x', 'w'], outputs: ['y'] },
+      ],
+    })));
+    expect(g.nodes.map((n) => `${n.opType}(${n.inputs}) → ${n.outputs}`)).toEqual([
+      'Add(x,w_value) → y', 'Identity(c_value) → c', 'Identity(w_value) → w',
+    ]);
+    expect(values(g, 'w_value')).toEqual([3, 4]);
+    expect(g.outputs.map((o) => [o.name, o.dtype, o.shape])).toEqual([['y', 'float32', [2]], ['c', 'int64', [2]], ['w', 'float32', [2]]]);
   });
 
   it('keeps int and float attributes as typed, also for untyped (old IR) attributes', () => {

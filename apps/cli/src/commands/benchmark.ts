@@ -55,7 +55,7 @@ export const benchmarkCommand: Command = {
           { stdio: ['ignore', 'inherit', 'inherit'] },
         );
         if (r.status !== 0) throw new UserError(`model ${model.tag}: benchmark_model failed (exit ${r.status})`);
-        results.push({ model: model.tag, ...parseBenchmarkResult(JSON.parse(readFileSync(jsonFile, 'utf8'))) });
+        results.push({ ...parseBenchmarkResult(JSON.parse(readFileSync(jsonFile, "utf8"))), model: model.tag, modelFile: converted.macePath });
       } finally {
         rmSync(work, { recursive: true, force: true });
       }

@@ -64,7 +64,7 @@ export const runCommand: Command = {
         ];
         const r = spawnSync(tools.maceRun, args, { encoding: 'utf8' });
         if (r.status !== 0) throw new UserError(`model ${model.tag}: mace_run failed:\n${(r.stderr || r.stdout).trim()}`);
-        process.stdout.write(`${model.tag}:\n${r.stdout.replace(/^/gm, '  ')}`);
+        process.stdout.write(`${model.tag}:\n${r.stdout.trimEnd().replace(/^/gm, '  ')}\n`);
         const timing = JSON.parse(readFileSync(timingFile, 'utf8')) as { init_ms: number; run_ms: number[]; peak_rss_kb: number };
         const outputs = new Map<string, { data: Float32Array; shape: number[] }>();
         for (const name of sg.outputTensors) {

@@ -91,7 +91,9 @@ export function foldConstants(graph: Graph): { folded: number } {
   const kept: Node[] = [];
   let folded = 0;
   for (const node of graph.nodes) {
-    const res = tryFold(graph, node);
+    // Identity of a constant into a graph output is already the folded form.
+    const canonical = node.opType === 'Identity' && graphOutputs.has(node.outputs[0]);
+    const res = canonical ? null : tryFold(graph, node);
     if (!res) {
       kept.push(node);
       inferNode(graph, node);

@@ -20,7 +20,7 @@ export function broadcastOffsets(outDims: readonly number[], inDims: readonly nu
   const n = elementCount(outDims);
   const inStr = strides(inDims);
   // Per output axis: the input stride (0 where the input is broadcast or absent).
-  const st = outDims.map((d, i) => {
+  const st = outDims.map((_, i) => {
     const k = inDims.length - r + i;
     return k < 0 || inDims[k] === 1 ? 0 : inStr[k];
   });

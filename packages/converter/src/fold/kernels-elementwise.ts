@@ -8,7 +8,7 @@ import { elementCount } from '../ir/tensor.js';
 import { broadcastShapes } from '../shape/rules-elementwise.js';
 import { broadcastOffsets } from './indexing.js';
 import { type Kernel, unsupported } from './kernel.js';
-import { fromNumbers, isFloatType, readNumbers, sameDims } from './values.js';
+import { allocData, fromNumbers, isFloatType, readNumbers, sameDims } from './values.js';
 
 /** erf: Maclaurin series for |x| < 1, else 1 − erfc with Numerical Recipes' erfcc (relative error < 1.2e-7). */
 export function erf(x: number): number {
@@ -73,9 +73,24 @@ const UNARY: Record<string, Unary> = {
 const FLOAT_ONLY = new Set(['Sqrt', 'Exp', 'Log', 'Reciprocal', 'Sigmoid', 'Tanh', 'Erf', 'Sin', 'Cos', 'LeakyRelu', 'Elu', 'Selu',
   'HardSigmoid', 'HardSwish', 'Softplus', 'Softsign', 'Floor', 'Ceil', 'Round']);
 
-function numeric(t: TensorValue, node: Node): Float64Array {
+/** The values as numbers: the typed array itself where it holds plain numbers, else a float64 copy. */
+function numeric(t: TensorValue, node: Node): ArrayLike<number> {
   if (t.dtype === 'string') unsupported(node, 'string tensors');
-  return readNumbers(t);
+  const d = t.data;
+  if (t.dtype === 'float16' || t.dtype === 'bfloat16' || d instanceof BigInt64Array || d instanceof BigUint64Array) return readNumbers(t);
+  return d as ArrayLike<number>;
+}
+
+/** Output storage of dtype for n values: a typed array written directly, or float64 converted at the end. */
+function sink(dtype: DType, n: number): { buf: { [i: number]: number }; done: (dims: number[]) => TensorValue } {
+  const direct = dtype === 'float32' || dtype === 'float64' || dtype === 'int32' || dtype === 'int16' || dtype === 'int8' ||
+    dtype === 'uint8' || dtype === 'uint16' || dtype === 'uint32';
+  if (direct) {
+    const data = allocData(dtype, n) as Float32Array;
+    return { buf: data, done: (dims) => ({ dtype, dims: [...dims], data }) };
+  }
+  const tmp = new Float64Array(n);
+  return { buf: tmp, done: (dims) => fromNumbers(dtype, dims, tmp) };
 }
 
 function unaryKernel(op: string): Kernel {
@@ -83,25 +98,60 @@ function unaryKernel(op: string): Kernel {
   return (node, [x]) => {
     if (FLOAT_ONLY.has(op) && !isFloatType(x!.dtype)) unsupported(node, `${x!.dtype} input`);
     const v = numeric(x!, node);
-    const out = new Float64Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = f(v[i], node);
-    return [fromNumbers(x!.dtype, x!.dims, out)];
+    const out = sink(x!.dtype, v.length);
+    for (let i = 0; i < v.length; i++) out.buf[i] = f(v[i], node);
+    return [out.done(x!.dims)];
   };
 }
 
-/** Broadcasts inputs and applies f element-wise; the output has `dtype`. */
-function broadcastMap(node: Node, ins: TensorValue[], dtype: DType, f: (v: number[]) => number): TensorValue {
-  const dims = broadcastShapes(ins.map((t) => t.dims), (r) => unsupported(node, r))!;
+/** Per input: how element k of the broadcast output finds its value (scalar, same shape, or offsets). */
+function reader(t: TensorValue, dims: number[], node: Node): (k: number) => number {
+  const v = numeric(t, node);
+  if (v.length === 1) {
+    const c = v[0];
+    return () => c;
+  }
+  if (sameDims(t.dims, dims)) return (k) => v[k];
+  const off = broadcastOffsets(dims, t.dims);
+  return (k) => v[off[k]];
+}
+
+function broadcastDims(node: Node, ins: TensorValue[]): number[] {
+  return broadcastShapes(ins.map((t) => t.dims), (r) => unsupported(node, r))!;
+}
+
+/** Broadcasts two inputs and applies f element-wise; the output has `dtype`. */
+function binaryMap(node: Node, a: TensorValue, b: TensorValue, dtype: DType, f: (x: number, y: number) => number): TensorValue {
+  const dims = broadcastDims(node, [a, b]);
   const n = elementCount(dims);
-  const vals = ins.map((t) => numeric(t, node));
-  const offs = ins.map((t) => (sameDims(t.dims, dims) ? null : broadcastOffsets(dims, t.dims)));
-  const out = new Float64Array(n);
+  const out = sink(dtype, n);
+  const av = numeric(a, node);
+  const bv = numeric(b, node);
+  if (sameDims(a.dims, dims) && b.data.length === 1) {
+    const y = bv[0];
+    for (let k = 0; k < n; k++) out.buf[k] = f(av[k], y);
+  } else if (sameDims(a.dims, dims) && sameDims(b.dims, dims)) {
+    for (let k = 0; k < n; k++) out.buf[k] = f(av[k], bv[k]);
+  } else {
+    const ra = reader(a, dims, node);
+    const rb = reader(b, dims, node);
+    for (let k = 0; k < n; k++) out.buf[k] = f(ra(k), rb(k));
+  }
+  return out.done(dims);
+}
+
+/** Broadcasts any number of inputs and applies f element-wise; the output has `dtype`. */
+function broadcastMap(node: Node, ins: TensorValue[], dtype: DType, f: (v: number[]) => number): TensorValue {
+  const dims = broadcastDims(node, ins);
+  const n = elementCount(dims);
+  const rs = ins.map((t) => reader(t, dims, node));
+  const out = sink(dtype, n);
   const args = new Array<number>(ins.length);
   for (let k = 0; k < n; k++) {
-    for (let j = 0; j < ins.length; j++) args[j] = vals[j][offs[j] ? offs[j]![k] : k];
-    out[k] = f(args);
+    for (let j = 0; j < rs.length; j++) args[j] = rs[j](k);
+    out.buf[k] = f(args);
   }
-  return fromNumbers(dtype, dims, out);
+  return out.done(dims);
 }
 
 type Binary = (a: number, b: number, node: Node, isInt: boolean) => number;
@@ -136,13 +186,13 @@ function binaryKernel(op: string): Kernel {
   return (node, [a, b]) => {
     if (a!.dtype !== b!.dtype && op !== 'Pow') unsupported(node, `mixed input types ${a!.dtype} and ${b!.dtype}`);
     const isInt = !isFloatType(a!.dtype);
-    return [broadcastMap(node, [a!, b!], a!.dtype, (v) => f(v[0], v[1], node, isInt))];
+    return [binaryMap(node, a!, b!, a!.dtype, (x, y) => f(x, y, node, isInt))];
   };
 }
 
 function compareKernel(op: string): Kernel {
   const f = COMPARE[op];
-  return (node, [a, b]) => [broadcastMap(node, [a!, b!], 'bool', (v) => (f(v[0], v[1]) ? 1 : 0))];
+  return (node, [a, b]) => [binaryMap(node, a!, b!, 'bool', (x, y) => (f(x, y) ? 1 : 0))];
 }
 
 /** Variadic Min/Max/Sum/Mean. */
@@ -167,22 +217,26 @@ const where: Kernel = (node, [c, x, y]) => [
 ];
 
 const clip: Kernel = (node, [x, lo, hi]) => {
-  const min = lo ? readNumbers(lo)[0] : -Infinity;
-  const max = hi ? readNumbers(hi)[0] : Infinity;
+  const min = lo && lo.data.length ? readNumbers(lo)[0] : -Infinity;
+  const max = hi && hi.data.length ? readNumbers(hi)[0] : Infinity;
   const v = numeric(x!, node);
-  const out = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = Math.min(Math.max(v[i], min), max);
-  return [fromNumbers(x!.dtype, x!.dims, out)];
+  const out = sink(x!.dtype, v.length);
+  for (let i = 0; i < v.length; i++) out.buf[i] = Math.min(Math.max(v[i], min), max);
+  return [out.done(x!.dims)];
 };
 
-const prelu: Kernel = (node, [x, s]) => [broadcastMap(node, [x!, s!], x!.dtype, (v) => (v[0] < 0 ? v[0] * v[1] : v[0]))];
+const prelu: Kernel = (node, [x, s]) => [binaryMap(node, x!, s!, x!.dtype, (v, a) => (v < 0 ? v * a : v))];
 
-const not: Kernel = (node, [x]) => {
-  const v = numeric(x!, node);
-  return [fromNumbers('bool', x!.dims, v.map((e) => (e === 0 ? 1 : 0)))];
-};
+/** A bool tensor of x's shape from a per-element test. */
+function boolMap(node: Node, x: TensorValue, test: (v: number) => boolean): TensorValue {
+  const v = numeric(x, node);
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = test(v[i]) ? 1 : 0;
+  return { dtype: 'bool', dims: [...x.dims], data: out };
+}
 
-const isNaN_: Kernel = (node, [x]) => [fromNumbers('bool', x!.dims, numeric(x!, node).map((e) => (Number.isNaN(e) ? 1 : 0)))];
+const not: Kernel = (node, [x]) => [boolMap(node, x!, (e) => e === 0)];
+const isNaN_: Kernel = (node, [x]) => [boolMap(node, x!, Number.isNaN)];
 
 export function elementwiseKernels(): Record<string, Kernel> {
   const k: Record<string, Kernel> = {};

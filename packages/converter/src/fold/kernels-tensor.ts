@@ -24,15 +24,22 @@ function axis(node: Node, a: number, r: number): number {
 
 /** Offsets from per-axis contributions (row-major over the axes); -Infinity anywhere → -1 (fill). */
 function axisMapOffsets(maps: Float64Array[]): Int32Array {
+  // Outer axes combine in float64 (small); the last axis writes the Int32Array directly.
   let cur = new Float64Array([0]);
-  for (const m of maps) {
+  for (const m of maps.slice(0, -1)) {
     const next = new Float64Array(cur.length * m.length);
     let k = 0;
     for (let i = 0; i < cur.length; i++) for (let j = 0; j < m.length; j++) next[k++] = cur[i] + m[j];
     cur = next;
   }
-  const out = new Int32Array(cur.length);
-  for (let i = 0; i < cur.length; i++) out[i] = cur[i] >= 0 ? cur[i] : -1;
+  const last = maps.length ? maps[maps.length - 1] : new Float64Array([0]);
+  const out = new Int32Array(cur.length * last.length);
+  let k = 0;
+  for (let i = 0; i < cur.length; i++)
+    for (let j = 0; j < last.length; j++) {
+      const v = cur[i] + last[j];
+      out[k++] = v >= 0 ? v : -1;
+    }
   return out;
 }
 

@@ -1,6 +1,5 @@
 // Decoded ONNX attributes → the graph IR's attribute values (ints stay ints, floats stay floats, as typed in
 // the proto), and Constant nodes → constant tensors.
-import { ConversionError } from '../errors.js';
 import type { AttrValue } from '../ir/graph.js';
 import type { TensorValue } from '../ir/tensor.js';
 import { float32Tensor, int64Tensor } from '../fold/values.js';
@@ -55,8 +54,4 @@ export function constantNodeValue(node: OnnxNode, fail: (reason: string) => neve
       fail('sparse Constant tensors are not supported; densify the constant before converting');
   }
   fail(`Constant attribute '${a.name}' has an unexpected type (${a.kind})`);
-}
-
-export function isConversionError(e: unknown): e is ConversionError {
-  return e instanceof ConversionError;
 }

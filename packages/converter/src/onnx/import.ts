@@ -163,6 +163,15 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
     refuse: (node, reason) => problems.push({ name: node.name, opType: node.opType, opset, reason }),
   };
   for (const node of nodes) if (node.domain === '') normalizeNode(node, ctx);
+  // A graph output that is a constant (initializer or Constant node) stays produced by a node: Identity.
+  for (const o of outputs) {
+    const t = constants.get(o.name);
+    if (!t) continue;
+    const c = ctx.addConstant(`${o.name}_value`, t);
+    constants.delete(o.name);
+    for (const n of nodes) n.inputs = n.inputs.map((i) => (i === o.name ? c : i));
+    nodes.push({ name: `Identity_${o.name}`, opType: 'Identity', domain: '', inputs: [c], outputs: [o.name], attrs: {} });
+  }
   if (problems.length)
     throw new ConversionError(
       `the model has ${problems.length} node(s) the converter cannot import:\n` +
@@ -183,8 +192,8 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
   for (const o of outputs)
     if (!defined.has(o.name) && !graph.nodes.some((n) => n.outputs.includes(o.name)))
       throw new ConversionError(`graph output '${o.name}' is not produced by any node`);
-  // Model value_info only seeds dtypes (for values of ops shape inference does not know).
-  for (const v of g.valueInfo) {
+  // Model value_info and declared outputs only seed dtypes (for values of ops shape inference does not know).
+  for (const v of [...g.valueInfo, ...g.outputs]) {
     const dtype = v.type.kind === 'tensor' ? onnxDType(v.type.elemType) : null;
     if (dtype) graph.values.set(v.name, { dtype, shape: null });
   }

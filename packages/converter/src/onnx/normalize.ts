@@ -4,7 +4,7 @@
 import type { AttrValue, Node } from '../ir/graph.js';
 import type { TensorValue } from '../ir/tensor.js';
 import { elementCount } from '../ir/tensor.js';
-import { float32Tensor, int64Tensor } from '../fold/values.js';
+import { float32Tensor, int64Tensor, readNumbers } from '../fold/values.js';
 
 export interface NormalizeContext {
   /** The model's default-domain opset. */
@@ -130,12 +130,34 @@ const upsample: Rule = (node, ctx) => {
   };
 };
 
+/**
+ * Before opset 11, nearest rounding depended on the direction: down-scaled axes round up (ceil), up-scaled axes
+ * round down (floor). Opset 19 has one nearest_mode per node, chosen from the scales once they are constants.
+ * Returns false when the scales mix both directions (not expressible).
+ */
+export function legacyNearestMode(node: Node, scales: TensorValue): boolean {
+  const s = Array.from(readNumbers(scales));
+  const mode = s.every((v) => v >= 1) ? 'floor' : s.every((v) => v <= 1) ? 'ceil' : null;
+  if (!mode) return false;
+  node.attrs.nearest_mode = { kind: 'string', value: mode };
+  return true;
+}
+
+/** Resize-10 nearest nodes whose scales were not constant at import (resolved after folding). */
+export const pendingLegacyNearest = new WeakSet<Node>();
+
 const resize: Rule = (node, ctx) => {
   if (ctx.opset < 11) {
-    // Resize-10: (X, scales); asymmetric coordinates, nearest rounds down.
+    // Resize-10: (X, scales) with asymmetric coordinates.
     node.inputs = [node.inputs[0], '', node.inputs[1] ?? ''];
     node.attrs.coordinate_transformation_mode = { kind: 'string', value: 'asymmetric' };
     node.attrs.nearest_mode = { kind: 'string', value: 'floor' };
+    const mode = node.attrs.mode?.kind === 'string' ? node.attrs.mode.value : 'nearest';
+    if (mode !== 'nearest') return;
+    const scales = ctx.constants.get(node.inputs[2]);
+    if (!scales) pendingLegacyNearest.add(node);
+    else if (!legacyNearestMode(node, scales))
+      ctx.refuse(node, 'Resize-10 nearest with scales both below and above 1 has no opset-19 equivalent');
     return;
   }
   // Opsets 11–12 pass empty tensors for unused roi/scales; later opsets omit them.

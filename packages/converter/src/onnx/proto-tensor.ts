@@ -24,6 +24,7 @@ interface RawTensor {
   externalLocation: string;
   segmented: boolean;
   start: number;
+  subject: string;
 }
 
 interface Run {
@@ -49,7 +50,7 @@ function readRawTensor(r: WireReader): RawTensor {
     name: '', dims: [], dataType: 0, raw: null,
     floats: { parts: [], count: 0 }, doubles: { parts: [], count: 0 },
     int32s: [], int64s: [], uint64s: [], strings: [],
-    external: false, externalLocation: '', segmented: false, start: r.base + r.pos,
+    external: false, externalLocation: '', segmented: false, start: r.base + r.pos, subject: r.subject,
   };
   while (!r.done) {
     const [f, w] = r.tag();
@@ -89,7 +90,7 @@ function readRawTensor(r: WireReader): RawTensor {
 
 function tensorError(t: RawTensor, what: string): ConversionError {
   const who = t.name ? `tensor '${t.name}'` : 'an unnamed tensor';
-  return new ConversionError(`model file is not a valid ONNX protobuf: ${who} ${what} at byte ${t.start}`);
+  return new ConversionError(`${t.subject} is not a valid ONNX protobuf: ${who} ${what} at byte ${t.start}`);
 }
 
 const ITEM: Partial<Record<DType, number>> = {

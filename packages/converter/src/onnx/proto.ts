@@ -65,11 +65,14 @@ function readTensorType(r: WireReader, t: OnnxTypeInfo): void {
   }
 }
 
+/** TypeProto's oneof fields. */
+const TYPE_KINDS: Record<number, OnnxTypeInfo['kind']> = { 1: 'tensor', 4: 'sequence', 5: 'map', 8: 'sparse_tensor', 9: 'optional' };
+
 function readType(r: WireReader): OnnxTypeInfo {
   const t: OnnxTypeInfo = { kind: 'none', elemType: 0, shape: null };
   while (!r.done) {
     const [f, w] = r.tag();
-    const kind = ({ 1: 'tensor', 4: 'sequence', 5: 'map', 9: 'optional', 8: 'sparse_tensor' } as const)[f as 1];
+    const kind = TYPE_KINDS[f];
     if (kind) {
       r.expect(w, WIRE_LEN, f, 'TypeProto');
       t.kind = kind;
@@ -284,7 +287,7 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
 
 /** Decodes a serialized TensorProto (e.g. an input_0.pb of the ONNX conformance tests) with its name. */
 export function decodeNamedTensor(bytes: Uint8Array): OnnxNamedTensor {
-  return guarded('tensor file', () => readTensor(new WireReader(bytes, 0, bytes.length)));
+  return guarded('tensor file', () => readTensor(new WireReader(bytes, 0, bytes.length, 0, 'tensor file')));
 }
 
 /** Decodes a serialized TensorProto. */

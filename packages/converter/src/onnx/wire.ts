@@ -9,11 +9,14 @@ export const WIRE_SGROUP = 3;
 export const WIRE_EGROUP = 4;
 export const WIRE_I32 = 5;
 
-export function protoError(what: string, at: number): ConversionError {
-  return new ConversionError(`model file is not a valid ONNX protobuf: ${what} at byte ${at}`);
+export function protoError(what: string, at: number, subject = 'model file'): ConversionError {
+  return new ConversionError(`${subject} is not a valid ONNX protobuf: ${what} at byte ${at}`);
 }
 
-/** A cursor over bytes[pos, end); `base` is the offset of `bytes` in the original file, for messages. */
+/**
+ * A cursor over bytes[pos, end); `base` is the offset of `bytes` in the original file and `subject` names the
+ * file ('model file', 'tensor file') in messages.
+ */
 export class WireReader {
   pos: number;
   readonly view: DataView;
@@ -23,6 +26,7 @@ export class WireReader {
     start: number,
     readonly end: number,
     readonly base = 0,
+    readonly subject = 'model file',
   ) {
     this.pos = start;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -33,7 +37,7 @@ export class WireReader {
   }
 
   fail(what: string, at = this.pos): never {
-    throw protoError(what, this.base + at);
+    throw protoError(what, this.base + at, this.subject);
   }
 
   /** A field tag: returns [fieldNumber, wireType]. */
@@ -147,7 +151,7 @@ export class WireReader {
   /** A reader over an embedded message. */
   sub(): WireReader {
     const [s, e] = this.lenDelim();
-    return new WireReader(this.bytes, s, e, this.base);
+    return new WireReader(this.bytes, s, e, this.base, this.subject);
   }
 
   /** Skips a field of the given wire type (groups included). */

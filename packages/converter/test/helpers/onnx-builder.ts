@@ -278,7 +278,7 @@ export function buildModel(spec: ModelSpec): Uint8Array {
 /** A one-node model: inputs are graph inputs unless given as initializers. */
 export function singleNodeModel(
   op: string,
-  inputs: Record<string, TensorValue | ValueSpec>,
+  inputs: Record<string, TensorValue | Omit<ValueSpec, 'name'>>,
   outputs: string[],
   attrs: Record<string, Attr> = {},
   opset = 23,
