@@ -93,7 +93,7 @@ void ThreadPool::WorkerLoop(int index) {
   uint64_t seen = 0;
   for (;;) {
     // Spin briefly: ops run back to back, so the next task usually comes within microseconds.
-    for (int spin = 0; spin < 20000 && published_.load(std::memory_order_acquire) == seen; ++spin) {
+    for (int spin = 0; spin < 4000 && published_.load(std::memory_order_acquire) == seen; ++spin) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
@@ -143,7 +143,7 @@ void ThreadPool::ParallelFor(int64_t begin, int64_t end, int64_t min_chunk,
   wake_.notify_all();
   run_chunk(0);
   // Wait for every worker to have passed the task, so `run_chunk` may go out of scope.
-  for (int spin = 0; spin < 200000 && pending_.load(std::memory_order_acquire) != 0; ++spin) {
+  for (int spin = 0; spin < 20000 && pending_.load(std::memory_order_acquire) != 0; ++spin) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
