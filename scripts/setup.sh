@@ -42,3 +42,6 @@ bash scripts/native-build.sh
 
 step "services"
 bash scripts/services.sh
+
+step "database migrations"
+node scripts/db-migrate.mjs
