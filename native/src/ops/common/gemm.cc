@@ -1,0 +1,432 @@
+// Blocked, packed single-precision GEMM (see gemm.h). Loop order follows BLIS: columns of C in
+// kNC blocks, depth in kKC blocks (B block packed), rows in kMC blocks (A block packed), then
+// kNR x kMR micro-tiles computed by a plain C++ kernel the compiler auto-vectorises.
+#include "ops/common/gemm.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <new>
+#include <vector>
+
+namespace mace {
+namespace gemm {
+
+static_assert(kMC % kMR == 0, "kMC must be a multiple of kMR");
+static_assert(kNC % kNR == 0, "kNC must be a multiple of kNR");
+
+bool AlignedFloats::Reserve(int64_t n) {
+  if (n <= capacity_) return true;
+  size_t bytes = static_cast<size_t>(n) * sizeof(float);
+  bytes = (bytes + 63) / 64 * 64;
+  void *p = nullptr;
+  if (posix_memalign(&p, 64, bytes) != 0 || p == nullptr) return false;
+  data_.reset(static_cast<float *>(p));
+  capacity_ = n;
+  return true;
+}
+
+namespace {
+
+inline int64_t RoundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+inline int64_t CeilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
+
+// Packs rows [i0, i0+mc) x depth [k0, k0+kc) of a dense op(A) into kMR-row panels.
+void PackADense(const Operand &a, int64_t i0, int64_t mc, int64_t k0, int64_t kc, float *dst) {
+  for (int64_t p = 0; p < mc; p += kMR) {
+    const int64_t rows = std::min<int64_t>(kMR, mc - p);
+    float *panel = dst + p * kc;
+    if (!a.trans) {
+      // Element (i, t) at data[i*ld + t]: read each row contiguously.
+      for (int64_t r = 0; r < rows; ++r) {
+        const float *src = a.data + (i0 + p + r) * a.ld + k0;
+        for (int64_t t = 0; t < kc; ++t) panel[t * kMR + r] = src[t];
+      }
+      for (int64_t r = rows; r < kMR; ++r)
+        for (int64_t t = 0; t < kc; ++t) panel[t * kMR + r] = 0.f;
+    } else {
+      // Element (i, t) at data[t*ld + i]: a panel row is contiguous in memory.
+      for (int64_t t = 0; t < kc; ++t) {
+        const float *src = a.data + (k0 + t) * a.ld + i0 + p;
+        float *out = panel + t * kMR;
+        int64_t r = 0;
+        for (; r < rows; ++r) out[r] = src[r];
+        for (; r < kMR; ++r) out[r] = 0.f;
+      }
+    }
+  }
+}
+
+// Packs depth [k0, k0+kc) x columns [j0, j0+nc) of a dense op(B) into kNR-column panels.
+void PackBDense(const Operand &b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, float *dst) {
+  for (int64_t p = 0; p < nc; p += kNR) {
+    const int64_t cols = std::min<int64_t>(kNR, nc - p);
+    float *panel = dst + p * kc;
+    if (!b.trans) {
+      // Element (t, j) at data[t*ld + j]: a panel row is contiguous.
+      for (int64_t t = 0; t < kc; ++t) {
+        const float *src = b.data + (k0 + t) * b.ld + j0 + p;
+        float *out = panel + t * kNR;
+        if (cols == kNR) {
+          for (int q = 0; q < kNR; ++q) out[q] = src[q];
+        } else {
+          int64_t q = 0;
+          for (; q < cols; ++q) out[q] = src[q];
+          for (; q < kNR; ++q) out[q] = 0.f;
+        }
+      }
+    } else {
+      // Element (t, j) at data[j*ld + t]: read each column contiguously.
+      for (int64_t q = 0; q < cols; ++q) {
+        const float *src = b.data + (j0 + p + q) * b.ld + k0;
+        for (int64_t t = 0; t < kc; ++t) panel[t * kNR + q] = src[t];
+      }
+      for (int64_t q = cols; q < kNR; ++q)
+        for (int64_t t = 0; t < kc; ++t) panel[t * kNR + q] = 0.f;
+    }
+  }
+}
+
+// acc[kMR][kNR] (first MRR rows) = sum over t of a[t][i] * b[t][j]. Loading the a and b
+// slices into locals first lets the compiler keep the accumulators in vector registers.
+template <int MRR>
+void MicroKernel(int64_t kc, const float *__restrict a, const float *__restrict b,
+                 float *__restrict acc) {
+  float c[MRR][kNR];
+  for (int i = 0; i < MRR; ++i)
+    for (int j = 0; j < kNR; ++j) c[i][j] = 0.f;
+  for (int64_t t = 0; t < kc; ++t) {
+    float bv[kNR], av[MRR];
+    for (int j = 0; j < kNR; ++j) bv[j] = b[t * kNR + j];
+    for (int i = 0; i < MRR; ++i) av[i] = a[t * kMR + i];
+    for (int i = 0; i < MRR; ++i)
+      for (int j = 0; j < kNR; ++j) c[i][j] += av[i] * bv[j];
+  }
+  for (int i = 0; i < MRR; ++i)
+    for (int j = 0; j < kNR; ++j) acc[i * kNR + j] = c[i][j];
+}
+
+using MicroKernelFn = void (*)(int64_t, const float *, const float *, float *);
+static_assert(kMR == 4, "update kMicroKernels when changing kMR");
+const MicroKernelFn kMicroKernels[kMR + 1] = {nullptr, MicroKernel<1>, MicroKernel<2>,
+                                              MicroKernel<3>, MicroKernel<4>};
+
+struct GemmJob {
+  int64_t m, n, k;
+  float alpha, beta;
+  const Operand *a, *b;
+  float *c;
+  int64_t ldc;
+  const Epilogue *ep;
+};
+
+// Writes an mr x nr micro-tile result into C at (row, col): first depth block scales by
+// alpha and blends beta*C; later blocks accumulate; the last one applies bias and activation.
+void StoreTile(const GemmJob &job, const float *acc, int64_t row, int64_t col, int mr, int nr,
+               bool first, bool last) {
+  const float alpha = job.alpha, beta = job.beta;
+  const Epilogue &ep = *job.ep;
+  for (int i = 0; i < mr; ++i) {
+    float *ci = job.c + (row + i) * job.ldc + col;
+    const float *ai = acc + i * kNR;
+    if (first) {
+      if (beta == 0.f) {
+        for (int j = 0; j < nr; ++j) ci[j] = alpha * ai[j];
+      } else {
+        for (int j = 0; j < nr; ++j) ci[j] = alpha * ai[j] + beta * ci[j];
+      }
+    } else {
+      for (int j = 0; j < nr; ++j) ci[j] += alpha * ai[j];
+    }
+    if (last) {
+      if (ep.bias_kind == Epilogue::Bias::PER_ROW) {
+        const float bv = ep.bias[row + i];
+        for (int j = 0; j < nr; ++j) ci[j] += bv;
+      } else if (ep.bias_kind == Epilogue::Bias::PER_COL) {
+        const float *bv = ep.bias + col;
+        for (int j = 0; j < nr; ++j) ci[j] += bv[j];
+      }
+      ep.activation.ApplyInPlace(ci, nr);
+    }
+  }
+}
+
+// Per-thread packing buffers, grown on demand and kept for the next call.
+struct Scratch {
+  AlignedFloats a, b;
+};
+Scratch &ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+// Computes C rows [i_begin, i_end) x columns [j_begin, j_end); both begins are multiples of
+// the panel widths. Returns false when a scratch buffer could not be allocated.
+bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin, int64_t j_end) {
+  const Operand &a = *job.a;
+  const Operand &b = *job.b;
+  Scratch &scratch = ThreadScratch();
+  if (!b.packed && !scratch.b.Reserve(kKC * kNC)) return false;
+  if (!a.packed && !scratch.a.Reserve(kKC * kMC)) return false;
+  alignas(64) float acc[kMR * kNR];
+  for (int64_t jc = j_begin; jc < j_end; jc += kNC) {
+    const int64_t nc = std::min(kNC, j_end - jc);
+    for (int64_t pc = 0; pc < job.k; pc += kKC) {
+      const int64_t kc = std::min(kKC, job.k - pc);
+      const bool first = pc == 0, last = pc + kc == job.k;
+      const float *bp;
+      if (b.packed) {
+        bp = b.packed->Panel(pc, jc);
+      } else if (b.pack_fn) {
+        b.pack_fn(b.pack_ctx, pc, kc, jc, nc, kNR, scratch.b.data());
+        bp = scratch.b.data();
+      } else {
+        PackBDense(b, pc, kc, jc, nc, scratch.b.data());
+        bp = scratch.b.data();
+      }
+      for (int64_t ic = i_begin; ic < i_end; ic += kMC) {
+        const int64_t mc = std::min(kMC, i_end - ic);
+        const float *ap;
+        if (a.packed) {
+          ap = a.packed->Panel(pc, ic);
+        } else {
+          PackADense(a, ic, mc, pc, kc, scratch.a.data());
+          ap = scratch.a.data();
+        }
+        for (int64_t jr = 0; jr < nc; jr += kNR) {
+          const int nr = static_cast<int>(std::min<int64_t>(kNR, nc - jr));
+          for (int64_t ir = 0; ir < mc; ir += kMR) {
+            const int mr = static_cast<int>(std::min<int64_t>(kMR, mc - ir));
+            kMicroKernels[mr](kc, ap + ir * kc, bp + jr * kc, acc);
+            StoreTile(job, acc, ic + ir, jc + jr, mr, nr, first, last);
+          }
+        }
+      }
+    }
+  }
+  return true;
+}
+
+// k == 0: C = beta * C, then the epilogue.
+void ScaleOnly(const GemmJob &job) {
+  const Epilogue &ep = *job.ep;
+  for (int64_t i = 0; i < job.m; ++i) {
+    float *ci = job.c + i * job.ldc;
+    for (int64_t j = 0; j < job.n; ++j) {
+      float v = job.beta == 0.f ? 0.f : job.beta * ci[j];
+      if (ep.bias_kind == Epilogue::Bias::PER_ROW) v += ep.bias[i];
+      else if (ep.bias_kind == Epilogue::Bias::PER_COL) v += ep.bias[j];
+      ci[j] = ep.activation.Apply(v);
+    }
+  }
+}
+
+// Matrix-vector products (m == 1 or n == 1 with dense operands) skip packing: each output is
+// a dot product of a contiguous row with x ("dot form") or the outputs are accumulated row by
+// row as axpy updates ("axpy form").
+struct GemvJob {
+  int64_t outputs, k;
+  const float *mat;  // dot form: output o, depth t at mat[o*ld + t]; axpy form: mat[t*ld + o]
+  int64_t ld;
+  bool dot_form;
+  const float *x;  // k contiguous values
+  float alpha, beta;
+  float *out;
+  int64_t out_stride;
+  const float *bias;  // bias of output o at bias[o * bias_stride]; null when none
+  int64_t bias_stride;
+  const Activation *activation;
+};
+
+inline float Dot(const float *__restrict a, const float *__restrict b, int64_t k) {
+  float s[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+  int64_t t = 0;
+  for (; t + 8 <= k; t += 8)
+    for (int q = 0; q < 8; ++q) s[q] += a[t + q] * b[t + q];
+  float total = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+  for (; t < k; ++t) total += a[t] * b[t];
+  return total;
+}
+
+void GemvStore(const GemvJob &job, int64_t o, float sum) {
+  float *dst = job.out + o * job.out_stride;
+  float v = job.alpha * sum;
+  if (job.beta != 0.f) v += job.beta * *dst;
+  if (job.bias) v += job.bias[o * job.bias_stride];
+  *dst = job.activation->Apply(v);
+}
+
+void GemvRange(const GemvJob &job, int64_t begin, int64_t end) {
+  if (job.dot_form) {
+    for (int64_t o = begin; o < end; ++o) GemvStore(job, o, Dot(job.mat + o * job.ld, job.x, job.k));
+    return;
+  }
+  constexpr int64_t kChunk = 256;
+  float acc[kChunk];
+  for (int64_t o0 = begin; o0 < end; o0 += kChunk) {
+    const int64_t len = std::min(kChunk, end - o0);
+    for (int64_t j = 0; j < len; ++j) acc[j] = 0.f;
+    for (int64_t t = 0; t < job.k; ++t) {
+      const float xt = job.x[t];
+      const float *row = job.mat + t * job.ld + o0;
+      for (int64_t j = 0; j < len; ++j) acc[j] += xt * row[j];
+    }
+    for (int64_t j = 0; j < len; ++j) GemvStore(job, o0 + j, acc[j]);
+  }
+}
+
+// Below this many multiply-accumulates a GEMM stays on the calling thread.
+constexpr int64_t kMinParallelMacs = 64 * 1024;
+
+}  // namespace
+
+MaceStatus PackedMatrix::PackA(const float *a, int64_t lda, bool trans, int64_t m, int64_t k) {
+  if (m < 0 || k < 0) return InvalidArgs("gemm: negative pack size");
+  side_ = Side::A;
+  outer_ = m;
+  depth_ = k;
+  padded_ = RoundUp(m, kMR);
+  if (!data_.Reserve(std::max<int64_t>(1, padded_ * k)))
+    return OutOfResources("gemm: cannot allocate packed weights of ", padded_ * k, " floats");
+  Operand src = Operand::Dense(a, lda, trans);
+  for (int64_t k0 = 0; k0 < k; k0 += kKC) {
+    const int64_t kc = std::min(kKC, k - k0);
+    PackADense(src, 0, m, k0, kc, data_.data() + k0 * padded_);
+  }
+  return MaceStatus::MACE_SUCCESS;
+}
+
+MaceStatus PackedMatrix::PackB(const float *b, int64_t ldb, bool trans, int64_t k, int64_t n) {
+  if (n < 0 || k < 0) return InvalidArgs("gemm: negative pack size");
+  side_ = Side::B;
+  outer_ = n;
+  depth_ = k;
+  padded_ = RoundUp(n, kNR);
+  if (!data_.Reserve(std::max<int64_t>(1, padded_ * k)))
+    return OutOfResources("gemm: cannot allocate packed weights of ", padded_ * k, " floats");
+  Operand src = Operand::Dense(b, ldb, trans);
+  for (int64_t k0 = 0; k0 < k; k0 += kKC) {
+    const int64_t kc = std::min(kKC, k - k0);
+    PackBDense(src, k0, kc, 0, n, data_.data() + k0 * padded_);
+  }
+  return MaceStatus::MACE_SUCCESS;
+}
+
+const float *PackedMatrix::Panel(int64_t k0, int64_t index) const {
+  const int64_t kc = std::min(kKC, depth_ - k0);
+  return data_.data() + k0 * padded_ + index * kc;
+}
+
+MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
+                 const Operand &b, float beta, float *c, int64_t ldc, const Epilogue &epilogue,
+                 ThreadPool *pool) {
+  if (m < 0 || n < 0 || k < 0) return InvalidArgs("gemm: negative size ", m, "x", n, "x", k);
+  if (a.packed && (a.packed->side() != PackedMatrix::Side::A || a.packed->outer() != m ||
+                   a.packed->depth() != k))
+    return InvalidArgs("gemm: packed A does not match ", m, "x", k);
+  if (b.packed && (b.packed->side() != PackedMatrix::Side::B || b.packed->outer() != n ||
+                   b.packed->depth() != k))
+    return InvalidArgs("gemm: packed B does not match ", k, "x", n);
+  if (m == 0 || n == 0) return MaceStatus::MACE_SUCCESS;
+  GemmJob job{m, n, k, alpha, beta, &a, &b, c, ldc, &epilogue};
+  if (k == 0) {
+    ScaleOnly(job);
+    return MaceStatus::MACE_SUCCESS;
+  }
+
+  const int threads = pool ? pool->num_threads() : 1;
+  const bool dense_a = !a.packed, dense_b = !b.packed && !b.pack_fn;
+  if ((m == 1 || n == 1) && dense_a && dense_b) {
+    // Matrix-vector product: y = op(A) x (n == 1) or y = x op(B) (m == 1).
+    GemvJob g;
+    g.k = k;
+    g.alpha = alpha;
+    g.beta = beta;
+    g.activation = &epilogue.activation;
+    const float *x;
+    int64_t x_stride;
+    if (n == 1) {
+      g.outputs = m;
+      g.mat = a.data;
+      g.ld = a.ld;
+      g.dot_form = !a.trans;
+      x = b.data;
+      x_stride = b.trans ? 1 : b.ld;
+      g.out_stride = ldc;
+    } else {
+      g.outputs = n;
+      g.mat = b.data;
+      g.ld = b.ld;
+      g.dot_form = b.trans;
+      x = a.data;
+      x_stride = a.trans ? a.ld : 1;
+      g.out_stride = 1;
+    }
+    const bool per_output = (n == 1) == (epilogue.bias_kind == Epilogue::Bias::PER_ROW);
+    g.bias = epilogue.bias_kind == Epilogue::Bias::NONE ? nullptr : epilogue.bias;
+    g.bias_stride = per_output ? 1 : 0;
+    g.out = c;
+    std::vector<float> gathered;
+    if (x_stride != 1) {
+      gathered.resize(static_cast<size_t>(k));
+      for (int64_t t = 0; t < k; ++t) gathered[t] = x[t * x_stride];
+      x = gathered.data();
+    }
+    g.x = x;
+    const int64_t min_chunk = std::max<int64_t>(16, kMinParallelMacs / k);
+    if (pool && threads > 1 && m * n * k >= kMinParallelMacs) {
+      pool->ParallelFor(0, g.outputs, min_chunk,
+                        [&](int64_t begin, int64_t end) { GemvRange(g, begin, end); });
+    } else {
+      GemvRange(g, 0, g.outputs);
+    }
+    return MaceStatus::MACE_SUCCESS;
+  }
+
+  // Split C into tiles, one per thread, choosing the split that packs the least.
+  const int64_t row_panels = CeilDiv(m, kMR), col_panels = CeilDiv(n, kNR);
+  int64_t tiles_m = 1, tiles_n = 1;
+  if (threads > 1 && m * n * k >= kMinParallelMacs) {
+    int64_t best_cost = -1;
+    for (int64_t tm = 1; tm <= threads; ++tm) {
+      if (threads % tm) continue;
+      const int64_t tn = threads / tm;
+      if (tm > row_panels || tn > col_panels) continue;
+      const int64_t tile_rows = CeilDiv(row_panels, tm) * kMR;
+      const int64_t tile_cols = CeilDiv(col_panels, tn) * kNR;
+      const int64_t cost = (a.packed ? 0 : tile_rows) + (b.packed ? 0 : tile_cols) +
+                           tile_rows * tile_cols / 64;  // packing plus the load imbalance proxy
+      if (best_cost < 0 || cost < best_cost) {
+        best_cost = cost;
+        tiles_m = tm;
+        tiles_n = tn;
+      }
+    }
+    if (best_cost < 0) {  // too few panels for an exact split: split the longer side
+      if (col_panels >= row_panels) tiles_n = std::min<int64_t>(threads, col_panels);
+      else tiles_m = std::min<int64_t>(threads, row_panels);
+    }
+  }
+  const int64_t tile_rows = CeilDiv(row_panels, tiles_m) * kMR;
+  const int64_t tile_cols = CeilDiv(col_panels, tiles_n) * kNR;
+  tiles_m = CeilDiv(m, tile_rows);
+  tiles_n = CeilDiv(n, tile_cols);
+  const int64_t tiles = tiles_m * tiles_n;
+
+  std::atomic<bool> failed{false};
+  auto run = [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; ++t) {
+      const int64_t ti = t / tiles_n, tj = t % tiles_n;
+      const int64_t i0 = ti * tile_rows, j0 = tj * tile_cols;
+      if (!RunTile(job, i0, std::min(m, i0 + tile_rows), j0, std::min(n, j0 + tile_cols)))
+        failed.store(true, std::memory_order_relaxed);
+    }
+  };
+  if (tiles > 1 && pool) pool->ParallelFor(0, tiles, 1, run);
+  else run(0, tiles);
+  if (failed.load()) return OutOfResources("gemm: cannot allocate packing buffers");
+  return MaceStatus::MACE_SUCCESS;
+}
+
+}  // namespace gemm
+}  // namespace mace

@@ -1,0 +1,265 @@
+// Conv (ONNX opset 23), float32, 1-D to 3-D spatial: group (incl. depthwise with a channel
+// multiplier), strides, dilations, pads, auto_pad, optional bias, fused activation.
+// Per image and group the output is W_g [M/g, C/g*k] x im2col(X_g) [C/g*k, out], computed by the
+// shared GEMM, whose B panels are packed straight from the image (implicit im2col); 1x1
+// stride-1 unpadded convs use X directly. Depthwise convs (one input channel per group) run
+// direct loops. Constant weights are packed once in Init.
+#include <algorithm>
+#include <vector>
+
+#include "core/op_registry.h"
+#include "ops/common/activation.h"
+#include "ops/common/conv_util.h"
+#include "ops/common/gemm.h"
+
+namespace mace {
+
+namespace {
+
+// Virtual im2col matrix of one (image, group): row (c, kd, kh, kw), column (od, oh, ow).
+struct Im2colSource {
+  const float *x;  // first input channel of the group
+  conv::Window3 w;
+  int64_t in_plane;
+  int64_t kernel_size;
+};
+
+void PackIm2col(const void *ctx, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr,
+                float *dst) {
+  const Im2colSource &s = *static_cast<const Im2colSource *>(ctx);
+  const conv::Window3 &w = s.w;
+  const int64_t out_hw = w.out[1] * w.out[2];
+  const int64_t od0 = j0 / out_hw, oh0 = (j0 / w.out[2]) % w.out[1], ow0 = j0 % w.out[2];
+  const int64_t khw = w.kernel[1] * w.kernel[2];
+  const int64_t panel_stride = kc * nr;
+  for (int64_t r = 0; r < kc; ++r) {
+    const int64_t row = k0 + r;
+    const int64_t c = row / s.kernel_size, tap = row % s.kernel_size;
+    const int64_t kd = tap / khw, kh = (tap / w.kernel[2]) % w.kernel[1], kw = tap % w.kernel[2];
+    const float *xc = s.x + c * s.in_plane;
+    const int64_t off_d = kd * w.dilation[0] - w.pad_begin[0];
+    const int64_t off_h = kh * w.dilation[1] - w.pad_begin[1];
+    const int64_t off_w = kw * w.dilation[2] - w.pad_begin[2];
+    const int64_t sw = w.stride[2], in_w = w.in[2];
+    // Output columns ow in [valid_lo, valid_hi) read inside the input row.
+    int64_t valid_lo, valid_hi;
+    conv::OutputRange(off_w, sw, in_w, w.out[2], &valid_lo, &valid_hi);
+    float *panel = dst + r * nr;
+    int lane = 0;
+    auto put = [&](float v) {
+      panel[lane] = v;
+      if (++lane == nr) {
+        lane = 0;
+        panel += panel_stride;
+      }
+    };
+    int64_t od = od0, oh = oh0, ow = ow0;
+    for (int64_t q = 0; q < nc;) {
+      const int64_t run_end = ow + std::min(w.out[2] - ow, nc - q);  // exclusive ow
+      const int64_t id = od * w.stride[0] + off_d, ih = oh * w.stride[1] + off_h;
+      if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) {
+        for (int64_t o = ow; o < run_end; ++o) put(0.f);
+      } else {
+        const float *xrow = xc + (id * w.in[1] + ih) * in_w;
+        const int64_t lo = std::min(std::max(ow, valid_lo), run_end);
+        const int64_t hi = std::max(std::min(run_end, valid_hi), lo);
+        int64_t o = ow;
+        for (; o < lo; ++o) put(0.f);
+        if (sw == 1) {
+          for (; o < hi; ++o) put(xrow[o + off_w]);
+        } else {
+          for (; o < hi; ++o) put(xrow[o * sw + off_w]);
+        }
+        for (; o < run_end; ++o) put(0.f);
+      }
+      q += run_end - ow;
+      ow = 0;
+      if (++oh == w.out[1]) {
+        oh = 0;
+        ++od;
+      }
+    }
+    if (lane != 0)
+      for (; lane < nr; ++lane) panel[lane] = 0.f;
+  }
+}
+
+// One output plane of a depthwise conv: y = bias + sum over taps of w * shifted x.
+void DepthwisePlane(const float *x, const float *kernel, float bias, const conv::Window3 &w,
+                    const std::vector<int64_t> &ow_ranges, const Activation &act, float *y) {
+  const int64_t sw = w.stride[2];
+  for (int64_t od = 0; od < w.out[0]; ++od) {
+    for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+      float *yrow = y + (od * w.out[1] + oh) * w.out[2];
+      for (int64_t ow = 0; ow < w.out[2]; ++ow) yrow[ow] = bias;
+      for (int64_t kd = 0; kd < w.kernel[0]; ++kd) {
+        const int64_t id = od * w.stride[0] - w.pad_begin[0] + kd * w.dilation[0];
+        if (id < 0 || id >= w.in[0]) continue;
+        for (int64_t kh = 0; kh < w.kernel[1]; ++kh) {
+          const int64_t ih = oh * w.stride[1] - w.pad_begin[1] + kh * w.dilation[1];
+          if (ih < 0 || ih >= w.in[1]) continue;
+          const float *xrow = x + (id * w.in[1] + ih) * w.in[2];
+          const float *krow = kernel + (kd * w.kernel[1] + kh) * w.kernel[2];
+          for (int64_t kw = 0; kw < w.kernel[2]; ++kw) {
+            const float wv = krow[kw];
+            const int64_t lo = ow_ranges[2 * kw], hi = ow_ranges[2 * kw + 1];
+            const int64_t off = kw * w.dilation[2] - w.pad_begin[2];
+            if (sw == 1) {
+              for (int64_t ow = lo; ow < hi; ++ow) yrow[ow] += wv * xrow[ow + off];
+            } else {
+              for (int64_t ow = lo; ow < hi; ++ow) yrow[ow] += wv * xrow[ow * sw + off];
+            }
+          }
+        }
+      }
+      act.ApplyInPlace(yrow, w.out[2]);
+    }
+  }
+}
+
+}  // namespace
+
+class ConvOp : public Operation {
+ public:
+  using Operation::Operation;
+
+  MaceStatus Init() override {
+    MACE_RETURN_IF_ERROR(Activation::FromOp(*this, &activation_));
+    MACE_RETURN_IF_ERROR(conv::ParseAutoPad(*this, &auto_pad_));
+    group_ = GetInt("group", 1);
+    MACE_ENSURE(group_ >= 1, Where(), "group must be >= 1, got ", group_);
+    const Tensor *w = Input(1);
+    // Pack constant weights once for the GEMM path (not needed for depthwise).
+    if (w != nullptr && w->is_const() && w->dtype() == DataType::DT_FLOAT && w->ndim() >= 3 &&
+        w->dim(0) % group_ == 0 && !(group_ > 1 && w->dim(1) == 1) && w->size() > 0) {
+      const int64_t mg = w->dim(0) / group_;
+      const int64_t k = w->size() / w->dim(0);
+      packed_.resize(static_cast<size_t>(group_));
+      for (int64_t g = 0; g < group_; ++g)
+        MACE_RETURN_IF_ERROR(packed_[g].PackA(w->data<float>() + g * mg * k, k, false, mg, k));
+      packed_shape_ = w->shape();
+    }
+    return MaceStatus::MACE_SUCCESS;
+  }
+
+  MaceStatus Run(OpContext *ctx) override {
+    const Tensor *x = Input(0), *w = Input(1), *b = Input(2);
+    MACE_ENSURE(x != nullptr && w != nullptr, Where(), "needs inputs X and W");
+    MACE_ENSURE(x->dtype() == DataType::DT_FLOAT && w->dtype() == DataType::DT_FLOAT, Where(),
+                "X and W must be float32");
+    const int rank = x->ndim();
+    MACE_ENSURE(rank >= 3, Where(), "X must have rank >= 3 (N, C, spatial...), got shape ",
+                ShapeToString(x->shape()));
+    MACE_ENSURE(w->ndim() == rank, Where(), "W ", ShapeToString(w->shape()),
+                " must have the rank of X ", ShapeToString(x->shape()));
+    const size_t nsp = static_cast<size_t>(rank - 2);
+    const int64_t batch = x->dim(0), channels = x->dim(1), filters = w->dim(0);
+    MACE_ENSURE(channels % group_ == 0 && w->dim(1) * group_ == channels, Where(), "X has ",
+                channels, " channels but W ", ShapeToString(w->shape()), " with group ", group_,
+                " expects ", w->dim(1) * group_);
+    MACE_ENSURE(filters % group_ == 0, Where(), "W has ", filters,
+                " output channels, not a multiple of group ", group_);
+    const float *bias = nullptr;
+    if (b != nullptr) {
+      MACE_ENSURE(b->dtype() == DataType::DT_FLOAT && b->ndim() == 1 && b->dim(0) == filters,
+                  Where(), "B must be float32 of shape [", filters, "], got ",
+                  ShapeToString(b->shape()));
+      bias = b->data<float>();
+    }
+    conv::SpatialArgs args;
+    std::vector<int64_t> in_sizes(nsp);
+    args.kernel.resize(nsp);
+    for (size_t i = 0; i < nsp; ++i) {
+      in_sizes[i] = x->dim(static_cast<int>(i) + 2);
+      args.kernel[i] = w->dim(static_cast<int>(i) + 2);
+      MACE_ENSURE(args.kernel[i] >= 1, Where(), "W has an empty kernel dim: ",
+                  ShapeToString(w->shape()));
+    }
+    if (HasArg("kernel_shape")) {
+      MACE_ENSURE(GetInts("kernel_shape") == args.kernel, Where(), "kernel_shape does not match W ",
+                  ShapeToString(w->shape()));
+    }
+    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "strides", nsp, 1, 1, &args.strides));
+    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "dilations", nsp, 1, 1, &args.dilations));
+    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "pads", 2 * nsp, 0, 0, &args.pads));
+    conv::Window3 win;
+    MACE_RETURN_IF_ERROR(conv::ForwardWindow(*this, auto_pad_, in_sizes, args, false, &win));
+
+    Shape out_shape{batch, filters};
+    const int base = conv::kMaxSpatialDims - static_cast<int>(nsp);
+    for (size_t i = 0; i < nsp; ++i) out_shape.push_back(win.out[base + i]);
+    Tensor *y = Output(0);
+    MACE_RETURN_IF_ERROR(y->Resize(out_shape));
+
+    const int64_t cg = channels / group_, mg = filters / group_;
+    const int64_t kernel_size = win.KernelSize(), in_plane = win.InPlane(),
+                  out_plane = win.OutPlane();
+    const int64_t depth = cg * kernel_size;
+    macs_ = batch * filters * out_plane * depth;
+    if (y->size() == 0) return MaceStatus::MACE_SUCCESS;
+
+    const float *xd = x->data<float>(), *wd = w->data<float>();
+    float *yd = y->mutable_data<float>();
+    ThreadPool *pool = ctx->thread_pool;
+
+    if (cg == 1 && group_ > 1) {  // depthwise (with channel multiplier mg)
+      std::vector<int64_t> ow_ranges(2 * win.kernel[2]);
+      for (int64_t kw = 0; kw < win.kernel[2]; ++kw)
+        conv::OutputRange(kw * win.dilation[2] - win.pad_begin[2], win.stride[2], win.in[2],
+                          win.out[2], &ow_ranges[2 * kw], &ow_ranges[2 * kw + 1]);
+      const int64_t planes = batch * filters;
+      const int64_t min_chunk = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, out_plane * kernel_size));
+      gemm::RunParallel(pool, 0, planes, min_chunk, [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) {
+          const int64_t n = p / filters, m = p % filters;
+          const int64_t c = m / mg;
+          DepthwisePlane(xd + (n * channels + c) * in_plane, wd + m * kernel_size,
+                         bias ? bias[m] : 0.f, win, ow_ranges, activation_, yd + p * out_plane);
+        }
+      });
+      return MaceStatus::MACE_SUCCESS;
+    }
+
+    const bool use_packed = !packed_.empty() && packed_shape_ == w->shape();
+    bool pointwise = true;
+    for (int i = 0; i < conv::kMaxSpatialDims; ++i)
+      pointwise = pointwise && win.kernel[i] == 1 && win.stride[i] == 1 && win.pad_begin[i] == 0 &&
+                  win.pad_end[i] == 0;
+
+    auto run_group = [&](int64_t job, ThreadPool *gemm_pool) -> MaceStatus {
+      const int64_t n = job / group_, g = job % group_;
+      const float *xg = xd + (n * channels + g * cg) * in_plane;
+      float *yg = yd + (n * filters + g * mg) * out_plane;
+      gemm::Operand a = use_packed ? gemm::Operand::Packed(packed_[g])
+                                   : gemm::Operand::Dense(wd + g * mg * depth, depth, false);
+      Im2colSource src{xg, win, in_plane, kernel_size};
+      gemm::Operand bop = pointwise ? gemm::Operand::Dense(xg, in_plane, false)
+                                    : gemm::Operand::Custom(PackIm2col, &src);
+      gemm::Epilogue ep;
+      ep.activation = activation_;
+      if (bias) {
+        ep.bias_kind = gemm::Epilogue::Bias::PER_ROW;
+        ep.bias = bias + g * mg;
+      }
+      return gemm::Sgemm(mg, out_plane, depth, 1.f, a, bop, 0.f, yg, out_plane, ep, gemm_pool);
+    };
+
+    return gemm::RunJobs(pool, batch * group_, mg * out_plane * depth, run_group);
+  }
+
+  int64_t Macs() const override { return macs_; }
+
+ private:
+  Activation activation_;
+  conv::AutoPad auto_pad_ = conv::AutoPad::NOTSET;
+  int64_t group_ = 1;
+  std::vector<gemm::PackedMatrix> packed_;  // per group, when W is constant
+  Shape packed_shape_;
+  int64_t macs_ = 0;
+};
+
+MACE_OP_REGISTRAR(Conv) {
+  MACE_REGISTER_CPU_OP(registry, "Conv", ConvOp, DataType::DT_FLOAT);
+}
+
+}  // namespace mace
