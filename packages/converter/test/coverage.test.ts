@@ -77,8 +77,9 @@ describe('checkCoverage', () => {
     expect(r16.nodes[0].cpu.reason).toBe('data type float16 is not supported; export the model in float32');
     const i32 = checkCoverage(load('test_max_int32'));
     expect(i32.nodes[0].cpu.supported).toBe(true);
-    const i8 = checkCoverage(load('test_max_int8'));
-    expect(i8.nodes[0].cpu.reason).toBe('Max on int8 tensors is not supported on CPU (supported: float32, int64, int32)');
+    expect(checkCoverage(load('test_max_int8')).nodes[0].cpu.supported).toBe(true);
+    const i16 = checkCoverage(load('test_max_int16'));
+    expect(i16.nodes[0].cpu.reason).toBe('data type int16 is not supported; use int32 or int64');
   });
 
   test('BatchNormalization in training mode, or with running-statistics outputs, is refused', () => {
@@ -102,7 +103,7 @@ describe('checkCoverage', () => {
     b.constant('dbl', makeTensor('float64', [1], [2]));
     const e = b.node('Mul', [d, 'dbl'], {}, null, 'float64', 'mul64');
     const f = b.node('Resize', [e], { mode: 'cubic', antialias: 1 }, null, 'float32', 'resize');
-    b.output(b.node('MaxPool', [f], { kernel_shape: [2, 2], storage_order: 1 }, null, 'float32', 'pool'));
+    b.output(b.node('MaxPool', [f], { kernel_shape: [2, 2], storage_order: 2 }, null, 'float32', 'pool'));
     const g = b.build();
     const err = caught(() => assertSupported(g));
     expect(err.nodes).toEqual([
@@ -110,7 +111,7 @@ describe('checkCoverage', () => {
       { name: 'einsum', opType: 'Einsum', opset: 17, reason: 'op Einsum (opset 17) is not supported' },
       { name: 'mul64', opType: 'Mul', opset: 17, reason: 'data type float64 is not supported; export the model in float32' },
       { name: 'resize', opType: 'Resize', opset: 17, reason: "data type float64 is not supported; export the model in float32; Resize mode 'cubic' is not supported; use 'linear' or 'nearest'" },
-      { name: 'pool', opType: 'MaxPool', opset: 17, reason: 'MaxPool with storage_order=1 is not supported' },
+      { name: 'pool', opType: 'MaxPool', opset: 17, reason: 'MaxPool storage_order=2 is not valid (0 or 1)' },
     ]);
     expect(err.message).toContain('  - einsum (Einsum): op Einsum (opset 17) is not supported');
     expect(err.message).toContain('Replace these ops');

@@ -20,10 +20,14 @@ export interface OpSupport {
 const F: readonly DType[] = ['float32'];
 /** Arithmetic the CPU kernels also run on shape-like integer tensors. */
 const FI: readonly DType[] = ['float32', 'int64', 'int32'];
+/** Element-wise kernels that also take 8-bit integers. */
+const FI8: readonly DType[] = ['float32', 'int64', 'int32', 'int8', 'uint8'];
+/** Max pooling compares, so it also runs on 8-bit integers. */
+const F8: readonly DType[] = ['float32', 'int8', 'uint8'];
 /** Data movement: the kernels copy elements of any of these types. */
 const MOVE: readonly DType[] = ['float32', 'int64', 'int32'];
 /** Cast's source and target types. */
-export const CAST_TYPES: readonly DType[] = ['float32', 'int64', 'int32', 'bool', 'uint8'];
+export const CAST_TYPES: readonly DType[] = ['float32', 'int64', 'int32', 'bool', 'uint8', 'int8'];
 
 export const GPU_REASON = 'no GPU kernel yet';
 
@@ -31,16 +35,14 @@ const input0 = (n: Node): string | undefined => n.inputs[0] || undefined;
 
 // ---- checks -------------------------------------------------------------------------------
 
-function spatial2d(what: string): NodeCheck {
+/** Conv, ConvTranspose and pooling kernels take 1, 2 or 3 spatial dims (input rank 3–5). */
+function spatialRank(what: string): NodeCheck {
   return (node, graph) => {
     const x = node.inputs[0] ? graph.values.get(node.inputs[0]) : undefined;
-    if (x?.shape && x.shape.length !== 4)
-      return `only 2-D ${what} (4-D NCHW input) is supported; the input has rank ${x.shape.length}`;
-    const w = node.inputs[1] ? graph.values.get(node.inputs[1]) : undefined;
-    if ((node.opType === 'Conv' || node.opType === 'ConvTranspose') && w?.shape && w.shape.length !== 4)
-      return `only 2-D ${what} is supported; the weight has rank ${w.shape.length}`;
+    if (x?.shape && (x.shape.length < 3 || x.shape.length > 5))
+      return `${what} supports 1-D, 2-D and 3-D windows (input rank 3 to 5); the input has rank ${x.shape.length}`;
     const ks = attrInts(node, 'kernel_shape');
-    if (ks && ks.length !== 2) return `only 2-D ${what} is supported; kernel_shape has ${ks.length} dims`;
+    if (ks && (ks.length < 1 || ks.length > 3)) return `${what} supports 1 to 3 spatial dims; kernel_shape has ${ks.length}`;
     return undefined;
   };
 }
@@ -90,9 +92,14 @@ function rnnCheck(defaults: string[]): NodeCheck {
 const bnCheck: NodeCheck = (node) =>
   attrInt(node, 'training_mode', 0) !== 0 ? 'BatchNormalization with training_mode=1 is not supported (inference only)' : undefined;
 
-const maxPoolCheck: NodeCheck = (node, graph) => {
-  if (attrInt(node, 'storage_order', 0) !== 0) return 'MaxPool with storage_order=1 is not supported';
-  return onlyFirstOutput('MaxPool indices')(node, graph);
+const maxPoolCheck: NodeCheck = (node) => {
+  const order = attrInt(node, 'storage_order', 0);
+  return order === 0 || order === 1 ? undefined : `MaxPool storage_order=${order} is not valid (0 or 1)`;
+};
+
+const layerNormCheck: NodeCheck = (node) => {
+  const stash = attrInt(node, 'stash_type', 1);
+  return stash === 1 ? undefined : `LayerNormalization stash_type=${stash} is not supported (only 1, float32)`;
 };
 
 const padCheck: NodeCheck = (node) => {
@@ -114,18 +121,18 @@ function attrStrings(node: Node, name: string): string[] | null {
 // ---- the table ----------------------------------------------------------------------------
 
 export const SUPPORT: Readonly<Record<string, OpSupport>> = {
-  Conv: { cpuDtypes: F, checks: [spatial2d('Conv'), autoPad] },
-  ConvTranspose: { cpuDtypes: F, checks: [spatial2d('ConvTranspose'), autoPad] },
-  MaxPool: { cpuDtypes: F, checks: [spatial2d('MaxPool'), autoPad, maxPoolCheck] },
-  AveragePool: { cpuDtypes: F, checks: [spatial2d('AveragePool'), autoPad] },
+  Conv: { cpuDtypes: F, checks: [spatialRank('Conv'), autoPad] },
+  ConvTranspose: { cpuDtypes: F, checks: [spatialRank('ConvTranspose'), autoPad] },
+  MaxPool: { cpuDtypes: F8, checks: [spatialRank('MaxPool'), autoPad, maxPoolCheck] },
+  AveragePool: { cpuDtypes: F, checks: [spatialRank('AveragePool'), autoPad] },
   GlobalAveragePool: { cpuDtypes: F },
-  GlobalMaxPool: { cpuDtypes: F },
+  GlobalMaxPool: { cpuDtypes: F8 },
   BatchNormalization: { cpuDtypes: F, checks: [bnCheck, onlyFirstOutput('BatchNormalization running-statistics')] },
   InstanceNormalization: { cpuDtypes: F },
-  LayerNormalization: { cpuDtypes: F, checks: [onlyFirstOutput('LayerNormalization mean/inv-std-dev')] },
+  LayerNormalization: { cpuDtypes: F, checks: [layerNormCheck] },
   LRN: { cpuDtypes: F },
-  Relu: { cpuDtypes: FI },
-  Clip: { cpuDtypes: FI },
+  Relu: { cpuDtypes: FI8 },
+  Clip: { cpuDtypes: FI8 },
   LeakyRelu: { cpuDtypes: F },
   PRelu: { cpuDtypes: F },
   Sigmoid: { cpuDtypes: F },
@@ -136,13 +143,13 @@ export const SUPPORT: Readonly<Record<string, OpSupport>> = {
   Selu: { cpuDtypes: F },
   Softplus: { cpuDtypes: F },
   Erf: { cpuDtypes: F },
-  Add: { cpuDtypes: FI },
-  Sub: { cpuDtypes: FI },
-  Mul: { cpuDtypes: FI },
-  Div: { cpuDtypes: FI },
-  Pow: { cpuDtypes: F },
-  Min: { cpuDtypes: FI },
-  Max: { cpuDtypes: FI },
+  Add: { cpuDtypes: FI8 },
+  Sub: { cpuDtypes: FI8 },
+  Mul: { cpuDtypes: FI8 },
+  Div: { cpuDtypes: FI8 },
+  Pow: { cpuDtypes: FI },
+  Min: { cpuDtypes: FI8 },
+  Max: { cpuDtypes: FI8 },
   Sqrt: { cpuDtypes: F },
   Abs: { cpuDtypes: FI },
   Neg: { cpuDtypes: FI },
@@ -167,7 +174,7 @@ export const SUPPORT: Readonly<Record<string, OpSupport>> = {
   Pad: { cpuDtypes: MOVE, checks: [padCheck] },
   Shape: { cpuDtypes: [...MOVE, 'bool', 'uint8'], dtypeOf: input0 },
   Cast: { cpuDtypes: CAST_TYPES, dtypeOf: input0, checks: [castCheck] },
-  ReduceMean: { cpuDtypes: F },
+  ReduceMean: { cpuDtypes: FI },
   ReduceSum: { cpuDtypes: FI },
   ReduceMax: { cpuDtypes: FI },
   ReduceMin: { cpuDtypes: FI },
