@@ -66,28 +66,16 @@ const resizeCheck: NodeCheck = (node) => {
   if (mode === 'cubic') return "Resize mode 'cubic' is not supported; use 'linear' or 'nearest'";
   if (mode !== 'nearest' && mode !== 'linear') return `Resize mode '${mode}' is not supported`;
   if (attrInt(node, 'antialias', 0) !== 0) return 'Resize with antialias=1 is not supported';
-  const ctm = attrString(node, 'coordinate_transformation_mode', 'half_pixel');
-  if (ctm === 'tf_crop_and_resize') return "Resize coordinate_transformation_mode 'tf_crop_and_resize' is not supported";
-  const kar = attrString(node, 'keep_aspect_ratio_policy', 'stretch');
-  if (kar !== 'stretch') return `Resize keep_aspect_ratio_policy '${kar}' is not supported`;
   return undefined;
 };
 
-function rnnCheck(defaults: string[]): NodeCheck {
-  return (node) => {
-    const acts = attrStrings(node, 'activations');
-    if (acts) {
-      const dirs = attrString(node, 'direction', 'forward') === 'bidirectional' ? 2 : 1;
-      const expect = Array.from({ length: dirs }, () => defaults).flat();
-      if (acts.length !== expect.length || acts.some((a, i) => a.toLowerCase() !== expect[i].toLowerCase()))
-        return `${node.opType} with activations [${acts.join(', ')}] is not supported (only the defaults)`;
-    }
-    if (node.attrs.clip) return `${node.opType} with cell clip is not supported`;
-    if (attrInt(node, 'layout', 0) !== 0) return `${node.opType} with layout=1 is not supported`;
-    if (node.opType === 'LSTM' && attrInt(node, 'input_forget', 0) !== 0) return 'LSTM with input_forget=1 is not supported';
-    return undefined;
-  };
-}
+/** Activations the LSTM/GRU kernels implement (with activation_alpha/beta where they take them). */
+const RNN_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'affine', 'leakyrelu', 'thresholdedrelu', 'scaledtanh', 'hardsigmoid', 'elu', 'softsign', 'softplus'];
+
+const rnnCheck: NodeCheck = (node) => {
+  const unknown = (attrStrings(node, 'activations') ?? []).filter((a) => !RNN_ACTIVATIONS.includes(a.toLowerCase()));
+  return unknown.length ? `${node.opType} activation ${unknown.join(', ')} is not supported` : undefined;
+};
 
 const bnCheck: NodeCheck = (node) =>
   attrInt(node, 'training_mode', 0) !== 0 ? 'BatchNormalization with training_mode=1 is not supported (inference only)' : undefined;
@@ -104,7 +92,7 @@ const layerNormCheck: NodeCheck = (node) => {
 
 const padCheck: NodeCheck = (node) => {
   const mode = attrString(node, 'mode', 'constant');
-  return ['constant', 'reflect', 'edge'].includes(mode) ? undefined : `Pad mode '${mode}' is not supported`;
+  return ['constant', 'reflect', 'edge', 'wrap'].includes(mode) ? undefined : `Pad mode '${mode}' is not supported`;
 };
 
 const castCheck: NodeCheck = (node, graph) => {
@@ -182,8 +170,8 @@ export const SUPPORT: Readonly<Record<string, OpSupport>> = {
   DepthToSpace: { cpuDtypes: MOVE },
   SpaceToDepth: { cpuDtypes: MOVE },
   ArgMax: { cpuDtypes: FI, dtypeOf: input0 },
-  LSTM: { cpuDtypes: F, checks: [rnnCheck(['Sigmoid', 'Tanh', 'Tanh'])] },
-  GRU: { cpuDtypes: F, checks: [rnnCheck(['Sigmoid', 'Tanh'])] },
+  LSTM: { cpuDtypes: F, checks: [rnnCheck] },
+  GRU: { cpuDtypes: F, checks: [rnnCheck] },
   Identity: { cpuDtypes: [...MOVE, 'bool', 'uint8'] },
 };
 
