@@ -6,7 +6,8 @@ import { ConversionError } from '../src/errors.js';
 import type { Graph, Node } from '../src/ir/graph.js';
 import type { TensorValue } from '../src/ir/tensor.js';
 import { readNumbers } from '../src/fold/values.js';
-import { importOnnx, MAX_OPSET, MIN_OPSET } from '../src/onnx/import.js';
+import { importOnnx, MIN_OPSET } from '../src/onnx/import.js';
+import { CONTRACT_OPSET } from '../src/onnx/opset-range.js';
 import { loadOnnx } from '../src/onnx/load.js';
 import { decodeModel } from '../src/onnx/proto.js';
 import { A, T, type Attr, type ModelSpec, buildModel, graphToModel, maxRelError, runOrt } from './helpers/onnx-builder.js';
@@ -250,7 +251,7 @@ describe('opset normalisation (checked against onnxruntime on the original model
 });
 
 describe('old-opset conformance tests, normalised and run at opset 23', () => {
-  // Real exporter output of opsets 7–12 (shared corpus + Debian libonnx-testdata when installed).
+  // Real exporter output of opsets 1–12 (shared corpus + Debian libonnx-testdata when installed).
   const roots = [
     ...['onnx-node', 'onnx-pytorch-converted', 'onnx-pytorch-operator', 'onnx-simple'].map((d) => join(CORPUS, d)),
     ...['node', 'pytorch-converted', 'pytorch-operator', 'simple'].map((d) => join(LIBONNX, d)),
@@ -279,7 +280,7 @@ describe('old-opset conformance tests, normalised and run at opset 23', () => {
       }
       let res: Record<string, TensorValue>;
       try {
-        res = await runOrt(graphToModel(g, MAX_OPSET), feeds);
+        res = await runOrt(graphToModel(g, CONTRACT_OPSET), feeds);
       } catch (e) {
         failed.push(`${c.name}: onnxruntime rejects the normalised model: ${(e as Error).message.slice(0, 200)}`);
         continue;
@@ -415,7 +416,7 @@ describe('graph import', () => {
     expect(g.nodes.map((n) => `${n.name}:${n.opType}`)).toEqual(['Abs_2:Abs', 'Relu_1:Relu', 'dup:Neg']);
   });
 
-  it('keeps nodes of other domains with their domain; refuses opsets outside 7–23 and broken graphs', () => {
+  it('keeps nodes of other domains with their domain; refuses opsets outside 1–27 and broken graphs', () => {
     const g = importOnnx(decodeModel(buildModel({
       opset: 13, extraOpsets: [{ domain: 'com.microsoft', version: 1 }],
       inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y' }],
@@ -423,10 +424,11 @@ describe('graph import', () => {
     })));
     expect(g.nodes[0]).toMatchObject({ opType: 'FusedGelu', domain: 'com.microsoft', name: 'FusedGelu_0' });
     expect(g.values.get('y')).toEqual({ dtype: 'float32', shape: null });
-    for (const opset of [6, 24])
-      expect(() => importOnnx(decodeModel(simple({ opset, inputs: [{ name: 'x', shape: [1] }] })))).toThrow(
-        new RegExp(`opset ${opset}; the converter supports opsets 7–23`),
-      );
+    expect(() => importOnnx(decodeModel(simple({ opset: 28, inputs: [{ name: 'x', shape: [1] }] })))).toThrow(
+      /opset 28; the converter supports opsets 1–27\. Re-export it with opset_version=27 or lower/,
+    );
+    for (const opset of [1, 6, 24, 27])
+      expect(importOnnx(decodeModel(simple({ opset, inputs: [{ name: 'x', shape: [1] }] }))).nodes[0].opType).toBe('Relu');
     expect(() => importOnnx(decodeModel(simple({ inputs: [{ name: 'x', shape: [1] }], nodes: [{ op: 'Relu', inputs: ['q'], outputs: ['y'] }] })))).toThrow(
       /input 'q' of node 'Relu_0' \(Relu\) is not produced/,
     );

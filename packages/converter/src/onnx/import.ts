@@ -1,5 +1,6 @@
 // ONNX model (decoded) → the converter's graph IR: initializers and Constant nodes become constants, graph
-// inputs/outputs become GraphIO with fixed shapes, and every node is normalised to its opset-23 form.
+// inputs/outputs become GraphIO with fixed shapes, every node is normalised to its opset-23 form (opsets 1–27,
+// see opset-range.ts) and omitted optional outputs before named ones get names.
 import { ConversionError, type ConversionErrorNode } from '../errors.js';
 import type { Graph, GraphIO, Node, ValueInfo } from '../ir/graph.js';
 import type { DType, TensorValue } from '../ir/tensor.js';
@@ -8,11 +9,13 @@ import { constantNodeValue, convertAttributes } from './attrs.js';
 import type { OnnxModel, OnnxNode, OnnxValueInfo } from './model.js';
 import { onnxDType, onnxTypeName } from './model.js';
 import { normalizeNode, type NormalizeContext } from './normalize.js';
+import { MAX_OPSET, MIN_OPSET, newerOpsetProblem, opsetRangeMessage } from './opset-range.js';
+import { nameOmittedOutputs } from './optional-outputs.js';
+import { applyShapedRewrites, type ShapedRewrite } from './shaped-rewrites.js';
 import { simplifySoftmax } from './softmax.js';
 import { topoSort } from './topo.js';
 
-export const MIN_OPSET = 7;
-export const MAX_OPSET = 23;
+export { MIN_OPSET, MAX_OPSET } from './opset-range.js';
 
 export interface ImportOptions {
   /** Fixed shapes for graph inputs (override or complete the model's declared shapes). */
@@ -88,15 +91,17 @@ function nameNodes(nodes: OnnxNode[]): string[] {
   });
 }
 
+function importProblems(problems: ConversionErrorNode[]): ConversionError {
+  return new ConversionError(
+    `the model has ${problems.length} node(s) the converter cannot import:\n` +
+      problems.map((p) => `  ${p.name} (${p.opType}): ${p.reason}`).join('\n'),
+    problems,
+  );
+}
+
 export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph {
   const opset = modelOpset(model);
-  if (opset < MIN_OPSET || opset > MAX_OPSET)
-    throw new ConversionError(
-      `the model uses ONNX opset ${opset}; the converter supports opsets ${MIN_OPSET}–${MAX_OPSET}. ` +
-        (opset < MIN_OPSET
-          ? 'Upgrade it first, e.g. onnx.version_converter.convert_version(model, 13).'
-          : `Re-export it with opset_version=${MAX_OPSET} or lower.`),
-    );
+  if (opset < MIN_OPSET || opset > MAX_OPSET) throw new ConversionError(opsetRangeMessage(opset));
   const g = model.graph;
   if (g.sparseInitializers.length)
     throw new ConversionError(`the model has sparse initializers (${g.sparseInitializers.join(', ')}), which are not supported; densify them`);
@@ -149,20 +154,42 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
     });
   });
 
+  const freshValue = (hint: string): string => {
+    let name = hint;
+    for (let k = 1; names.has(name); k++) name = `${hint}_${k}`;
+    names.add(name);
+    return name;
+  };
+  const takenNodeNames = new Set(nodeNames);
+  const freshNode = (hint: string): string => {
+    let name = hint;
+    for (let k = 1; takenNodeNames.has(name); k++) name = `${hint}_${k}`;
+    takenNodeNames.add(name);
+    return name;
+  };
+  const refuse = (node: Node, reason: string): void => {
+    problems.push({ name: node.name, opType: node.opType, opset, reason });
+  };
+  const deferred = new Map<Node, ShapedRewrite>();
   const ctx: NormalizeContext = {
     opset,
     constants,
     addConstant(hint, t) {
-      let name = hint;
-      for (let k = 1; names.has(name); k++) name = `${hint}_${k}`;
-      names.add(name);
+      const name = freshValue(hint);
       constants.set(name, t);
       return name;
     },
     isUsed: (v) => uses.has(v),
-    refuse: (node, reason) => problems.push({ name: node.name, opType: node.opType, opset, reason }),
+    refuse,
+    defer: (node, rewrite) => deferred.set(node, rewrite),
   };
-  for (const node of nodes) if (node.domain === '') normalizeNode(node, ctx);
+  for (const node of nodes) {
+    if (node.domain !== '') continue;
+    const newer = newerOpsetProblem(node, opset);
+    if (newer) refuse(node, newer);
+    else normalizeNode(node, ctx);
+  }
+  for (const node of nodes) nameOmittedOutputs(node, (v) => names.has(v), (v) => names.add(v));
   // A graph output that is a constant (initializer or Constant node) stays produced by a node: Identity.
   for (const o of outputs) {
     const t = constants.get(o.name);
@@ -172,12 +199,7 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
     for (const n of nodes) n.inputs = n.inputs.map((i) => (i === o.name ? c : i));
     nodes.push({ name: `Identity_${o.name}`, opType: 'Identity', domain: '', inputs: [c], outputs: [o.name], attrs: {} });
   }
-  if (problems.length)
-    throw new ConversionError(
-      `the model has ${problems.length} node(s) the converter cannot import:\n` +
-        problems.map((p) => `  ${p.name} (${p.opType}): ${p.reason}`).join('\n'),
-      problems,
-    );
+  if (problems.length) throw importProblems(problems);
 
   const defined = new Set<string>([...constants.keys(), ...inputs.map((i) => i.name)]);
   const graph: Graph = {
@@ -197,6 +219,9 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
     const dtype = v.type.kind === 'tensor' ? onnxDType(v.type.elemType) : null;
     if (dtype) graph.values.set(v.name, { dtype, shape: null });
   }
+  // Old-opset forms whose rewrite depends on operand ranks (opsets 1–6), then shapes for the final graph.
+  applyShapedRewrites(graph, deferred, { addConstant: ctx.addConstant, freshValue, freshNode, refuse });
+  if (problems.length) throw importProblems(problems);
   inferShapes(graph);
   simplifySoftmax(graph);
   return graph;

@@ -109,7 +109,7 @@ export function onnxTypeCode(dtype: DType): number {
 
 const NAMES: Record<number, string> = {
   0: 'UNDEFINED', 17: 'FLOAT8E4M3FN', 18: 'FLOAT8E4M3FNUZ', 19: 'FLOAT8E5M2', 20: 'FLOAT8E5M2FNUZ',
-  21: 'UINT4', 22: 'INT4', 23: 'FLOAT4E2M1', 24: 'FLOAT8E8M0',
+  21: 'UINT4', 22: 'INT4', 23: 'FLOAT4E2M1', 24: 'FLOAT8E8M0', 25: 'UINT2', 26: 'INT2',
 };
 
 /** A readable name for an ONNX data type code (for messages). */

@@ -5,6 +5,8 @@ import type { AttrValue, Node } from '../ir/graph.js';
 import type { TensorValue } from '../ir/tensor.js';
 import { elementCount } from '../ir/tensor.js';
 import { float32Tensor, int64Tensor, readNumbers } from '../fold/values.js';
+import { normalizeLegacyNode } from './legacy.js';
+import type { ShapedRewrite } from './shaped-rewrites.js';
 
 export interface NormalizeContext {
   /** The model's default-domain opset. */
@@ -16,6 +18,8 @@ export interface NormalizeContext {
   isUsed(name: string): boolean;
   /** Records a node-level problem (collected and reported together). */
   refuse(node: Node, reason: string): void;
+  /** Defers a rewrite that needs operand shapes until shapes are inferred (see shaped-rewrites.ts). */
+  defer(node: Node, rewrite: ShapedRewrite): void;
 }
 
 type Rule = (node: Node, ctx: NormalizeContext) => void;
@@ -263,7 +267,8 @@ const RULES: Record<string, Rule> = {
   Scatter: scatter,
 };
 
-/** Rewrites a default-domain node in place into its opset-23 form. */
+/** Rewrites a default-domain node in place into its opset-23 form (opset 1–6 forms first to opset 7). */
 export function normalizeNode(node: Node, ctx: NormalizeContext): void {
+  normalizeLegacyNode(node, ctx);
   RULES[node.opType]?.(node, ctx);
 }

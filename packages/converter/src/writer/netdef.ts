@@ -15,6 +15,7 @@ import type { AttrValue, Graph, GraphIO, Node } from '../ir/graph.js';
 import type { MemoryPlan } from '../plan/memory.js';
 import type { PackedTensor } from './data.js';
 import { schemaDataFormat, schemaDataType } from './dtype.js';
+import { writtenOutputs, type WrittenOutputs } from './outputs.js';
 
 export const MODEL_FORMAT_VERSION = 1;
 
@@ -93,27 +94,29 @@ function buildArg(b: flatbuffers.Builder, str: Str, node: Node, graph: Graph, na
   return Argument.endArgument(b);
 }
 
-function valueType(graph: Graph, name: string): FbType {
-  const dt = graph.values.get(name)?.dtype ?? 'float32';
+function valueType(graph: Graph, name: string, written: WrittenOutputs): FbType {
+  const source = written.synthetic.get(name); // an omitted output: its op's data type (that of input 0)
+  const dt = graph.values.get(name)?.dtype ?? (source ? graph.values.get(source)?.dtype : undefined) ?? 'float32';
   const t = schemaDataType(dt);
   if (t === undefined)
     throw new ConversionError(`tensor '${name}' has data type ${dt}, which the engine cannot hold; export the model in float32`);
   return t;
 }
 
-function buildOp(b: flatbuffers.Builder, str: Str, graph: Graph, plan: MemoryPlan, node: Node): flatbuffers.Offset {
+function buildOp(b: flatbuffers.Builder, str: Str, graph: Graph, plan: MemoryPlan, node: Node, written: WrittenOutputs): flatbuffers.Offset {
   const args = Object.entries(node.attrs).map(([k, v]) => buildArg(b, str, node, graph, k, v));
-  const shapes = node.outputs.map((o) => {
+  const outputNames = written.names.get(node) ?? node.outputs;
+  const shapes = outputNames.map((o) => {
     const shape = graph.values.get(o)?.shape;
     const dims = shape ? Shape.createDimsVector(b, dims64(shape)) : 0;
     Shape.startShape(b);
     if (dims) Shape.addDims(b, dims);
     return Shape.endShape(b);
   });
-  const types = node.outputs.map((o) => valueType(graph, o));
-  const mem = node.outputs.map((o) => plan.memIds.get(o) ?? -1);
+  const types = outputNames.map((o) => valueType(graph, o, written));
+  const mem = outputNames.map((o) => plan.memIds.get(o) ?? -1);
   const inputs = Operator.createInputsVector(b, node.inputs.map((i) => str(i)));
-  const outputs = Operator.createOutputsVector(b, node.outputs.map((o) => str(o)));
+  const outputs = Operator.createOutputsVector(b, outputNames.map((o) => str(o)));
   const shapesOff = Operator.createOutputShapesVector(b, shapes);
   const typesOff = Operator.createOutputTypesVector(b, types);
   const memOff = Operator.createMemIdsVector(b, mem);
@@ -165,7 +168,8 @@ export function buildNetDef(parts: NetDefParts): Uint8Array {
   // DataType defaults (DT_FLOAT) are still written, so readers need not know the schema default.
   b.forceDefaults(true);
   const str = sharedStrings(b);
-  const ops = NetDef.createOpsVector(b, graph.nodes.map((n) => buildOp(b, str, graph, plan, n)));
+  const written = writtenOutputs(graph);
+  const ops = NetDef.createOpsVector(b, graph.nodes.map((n) => buildOp(b, str, graph, plan, n, written)));
   const tensors = NetDef.createTensorsVector(b, parts.tensors.map((p) => buildTensor(b, str, p)));
   const inputs = NetDef.createInputInfoVector(b, graph.inputs.map((io) => buildIo(b, str, io, 'input')));
   const outputs = NetDef.createOutputInfoVector(b, graph.outputs.map((io) => buildIo(b, str, io, 'output')));

@@ -1,6 +1,6 @@
 // Pre-write checks of what the runtime's loader verifies: ops in topological order, every input
 // defined by an earlier op, a model input or a constant, no tensor defined twice, every model
-// output produced. A failure is a converter bug or a malformed model, reported as ConversionError.
+// output produced, every op with a named output. A failure is a converter bug or a malformed model, reported as ConversionError.
 import { ConversionError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 
@@ -17,7 +17,8 @@ export function validateGraph(graph: Graph): void {
       problems.push({ name: n.name, opType: n.opType, opset: graph.opset, reason });
     };
     for (const i of n.inputs) if (i && !defined.has(i)) bad(`reads '${i}', which no earlier node, model input or constant defines`);
-    if (n.outputs.length === 0 || n.outputs.some((o) => !o)) bad('has an unnamed or missing output');
+    // '' marks an omitted optional output: the writer drops trailing ones and names the others (outputs.ts).
+    if (!n.outputs.some((o) => o)) bad('has no named output');
     for (const o of n.outputs) {
       if (!o) continue;
       if (defined.has(o)) bad(`redefines tensor '${o}'`);
