@@ -20,10 +20,16 @@ const char *DtypeName(IDataType t) {
     case IDataType::IDT_INT32: return "int32";
     case IDataType::IDT_INT64: return "int64";
     case IDataType::IDT_UINT8: return "uint8";
+    case IDataType::IDT_INT8: return "int8";
+    case IDataType::IDT_BOOL: return "bool";
     default: return "float32";
   }
 }
-size_t DtypeSize(IDataType t) { return t == IDataType::IDT_INT64 ? 8 : t == IDataType::IDT_UINT8 ? 1 : 4; }
+size_t DtypeSize(IDataType t) {
+  if (t == IDataType::IDT_INT64) return 8;
+  if (t == IDataType::IDT_UINT8 || t == IDataType::IDT_INT8 || t == IDataType::IDT_BOOL) return 1;
+  return 4;
+}
 
 }  // namespace
 

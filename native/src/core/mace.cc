@@ -138,6 +138,8 @@ DataType FromIDataType(IDataType t) {
     case IDataType::IDT_INT32: return DataType::DT_INT32;
     case IDataType::IDT_INT64: return DataType::DT_INT64;
     case IDataType::IDT_UINT8: return DataType::DT_UINT8;
+    case IDataType::IDT_INT8: return DataType::DT_INT8;
+    case IDataType::IDT_BOOL: return DataType::DT_BOOL;
     default: return DataType::DT_FLOAT;
   }
 }
@@ -145,7 +147,9 @@ IDataType ToIDataType(DataType t) {
   switch (t) {
     case DataType::DT_INT32: return IDataType::IDT_INT32;
     case DataType::DT_INT64: return IDataType::IDT_INT64;
-    case DataType::DT_UINT8: case DataType::DT_BOOL: return IDataType::IDT_UINT8;
+    case DataType::DT_UINT8: return IDataType::IDT_UINT8;
+    case DataType::DT_INT8: return IDataType::IDT_INT8;
+    case DataType::DT_BOOL: return IDataType::IDT_BOOL;
     default: return IDataType::IDT_FLOAT;
   }
 }

@@ -50,60 +50,87 @@ std::shared_ptr<void> Alloc(size_t bytes) {
   return std::shared_ptr<void>(new uint8_t[bytes ? bytes : 1](), std::default_delete<uint8_t[]>());
 }
 
+size_t ItemSize(IDataType t) {
+  switch (t) {
+    case IDataType::IDT_INT64: return 8;
+    case IDataType::IDT_UINT8: case IDataType::IDT_INT8: case IDataType::IDT_BOOL: return 1;
+    default: return 4;
+  }
+}
+
+const char *NpyName(IDataType t) {
+  switch (t) {
+    case IDataType::IDT_INT32: return "int32";
+    case IDataType::IDT_INT64: return "int64";
+    case IDataType::IDT_UINT8: return "uint8";
+    case IDataType::IDT_INT8: return "int8";
+    case IDataType::IDT_BOOL: return "bool";
+    default: return "float32";
+  }
+}
+
 bool LoadInput(const std::string &path, const std::string &name, const std::vector<int64_t> &shape,
                bool is_raw, IDataType dtype, MaceTensor *out) {
   int64_t count = 1;
   for (auto d : shape) count *= d;
-  auto data = Alloc(static_cast<size_t>(count) * (dtype == IDataType::IDT_INT64 ? 8 : 4));
-  if (is_raw) {  // MACE raw file: little-endian float32, exactly the shape's size
+  const size_t item = ItemSize(dtype);
+  auto data = Alloc(static_cast<size_t>(count) * item);
+  if (is_raw) {  // MACE raw file: little-endian values of the input's type, exactly the shape's size
     std::ifstream f(path, std::ios::binary);
     if (!f) {
       std::fprintf(stderr, "error: cannot open input file '%s' for input '%s'\n", path.c_str(), name.c_str());
       return false;
     }
-    f.read(static_cast<char *>(data.get()), count * 4);
-    if (f.gcount() != count * 4) {
-      std::fprintf(stderr, "error: input file '%s' holds fewer than the %lld floats of input '%s'\n", path.c_str(),
+    f.read(static_cast<char *>(data.get()), count * static_cast<int64_t>(item));
+    if (f.gcount() != count * static_cast<int64_t>(item)) {
+      std::fprintf(stderr, "error: input file '%s' holds fewer than the %lld values of input '%s'\n", path.c_str(),
                    static_cast<long long>(count), name.c_str());
       return false;
-    }
-    *out = MaceTensor(shape, data);
-    return true;
-  }
-  NpyArray a;
-  std::string err;
-  if (dtype == IDataType::IDT_INT64 || dtype == IDataType::IDT_INT32) {
-    std::vector<int64_t> v;
-    if (!ReadNpy(path, &a, &err) || !NpyToInt64(a, &v, &err)) {
-      std::fprintf(stderr, "error: %s\n", err.c_str());
-      return false;
-    }
-    if (static_cast<int64_t>(v.size()) != count) {
-      std::fprintf(stderr, "error: '%s' holds %zu values, input '%s' needs %lld\n", path.c_str(), v.size(),
-                   name.c_str(), static_cast<long long>(count));
-      return false;
-    }
-    if (dtype == IDataType::IDT_INT64) {
-      std::memcpy(data.get(), v.data(), v.size() * 8);
-    } else {
-      int32_t *p = static_cast<int32_t *>(data.get());
-      for (size_t k = 0; k < v.size(); ++k) p[k] = static_cast<int32_t>(v[k]);
     }
     *out = MaceTensor(shape, data, DataFormat::NONE, dtype);
     return true;
   }
-  std::vector<float> v;
-  if (!ReadNpy(path, &a, &err) || !NpyToFloats(a, &v, &err)) {
+  NpyArray a;
+  std::string err;
+  if (!ReadNpy(path, &a, &err)) {
     std::fprintf(stderr, "error: %s\n", err.c_str());
     return false;
   }
-  if (static_cast<int64_t>(v.size()) != count) {
-    std::fprintf(stderr, "error: '%s' holds %zu values, input '%s' needs %lld\n", path.c_str(), v.size(),
-                 name.c_str(), static_cast<long long>(count));
+  if (a.dtype == NpyName(dtype)) {  // same type: take the bytes as they are
+    if (a.bytes.size() != static_cast<size_t>(count) * item) {
+      std::fprintf(stderr, "error: '%s' holds %zu values, input '%s' needs %lld\n", path.c_str(), a.bytes.size() / item,
+                   name.c_str(), static_cast<long long>(count));
+      return false;
+    }
+    std::memcpy(data.get(), a.bytes.data(), a.bytes.size());
+    *out = MaceTensor(shape, data, DataFormat::NONE, dtype);
+    return true;
+  }
+  // Otherwise convert numerically (e.g. float64 or int32 files for a float32 input).
+  std::vector<float> f;
+  std::vector<int64_t> i;
+  bool is_float = dtype == IDataType::IDT_FLOAT;
+  if (!(is_float ? NpyToFloats(a, &f, &err) : NpyToInt64(a, &i, &err))) {
+    std::fprintf(stderr, "error: %s\n", err.c_str());
     return false;
   }
-  std::memcpy(data.get(), v.data(), v.size() * 4);
-  *out = MaceTensor(shape, data);
+  size_t n = is_float ? f.size() : i.size();
+  if (static_cast<int64_t>(n) != count) {
+    std::fprintf(stderr, "error: '%s' holds %zu values, input '%s' needs %lld\n", path.c_str(), n, name.c_str(),
+                 static_cast<long long>(count));
+    return false;
+  }
+  uint8_t *p = static_cast<uint8_t *>(data.get());
+  for (size_t k = 0; k < n; ++k) {
+    switch (dtype) {
+      case IDataType::IDT_FLOAT: std::memcpy(p + 4 * k, &f[k], 4); break;
+      case IDataType::IDT_INT32: { int32_t v = static_cast<int32_t>(i[k]); std::memcpy(p + 4 * k, &v, 4); break; }
+      case IDataType::IDT_INT64: std::memcpy(p + 8 * k, &i[k], 8); break;
+      case IDataType::IDT_BOOL: p[k] = i[k] != 0; break;
+      default: p[k] = static_cast<uint8_t>(i[k]); break;
+    }
+  }
+  *out = MaceTensor(shape, data, DataFormat::NONE, dtype);
   return true;
 }
 

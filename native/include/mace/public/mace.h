@@ -20,7 +20,7 @@ enum class DeviceType { CPU = 0, GPU = 2 };
 // format the deployment file declared; MaceTensor carries the format of the caller's data.
 enum class DataFormat { NONE = 0, NHWC = 1, NCHW = 2, OIHW = 3 };
 
-enum class IDataType { IDT_FLOAT = 0, IDT_INT32 = 1, IDT_INT64 = 2, IDT_UINT8 = 3 };
+enum class IDataType { IDT_FLOAT = 0, IDT_INT32 = 1, IDT_INT64 = 2, IDT_UINT8 = 3, IDT_INT8 = 4, IDT_BOOL = 5 };
 
 enum CPUAffinityPolicy {
   AFFINITY_NONE = 0,
