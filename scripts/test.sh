@@ -12,4 +12,4 @@ step "native tests (ctest)"
 ctest --test-dir native/build/host --output-on-failure -j"$(nproc)" 2>&1 | tail -n 25
 
 step "TypeScript tests (vitest)"
-npx vitest run
+MACE_REQUIRE_NATIVE=1 npx vitest run

@@ -1,0 +1,80 @@
+// Request schemas of run creation: actions, the device selector and the device-tool options
+// (packages/protocol DeviceSelector and RunOptions; MACE's own option names are accepted too).
+import type { DeviceSelector, RunOptions } from '@mace/protocol';
+import type { JsonSchema } from './common.js';
+import { uuid } from './common.js';
+import { DEVICE_KIND_VALUES, JOB_KIND_VALUES } from './resources.js';
+
+export const deviceSelectorSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'which devices run the device jobs; every field given must match; none = every suitable online device',
+  properties: {
+    ids: { type: 'array', items: uuid, minItems: 1, maxItems: 1000, uniqueItems: true },
+    serials: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, maxItems: 1000, uniqueItems: true },
+    kind: { type: 'string', enum: DEVICE_KIND_VALUES },
+    abi: { type: 'string', minLength: 1 },
+    soc: { type: 'string', minLength: 1 },
+    model: { type: 'string', minLength: 1 },
+  },
+};
+
+const affinity = { type: 'integer', enum: [0, 1, 2], description: '0 none, 1 big cores, 2 little cores' };
+
+export const runOptionsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'options of the device tools; MACE’s names (omp_num_threads, cpu_affinity_policy, warmup_runs) are accepted as aliases',
+  properties: {
+    round: { type: 'integer', minimum: 1, maximum: 10_000, description: 'benchmark_model timed runs (default 20)' },
+    warmupRuns: { type: 'integer', minimum: 0, maximum: 1_000, description: 'untimed runs first (default 1)' },
+    threads: { type: 'integer', minimum: -1, maximum: 256, description: 'CPU threads (-1 or absent: one per core)' },
+    cpuAffinityPolicy: affinity,
+    seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'seed of random inputs (default 1234)' },
+    omp_num_threads: { type: 'integer', minimum: -1, maximum: 256, description: 'alias of threads' },
+    cpu_affinity_policy: { ...affinity, description: 'alias of cpuAffinityPolicy' },
+    warmup_runs: { type: 'integer', minimum: 0, maximum: 1_000, description: 'alias of warmupRuns' },
+  },
+};
+
+export const IDEMPOTENCY_KEY = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' } as const;
+
+export const createRunBodySchema: JsonSchema = {
+  type: 'object',
+  required: ['deploymentId', 'actions'],
+  additionalProperties: false,
+  properties: {
+    deploymentId: uuid,
+    actions: {
+      type: 'array',
+      items: { type: 'string', enum: JOB_KIND_VALUES },
+      minItems: 1,
+      uniqueItems: true,
+      description: 'steps to run: convert, build, validate, benchmark, tune (prerequisites are added by the pipeline)',
+    },
+    devices: deviceSelectorSchema,
+    options: runOptionsSchema,
+    idempotencyKey: {
+      ...IDEMPOTENCY_KEY,
+      description: 'a repeated request with the same key (per user) returns the first run (200); also the Idempotency-Key header',
+    },
+  },
+};
+
+export interface CreateRunBody {
+  deploymentId: string;
+  actions: ('convert' | 'build' | 'validate' | 'benchmark' | 'tune')[];
+  devices?: DeviceSelector;
+  options?: RunOptions & { omp_num_threads?: number; cpu_affinity_policy?: 0 | 1 | 2; warmup_runs?: number };
+  idempotencyKey?: string;
+}
+
+/** The options in the pipeline's names (aliases folded in; the pipeline's own name wins). */
+export function normalizeRunOptions(options: CreateRunBody['options'] = {}): RunOptions {
+  const { omp_num_threads, cpu_affinity_policy, warmup_runs, ...rest } = options;
+  const out: RunOptions = { ...rest };
+  if (out.threads === undefined && omp_num_threads !== undefined) out.threads = omp_num_threads;
+  if (out.cpuAffinityPolicy === undefined && cpu_affinity_policy !== undefined) out.cpuAffinityPolicy = cpu_affinity_policy;
+  if (out.warmupRuns === undefined && warmup_runs !== undefined) out.warmupRuns = warmup_runs;
+  return out;
+}

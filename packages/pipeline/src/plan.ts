@@ -1,0 +1,108 @@
+// A run's jobs: convert per model → build per target ABI → per matching device and model,
+// validate then benchmark. Pure: the database part is in submit.ts.
+import type { JobKind, JobPayload, RunOptions } from '@mace/protocol';
+import { RunInputError } from './errors.js';
+
+export interface PlannedJob {
+  /** Local key within the plan, e.g. "convert:squeezenet", "build:host", "validate:<device>:squeezenet". */
+  key: string;
+  kind: JobKind;
+  modelTag: string | null;
+  abi: string | null;
+  deviceId: string | null;
+  payload: JobPayload;
+  dependsOn: string[];
+}
+
+export interface PlanInput {
+  actions: JobKind[];
+  models: { tag: string; sha256: string | null }[];
+  targetAbis: string[];
+  devices: { id: string; abi: string }[];
+  options: RunOptions;
+}
+
+const SUPPORTED: readonly JobKind[] = ['convert', 'build', 'validate', 'benchmark'];
+
+/** The actions a run performs: validate and benchmark need convert and build. */
+export function expandActions(actions: unknown): JobKind[] {
+  if (!Array.isArray(actions) || actions.length === 0)
+    throw new RunInputError('actions must be a non-empty list of convert, build, validate, benchmark', 'actions');
+  const set = new Set<JobKind>();
+  for (const a of actions) {
+    if (a === 'tune')
+      throw new RunInputError('action "tune" (OpenCL tuning) is not available yet: no device runs the GPU runtime; leave it out', 'actions');
+    if (!(SUPPORTED as readonly unknown[]).includes(a))
+      throw new RunInputError(`unknown action ${JSON.stringify(a)}; use convert, build, validate or benchmark`, 'actions');
+    set.add(a as JobKind);
+  }
+  if (set.has('validate') || set.has('benchmark')) {
+    set.add('convert');
+    set.add('build');
+  }
+  return SUPPORTED.filter((k) => set.has(k));
+}
+
+export function planJobs(input: PlanInput): PlannedJob[] {
+  const actions = new Set(input.actions);
+  const jobs: PlannedJob[] = [];
+  const options = input.options;
+  if (actions.has('convert'))
+    for (const m of input.models) {
+      if (!m.sha256)
+        throw new RunInputError(
+          `model "${m.tag}" has no uploaded model file; upload it (POST /v1/models) and re-create the deployment`,
+          'deploymentId',
+        );
+      jobs.push({
+        key: `convert:${m.tag}`,
+        kind: 'convert',
+        modelTag: m.tag,
+        abi: null,
+        deviceId: null,
+        payload: { modelTag: m.tag, modelSha256: m.sha256 },
+        dependsOn: [],
+      });
+    }
+  const abis = new Set<string>();
+  if (actions.has('build')) for (const abi of input.targetAbis) abis.add(abi);
+  for (const d of input.devices) abis.add(d.abi);
+  for (const abi of abis)
+    jobs.push({ key: `build:${abi}`, kind: 'build', modelTag: null, abi, deviceId: null, payload: { abi }, dependsOn: [] });
+  for (const d of input.devices)
+    for (const m of input.models) {
+      const base = [`convert:${m.tag}`, `build:${d.abi}`];
+      const device = { modelTag: m.tag, abi: d.abi, deviceId: d.id, payload: { modelTag: m.tag, abi: d.abi, deviceId: d.id, options } };
+      if (actions.has('validate'))
+        jobs.push({ key: `validate:${d.id}:${m.tag}`, kind: 'validate', ...device, dependsOn: base });
+      if (actions.has('benchmark'))
+        jobs.push({
+          key: `benchmark:${d.id}:${m.tag}`,
+          kind: 'benchmark',
+          ...device,
+          // Benchmarking an output that failed validation is pointless: wait for it.
+          dependsOn: actions.has('validate') ? [...base, `validate:${d.id}:${m.tag}`] : base,
+        });
+    }
+  return jobs;
+}
+
+export function checkOptions(options: unknown): RunOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new RunInputError('options must be an object', 'options');
+  const o = options as Record<string, unknown>;
+  const int = (key: string, min: number, max: number): void => {
+    const v = o[key];
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max))
+      throw new RunInputError(`options.${key} must be an integer from ${min} to ${max}`, `options.${key}`);
+  };
+  for (const key of Object.keys(o))
+    if (!['round', 'warmupRuns', 'threads', 'cpuAffinityPolicy', 'seed'].includes(key))
+      throw new RunInputError(`options.${key} is not a run option; use round, warmupRuns, threads, cpuAffinityPolicy, seed`, `options.${key}`);
+  int('round', 1, 10_000);
+  int('warmupRuns', 0, 1_000);
+  int('threads', -1, 256);
+  int('cpuAffinityPolicy', 0, 2);
+  int('seed', 0, 2 ** 31 - 1);
+  return o as RunOptions;
+}
