@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
 # Every test: TypeScript (typecheck + vitest, which includes the corpus and conformance
-# gates) and the native GoogleTest suites through CTest.
+# gates) and the native GoogleTest suites through CTest; ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
+mkdir -p test-output
 
 step "typecheck"
 npx tsc -b tsconfig.build.json
 
 step "native tests (ctest)"
-ctest --test-dir native/build/host --output-on-failure -j"$(nproc)" 2>&1 | tail -n 25
+ctest --test-dir native/build/host --output-on-failure -j"$(nproc)" > test-output/ctest.log 2>&1 && ctest_rc=0 || ctest_rc=$?
+tail -n 25 test-output/ctest.log
+native_total=$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' test-output/ctest.log | tail -1)
+native_failed=$(sed -nE 's/.* ([0-9]+) tests failed out of.*/\1/p' test-output/ctest.log | tail -1)
 
 step "TypeScript tests (vitest)"
-MACE_REQUIRE_NATIVE=1 npx vitest run
+# MACE_REQUIRE_NATIVE: converter tests that run the native runtime must not skip for a missing kernel.
+MACE_REQUIRE_NATIVE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json && vitest_rc=0 || vitest_rc=$?
+
+node -e '
+const r = JSON.parse(require("fs").readFileSync("test-output/vitest.json", "utf8"));
+const nt = Number(process.argv[1] || 0), nf = Number(process.argv[2] || 0);
+const passed = r.numPassedTests + (nt - nf), failed = r.numFailedTests + nf;
+const skipped = r.numPendingTests + r.numTodoTests;
+console.log(`\nvitest ${r.numPassedTests}/${r.numTotalTests}, ctest ${nt - nf}/${nt}`);
+console.log(`total: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "${native_total:-0}" "${native_failed:-0}"
+[ "$ctest_rc" -eq 0 ] && [ "$vitest_rc" -eq 0 ]
