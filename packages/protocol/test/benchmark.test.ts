@@ -63,8 +63,11 @@ function errorOf(value: unknown): BenchmarkResultError {
   throw new Error('expected parseBenchmarkResult to throw');
 }
 
-function mutated(edit: (r: any) => void): unknown {
-  const r: any = sample();
+/** A mutable copy of the sample; the edits deliberately break its typed shape. */
+type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function mutated(edit: (r: Loose) => void): unknown {
+  const r = sample() as unknown as Loose;
   edit(r);
   return r;
 }
@@ -104,7 +107,7 @@ describe('parseBenchmarkResult: valid input', () => {
 });
 
 describe('parseBenchmarkResult: errors name the path and the reason', () => {
-  const cases: [string, (r: any) => void, string, string][] = [
+  const cases: [string, (r: Loose) => void, string, string][] = [
     ['a missing section', (r) => delete r.runs, '$.runs', 'is required but missing'],
     ['a missing nested field', (r) => delete r.runs.p99_ms, '$.runs.p99_ms', 'is required but missing'],
     ['a missing op field', (r) => delete r.ops[2].type, '$.ops[2].type', 'is required but missing'],

@@ -18,8 +18,8 @@ export function isIntType(d: DType): boolean {
 /** A number as an int64 BigInt: truncated toward zero, clamped to the int64 range, NaN → 0. */
 export function toInt64(v: number): bigint {
   if (Number.isNaN(v)) return 0n;
-  if (v >= 9223372036854775807) return INT64_MAX;
-  if (v <= -9223372036854775808) return INT64_MIN;
+  if (v >= 2 ** 63) return INT64_MAX; // 2^63 is the first double past INT64_MAX
+  if (v <= -(2 ** 63)) return INT64_MIN;
   return BigInt(Math.trunc(v));
 }
 
