@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 mkdir -p test-output
 
-step "typecheck"
+step "typecheck and lint"
 npx tsc -b tsconfig.build.json
+npm run --silent lint
 
 step "native tests (ctest)"
 ctest --test-dir native/build/host --output-on-failure -j"$(nproc)" > test-output/ctest.log 2>&1 && ctest_rc=0 || ctest_rc=$?

@@ -17,6 +17,7 @@ import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { modelRoutes } from './routes/models.js';
+import { resultRoutes } from './routes/results.js';
 import { runLogRoutes } from './routes/run-logs.js';
 import { runRoutes } from './routes/runs.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -117,6 +118,7 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     runRoutes(scope, deps);
     runLogRoutes(scope, deps, { pollIntervalMs: opts.logPollIntervalMs ?? 500 });
     jobRoutes(scope, deps);
+    resultRoutes(scope, deps);
     artifactRoutes(scope, deps);
     deviceRoutes(scope, deps);
     agentRoutes(scope, deps);
