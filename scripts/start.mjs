@@ -42,7 +42,8 @@ const env = {
 
 const missing = roles.filter((r) => !existsSync(path.join(root, ROLES[r])));
 for (const r of missing) {
-  if (r === 'api' && !requested.includes('api')) console.error(`start: ${ROLES.api} is not built; starting without the API`);
+  if (r === 'api' && !requested.includes('api'))
+    console.error(`start: ${ROLES.api} is not built; starting without the API`);
   else {
     console.error(`start: ${ROLES[r]} does not exist; build first: npm run build`);
     process.exit(1);
@@ -51,7 +52,11 @@ for (const r of missing) {
 const starting = roles.filter((r) => !missing.includes(r));
 
 if (process.env.MACE_SKIP_MIGRATIONS !== '1') {
-  const m = spawnSync(process.execPath, [path.join(root, 'scripts/db-migrate.mjs'), env.DATABASE_URL], { cwd: root, env, stdio: 'inherit' });
+  const m = spawnSync(process.execPath, [path.join(root, 'scripts/db-migrate.mjs'), env.DATABASE_URL], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
   if (m.status !== 0) {
     console.error('start: the database could not be migrated (is PostgreSQL running? `npm run setup` starts it)');
     process.exit(m.status ?? 1);
@@ -77,7 +82,11 @@ function stopAll(signal) {
 }
 
 for (const name of starting) {
-  const child = spawn(process.execPath, [path.join(root, ROLES[name])], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(root, ROLES[name])], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.set(name, child);
   prefixLines(child.stdout, name, process.stdout);
   prefixLines(child.stderr, name, process.stderr);

@@ -14,21 +14,34 @@ beforeAll(async () => {
   h = await startApi();
   const d = await h.db.deployment.create({ data: { libraryName: 'a', yaml: 'x', config: {} } });
   runId = (await h.db.run.create({ data: { deploymentId: d.id, actions: ['convert'] } })).id;
-  deviceId = (await h.db.device.create({ data: { serial: 'pixel-1', kind: 'android', abis: ['arm64-v8a'], soc: 'SDM845' } })).id;
+  deviceId = (
+    await h.db.device.create({ data: { serial: 'pixel-1', kind: 'android', abis: ['arm64-v8a'], soc: 'SDM845' } })
+  ).id;
   content = randomBytes(1_000);
   const stored = await h.store.putBytes(content);
   const row = await h.db.artifact.create({
     data: {
-      sha256: stored.sha256, size: stored.size, kind: 'model_graph', name: '../evil "name"\r\n.mace',
-      contentType: 'application/x-mace-graph', runId, storageKey: stored.sha256,
+      sha256: stored.sha256,
+      size: stored.size,
+      kind: 'model_graph',
+      name: '../evil "name"\r\n.mace',
+      contentType: 'application/x-mace-graph',
+      runId,
+      storageKey: stored.sha256,
     },
   });
   artifact = { id: row.id, sha256: stored.sha256 };
   const other = await h.store.putBytes(Buffer.from('{"ok":true}'));
   await h.db.artifact.create({
     data: {
-      sha256: other.sha256, size: other.size, kind: 'tuned_parameters', name: 'tuned.bin', runId, deviceId,
-      storageKey: other.sha256, metadata: { driver: 'r1' },
+      sha256: other.sha256,
+      size: other.size,
+      kind: 'tuned_parameters',
+      name: 'tuned.bin',
+      runId,
+      deviceId,
+      storageKey: other.sha256,
+      metadata: { driver: 'r1' },
     },
   });
 });
@@ -44,15 +57,26 @@ describe('artifacts', () => {
     const all = await h.request({ method: 'GET', url: `/v1/artifacts?runId=${runId}`, token: h.tokens.user });
     expect(all.json().items.map((a: { kind: string }) => a.kind)).toEqual(['tuned_parameters', 'model_graph']);
     const bySoc = await h.request({ method: 'GET', url: '/v1/artifacts?soc=sdm845', token: h.tokens.agent });
-    expect(bySoc.json().items).toEqual([expect.objectContaining({ name: 'tuned.bin', deviceId, metadata: { driver: 'r1' } })]);
-    const byKind = await h.request({ method: 'GET', url: '/v1/artifacts?kind=model_graph&kind=library', token: h.tokens.user });
+    expect(bySoc.json().items).toEqual([
+      expect.objectContaining({ name: 'tuned.bin', deviceId, metadata: { driver: 'r1' } }),
+    ]);
+    const byKind = await h.request({
+      method: 'GET',
+      url: '/v1/artifacts?kind=model_graph&kind=library',
+      token: h.tokens.user,
+    });
     expect(byKind.json().items).toHaveLength(1);
     const one = await h.request({ method: 'GET', url: `/v1/artifacts/${artifact.id}`, token: h.tokens.user });
     expect(one.json()).toMatchObject({
-      id: artifact.id, sha256: artifact.sha256, size: 1_000, kind: 'model_graph',
+      id: artifact.id,
+      sha256: artifact.sha256,
+      size: 1_000,
+      kind: 'model_graph',
       downloadUrl: `/v1/artifacts/${artifact.id}/download`,
     });
-    expect((await h.request({ method: 'GET', url: `/v1/artifacts/${randomUUID()}`, token: h.tokens.user })).statusCode).toBe(404);
+    expect(
+      (await h.request({ method: 'GET', url: `/v1/artifacts/${randomUUID()}`, token: h.tokens.user })).statusCode,
+    ).toBe(404);
   });
 
   it('downloads the bytes with Content-Length, ETag and a safe Content-Disposition', async () => {

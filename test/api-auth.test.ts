@@ -24,16 +24,36 @@ describe('route table', () => {
   it('lists the API routes', () => {
     const keys = h.app.routeTable.filter((r) => r.documented).map((r) => `${r.method} ${r.url}`);
     for (const expected of [
-      'POST /v1/tokens', 'GET /v1/tokens', 'DELETE /v1/tokens/:id',
-      'POST /v1/models', 'GET /v1/models', 'GET /v1/models/:id',
-      'POST /v1/deployments', 'GET /v1/deployments', 'GET /v1/deployments/:id',
-      'POST /v1/runs', 'GET /v1/runs', 'GET /v1/runs/:id', 'POST /v1/runs/:id/cancel', 'GET /v1/runs/:id/logs',
-      'GET /v1/runs/:id/jobs', 'GET /v1/jobs/:id',
-      'GET /v1/artifacts', 'GET /v1/artifacts/:id', 'GET /v1/artifacts/:id/download',
-      'GET /v1/devices', 'POST /v1/agents/devices', 'POST /v1/agents/heartbeat',
-      'POST /v1/devices/:id/quarantine', 'POST /v1/devices/:id/release',
-      'POST /v1/webhooks', 'GET /v1/webhooks', 'DELETE /v1/webhooks/:id',
-      'GET /healthz', 'GET /readyz', 'GET /metrics',
+      'POST /v1/tokens',
+      'GET /v1/tokens',
+      'DELETE /v1/tokens/:id',
+      'POST /v1/models',
+      'GET /v1/models',
+      'GET /v1/models/:id',
+      'POST /v1/deployments',
+      'GET /v1/deployments',
+      'GET /v1/deployments/:id',
+      'POST /v1/runs',
+      'GET /v1/runs',
+      'GET /v1/runs/:id',
+      'POST /v1/runs/:id/cancel',
+      'GET /v1/runs/:id/logs',
+      'GET /v1/runs/:id/jobs',
+      'GET /v1/jobs/:id',
+      'GET /v1/artifacts',
+      'GET /v1/artifacts/:id',
+      'GET /v1/artifacts/:id/download',
+      'GET /v1/devices',
+      'POST /v1/agents/devices',
+      'POST /v1/agents/heartbeat',
+      'POST /v1/devices/:id/quarantine',
+      'POST /v1/devices/:id/release',
+      'POST /v1/webhooks',
+      'GET /v1/webhooks',
+      'DELETE /v1/webhooks/:id',
+      'GET /healthz',
+      'GET /readyz',
+      'GET /metrics',
     ]) {
       expect(keys).toContain(expected);
     }
@@ -69,7 +89,11 @@ describe('authentication', () => {
   it('answers 401 for an unknown token and a malformed header', async () => {
     for (const route of protectedRoutes()) {
       const where = `${route.method} ${route.url}`;
-      const unknown = await h.request({ method: route.method as 'GET', url: concreteUrl(route.url), token: 'mace_user_notarealtoken' });
+      const unknown = await h.request({
+        method: route.method as 'GET',
+        url: concreteUrl(route.url),
+        token: 'mace_user_notarealtoken',
+      });
       expect(unknown.statusCode, where).toBe(401);
       expect(unknown.headers['www-authenticate'], where).toContain('error="invalid_token"');
     }
@@ -85,13 +109,19 @@ describe('authentication', () => {
       expect(allowed).toContain('admin');
       for (const scope of ['user', 'agent'] as const) {
         if (allowed.includes(scope)) continue;
-        const res = await h.request({ method: route.method as 'GET', url: concreteUrl(route.url), token: h.tokens[scope] });
+        const res = await h.request({
+          method: route.method as 'GET',
+          url: concreteUrl(route.url),
+          token: h.tokens[scope],
+        });
         const where = `${scope} → ${route.method} ${route.url}`;
         expect(res.statusCode, where).toBe(403);
         const body = res.json();
         expect(body.error.code, where).toBe('forbidden');
         const needed = allowed.filter((s) => s !== 'admin');
-        expect(body.error.message, where).toContain(`needs a token with scope ${needed.length ? needed.join(' or ') : 'admin'}`);
+        expect(body.error.message, where).toContain(
+          `needs a token with scope ${needed.length ? needed.join(' or ') : 'admin'}`,
+        );
         expect(body.error.message, where).toContain(`this token has scope ${scope}`);
         expect(res.headers['www-authenticate'], where).toContain('insufficient_scope');
         checked++;
@@ -102,7 +132,11 @@ describe('authentication', () => {
 
   it('lets an admin token through every scope check (no 401/403)', async () => {
     for (const route of protectedRoutes()) {
-      const res = await h.request({ method: route.method as 'GET', url: concreteUrl(route.url), token: h.tokens.admin });
+      const res = await h.request({
+        method: route.method as 'GET',
+        url: concreteUrl(route.url),
+        token: h.tokens.admin,
+      });
       expect([401, 403], `${route.method} ${route.url}`).not.toContain(res.statusCode);
     }
   });
@@ -138,7 +172,9 @@ describe('authentication', () => {
   it('answers unknown routes with 404 in the error shape', async () => {
     const res = await h.request({ method: 'GET', url: '/v1/nothing-here' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { code: 'not_found', message: expect.stringContaining('GET /v1/nothing-here') } });
+    expect(res.json()).toEqual({
+      error: { code: 'not_found', message: expect.stringContaining('GET /v1/nothing-here') },
+    });
   });
 });
 
@@ -182,12 +218,27 @@ describe('tokens (admin)', () => {
   });
 
   it('rejects a malformed token request naming the field', async () => {
-    const res = await h.request({ method: 'POST', url: '/v1/tokens', token: h.tokens.admin, json: { name: 'x', scope: 'root' } });
+    const res = await h.request({
+      method: 'POST',
+      url: '/v1/tokens',
+      token: h.tokens.admin,
+      json: { name: 'x', scope: 'root' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toBe('body.scope: must be one of "admin", "user", "agent"');
-    const missing = await h.request({ method: 'POST', url: '/v1/tokens', token: h.tokens.admin, json: { scope: 'user' } });
+    const missing = await h.request({
+      method: 'POST',
+      url: '/v1/tokens',
+      token: h.tokens.admin,
+      json: { scope: 'user' },
+    });
     expect(missing.json().error.message).toBe('body.name: is required');
-    const extra = await h.request({ method: 'POST', url: '/v1/tokens', token: h.tokens.admin, json: { name: 'x', scope: 'user', admin: true } });
+    const extra = await h.request({
+      method: 'POST',
+      url: '/v1/tokens',
+      token: h.tokens.admin,
+      json: { name: 'x', scope: 'user', admin: true },
+    });
     expect(extra.json().error.message).toBe('body.admin: is not a known field');
     const bad = await h.request({ method: 'GET', url: '/v1/models/not-a-uuid', token: h.tokens.user });
     expect(bad.statusCode).toBe(400);
@@ -230,8 +281,12 @@ describe('metrics', () => {
     const started = new Date('2026-01-01T00:00:00Z');
     await h.db.job.create({
       data: {
-        runId: r.id, kind: 'convert', status: 'succeeded', idempotencyKey: `k-${r.id}`,
-        startedAt: started, finishedAt: new Date(started.getTime() + 3_000),
+        runId: r.id,
+        kind: 'convert',
+        status: 'succeeded',
+        idempotencyKey: `k-${r.id}`,
+        startedAt: started,
+        finishedAt: new Date(started.getTime() + 3_000),
       },
     });
     await h.db.device.create({ data: { serial: 'metrics-dev', kind: 'host', abis: ['host'], state: 'available' } });

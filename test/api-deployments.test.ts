@@ -13,7 +13,13 @@ beforeAll(async () => {
   const content = randomBytes(2_000);
   modelSha = createHash('sha256').update(content).digest('hex');
   const { body, contentType } = multipart([{ name: 'file', filename: 'net.onnx', content }]);
-  const res = await h.request({ method: 'POST', url: '/v1/models', token: h.tokens.user, body, headers: { 'content-type': contentType } });
+  const res = await h.request({
+    method: 'POST',
+    url: '/v1/models',
+    token: h.tokens.user,
+    body,
+    headers: { 'content-type': contentType },
+  });
   expect(res.statusCode).toBe(201);
   modelId = res.json().id;
 });
@@ -22,7 +28,13 @@ afterAll(async () => {
 });
 
 function postDeployment(body: string, contentType = 'application/yaml') {
-  return h.request({ method: 'POST', url: '/v1/deployments', token: h.tokens.user, body, headers: { 'content-type': contentType } });
+  return h.request({
+    method: 'POST',
+    url: '/v1/deployments',
+    token: h.tokens.user,
+    body,
+    headers: { 'content-type': contentType },
+  });
 }
 
 describe('POST /v1/deployments', () => {
@@ -36,7 +48,11 @@ describe('POST /v1/deployments', () => {
       yaml,
       models: [{ tag: 'net', role: 'model', modelFileId: modelId, sha256: modelSha }],
     });
-    expect(d.config).toMatchObject({ libraryName: 'mobile', targetAbis: ['host'], models: [{ tag: 'net', platform: 'onnx' }] });
+    expect(d.config).toMatchObject({
+      libraryName: 'mobile',
+      targetAbis: ['host'],
+      models: [{ tag: 'net', platform: 'onnx' }],
+    });
     const rows = await h.db.deploymentModel.findMany({ where: { deploymentId: d.id } });
     expect(rows).toEqual([{ deploymentId: d.id, modelTag: 'net', role: 'model', modelFileId: modelId }]);
 
@@ -45,7 +61,9 @@ describe('POST /v1/deployments', () => {
     const list = await h.request({ method: 'GET', url: '/v1/deployments?libraryName=mobile', token: h.tokens.user });
     expect(list.json().items.map((x: { id: string }) => x.id)).toEqual([d.id]);
     expect(list.json().items[0].yaml).toBeUndefined();
-    expect((await h.request({ method: 'GET', url: `/v1/deployments/${randomUUID()}`, token: h.tokens.user })).statusCode).toBe(404);
+    expect(
+      (await h.request({ method: 'GET', url: `/v1/deployments/${randomUUID()}`, token: h.tokens.user })).statusCode,
+    ).toBe(404);
   });
 
   it('accepts text/yaml and JSON bodies', async () => {
@@ -93,11 +111,16 @@ describe('POST /v1/deployments', () => {
   it('reports YAML syntax errors and bad JSON with positions', async () => {
     const broken = await postDeployment('library_name: demo\nmodels:\n  net: [unclosed\n');
     expect(broken.statusCode).toBe(400);
-    expect(broken.json().error.details.issues[0]).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
+    expect(broken.json().error.details.issues[0]).toMatchObject({
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
 
     const missing = await postDeployment('library_name: demo\n');
     expect(missing.statusCode).toBe(400);
-    expect(missing.json().error.details.issues).toContainEqual(expect.objectContaining({ path: 'models', message: 'missing required field' }));
+    expect(missing.json().error.details.issues).toContainEqual(
+      expect.objectContaining({ path: 'models', message: 'missing required field' }),
+    );
 
     const notJson = await postDeployment('{"library_name": ', 'application/json');
     expect(notJson.statusCode).toBe(400);

@@ -44,7 +44,8 @@ function waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
         resolve(m);
       }
     };
-    const onExit = (code: number | null): void => reject(new Error(`the API exited (${code}) before ${pattern}:\n${output}`));
+    const onExit = (code: number | null): void =>
+      reject(new Error(`the API exited (${code}) before ${pattern}:\n${output}`));
     child!.stdout!.on('data', check);
     child!.once('exit', onExit);
     check();
@@ -82,13 +83,18 @@ describe('apps/api main', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const tokens = await fetch(`${base}/v1/tokens`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(tokens.status).toBe(200);
-    expect(((await tokens.json()) as { items: unknown[] }).items[0]).toMatchObject({ name: 'env:MACE_ADMIN_TOKEN', scope: 'admin' });
+    expect(((await tokens.json()) as { items: unknown[] }).items[0]).toMatchObject({
+      name: 'env:MACE_ADMIN_TOKEN',
+      scope: 'admin',
+    });
     expect(output).not.toContain(adminToken);
 
     // An open log stream does not hold the shutdown up.
     const d = await db.deployment.create({ data: { libraryName: 'main', yaml: 'x', config: {} } });
     const run = await db.run.create({ data: { deploymentId: d.id, actions: ['convert'], status: 'running' } });
-    const stream = await fetch(`${base}/v1/runs/${run.id}/logs`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const stream = await fetch(`${base}/v1/runs/${run.id}/logs`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(stream.status).toBe(200);
     const reading = stream.text();
 

@@ -194,11 +194,17 @@ describe('POST /v1/models', () => {
     expect(otherField.statusCode).toBe(400);
     expect(otherField.json().error.message).toMatch(/^body\.model: is not a known field/);
 
-    const badSha = await upload([{ name: 'sha256', value: 'xyz' }, { name: 'file', filename: 'm', content: Buffer.from('x') }]);
+    const badSha = await upload([
+      { name: 'sha256', value: 'xyz' },
+      { name: 'file', filename: 'm', content: Buffer.from('x') },
+    ]);
     expect(badSha.statusCode).toBe(400);
     expect(badSha.json().error.message).toBe('body.sha256: must match ^[0-9a-fA-F]{64}$');
 
-    const unknownField = await upload([{ name: 'note', value: 'hi' }, { name: 'file', filename: 'm', content: Buffer.from('x') }]);
+    const unknownField = await upload([
+      { name: 'note', value: 'hi' },
+      { name: 'file', filename: 'm', content: Buffer.from('x') },
+    ]);
     expect(unknownField.statusCode).toBe(400);
     expect(unknownField.json().error.message).toBe('body.note: is not a known field');
 

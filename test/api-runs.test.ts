@@ -15,7 +15,13 @@ beforeAll(async () => {
   const content = randomBytes(1_000);
   const sha = createHash('sha256').update(content).digest('hex');
   const { body, contentType } = multipart([{ name: 'file', filename: 'net.onnx', content }]);
-  await h.request({ method: 'POST', url: '/v1/models', token: h.tokens.user, body, headers: { 'content-type': contentType } });
+  await h.request({
+    method: 'POST',
+    url: '/v1/models',
+    token: h.tokens.user,
+    body,
+    headers: { 'content-type': contentType },
+  });
   const d = await h.request({
     method: 'POST',
     url: '/v1/deployments',
@@ -37,10 +43,19 @@ const createRun = (json: unknown, headers: Record<string, string> = {}, token = 
 
 describe('POST /v1/runs', () => {
   it('creates a run with its planned jobs and queues the first ones', async () => {
-    const res = await createRun({ deploymentId, actions: ['convert', 'build'], options: { round: 5, omp_num_threads: 2 } });
+    const res = await createRun({
+      deploymentId,
+      actions: ['convert', 'build'],
+      options: { round: 5, omp_num_threads: 2 },
+    });
     expect(res.statusCode).toBe(201);
     const run = res.json();
-    expect(run).toMatchObject({ deploymentId, status: 'queued', actions: ['convert', 'build'], options: { round: 5, threads: 2 } });
+    expect(run).toMatchObject({
+      deploymentId,
+      status: 'queued',
+      actions: ['convert', 'build'],
+      options: { round: 5, threads: 2 },
+    });
     expect(run.jobs.map((j: { kind: string }) => j.kind).sort()).toEqual(['build', 'convert']);
     const convert = run.jobs.find((j: { kind: string }) => j.kind === 'convert');
     expect(convert).toMatchObject({ status: 'queued', modelTag: 'net', dependsOn: [] });
@@ -70,7 +85,10 @@ describe('POST /v1/runs', () => {
     expect(reused.statusCode).toBe(409);
     expect(reused.json().error).toMatchObject({ code: 'idempotency_key_reused', details: { runId: first.json().id } });
 
-    const differing = await createRun({ deploymentId, actions: ['convert'], idempotencyKey: 'a' }, { 'idempotency-key': 'b' });
+    const differing = await createRun(
+      { deploymentId, actions: ['convert'], idempotencyKey: 'a' },
+      { 'idempotency-key': 'b' },
+    );
     expect(differing.statusCode).toBe(400);
     expect(differing.json().error.message).toMatch(/^body\.idempotencyKey: differs from the Idempotency-Key header/);
   });
@@ -78,11 +96,17 @@ describe('POST /v1/runs', () => {
   it('answers 400 naming the field of a malformed request', async () => {
     const cases: [unknown, string][] = [
       [{ actions: ['convert'] }, 'body.deploymentId: is required'],
-      [{ deploymentId, actions: ['convert', 'explode'] }, 'body.actions[1]: must be one of "convert", "build", "validate", "benchmark", "tune"'],
+      [
+        { deploymentId, actions: ['convert', 'explode'] },
+        'body.actions[1]: must be one of "convert", "build", "validate", "benchmark", "tune"',
+      ],
       [{ deploymentId, actions: [] }, 'body.actions: must NOT have fewer than 1 items'],
       [{ deploymentId, actions: ['convert'], options: { round: 'many' } }, 'body.options.round: must be integer'],
       [{ deploymentId, actions: ['convert'], options: { rounds: 3 } }, 'body.options.rounds: is not a known field'],
-      [{ deploymentId, actions: ['convert'], devices: { kind: 'phone' } }, 'body.devices.kind: must be one of "host", "android", "linux"'],
+      [
+        { deploymentId, actions: ['convert'], devices: { kind: 'phone' } },
+        'body.devices.kind: must be one of "host", "android", "linux"',
+      ],
       [{ deploymentId, actions: ['convert'], devices: { ids: ['nope'] } }, 'body.devices.ids[0]: must be a valid uuid'],
       [{ deploymentId: 'abc', actions: ['convert'] }, 'body.deploymentId: must be a valid uuid'],
     ];
@@ -92,7 +116,12 @@ describe('POST /v1/runs', () => {
       expect(res.json().error.message).toBe(message);
       expect(res.json().error.details.fields[0].field).toBe(message.split(':')[0]);
     }
-    const noBody = await h.request({ method: 'POST', url: '/v1/runs', token: h.tokens.user, headers: { 'content-type': 'application/json' } });
+    const noBody = await h.request({
+      method: 'POST',
+      url: '/v1/runs',
+      token: h.tokens.user,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(noBody.statusCode).toBe(400);
     expect(noBody.json().error.message).toBe('body: must be object');
   });
@@ -140,7 +169,12 @@ describe('runs and jobs', () => {
     expect(cancelled.jobs.every((j: { status: string }) => j.status === 'cancelled')).toBe(true);
     expect(await h.queues.convert.getJob(run.jobs[0].id)).toBeUndefined();
 
-    const again = await h.request({ method: 'POST', url: `/v1/runs/${run.id}/cancel`, token: h.tokens.user, json: { reason: 'twice' } });
+    const again = await h.request({
+      method: 'POST',
+      url: `/v1/runs/${run.id}/cancel`,
+      token: h.tokens.user,
+      json: { reason: 'twice' },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().reason).toBe('cancelled through the API');
     const unknown = await h.request({ method: 'POST', url: `/v1/runs/${randomUUID()}/cancel`, token: h.tokens.user });
@@ -153,7 +187,13 @@ describe('GET /v1/runs', () => {
     const other = await h.db.deployment.create({ data: { libraryName: 'paging', yaml: 'x', config: {} } });
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      ids.push((await h.db.run.create({ data: { deploymentId: other.id, actions: ['convert'], status: i % 2 ? 'failed' : 'succeeded' } })).id);
+      ids.push(
+        (
+          await h.db.run.create({
+            data: { deploymentId: other.id, actions: ['convert'], status: i % 2 ? 'failed' : 'succeeded' },
+          })
+        ).id,
+      );
     }
     const seen: string[] = [];
     let url: string | null = `/v1/runs?deploymentId=${other.id}&limit=3`;
@@ -170,22 +210,40 @@ describe('GET /v1/runs', () => {
     expect(pages).toBe(3);
     expect(seen).toEqual([...ids].reverse());
 
-    const offset = await h.request({ method: 'GET', url: `/v1/runs?deploymentId=${other.id}&limit=3&offset=3`, token: h.tokens.user });
+    const offset = await h.request({
+      method: 'GET',
+      url: `/v1/runs?deploymentId=${other.id}&limit=3&offset=3`,
+      token: h.tokens.user,
+    });
     expect(offset.json().items.map((r: { id: string }) => r.id)).toEqual([...ids].reverse().slice(3, 6));
     expect(offset.json().next).toBe(`/v1/runs?deploymentId=${other.id}&limit=3&offset=6`);
 
-    const failed = await h.request({ method: 'GET', url: `/v1/runs?deploymentId=${other.id}&status=failed`, token: h.tokens.user });
+    const failed = await h.request({
+      method: 'GET',
+      url: `/v1/runs?deploymentId=${other.id}&status=failed`,
+      token: h.tokens.user,
+    });
     expect(failed.json().items).toHaveLength(3);
-    const both = await h.request({ method: 'GET', url: `/v1/runs?deploymentId=${other.id}&status=failed&status=succeeded`, token: h.tokens.user });
+    const both = await h.request({
+      method: 'GET',
+      url: `/v1/runs?deploymentId=${other.id}&status=failed&status=succeeded`,
+      token: h.tokens.user,
+    });
     expect(both.json().items).toHaveLength(7);
   });
 
   it('filters by creation time', async () => {
     const d = await h.db.deployment.create({ data: { libraryName: 'times', yaml: 'x', config: {} } });
-    const old = await h.db.run.create({ data: { deploymentId: d.id, actions: ['convert'], createdAt: new Date('2025-01-01T00:00:00Z') } });
-    const recent = await h.db.run.create({ data: { deploymentId: d.id, actions: ['convert'], createdAt: new Date('2025-06-01T00:00:00Z') } });
+    const old = await h.db.run.create({
+      data: { deploymentId: d.id, actions: ['convert'], createdAt: new Date('2025-01-01T00:00:00Z') },
+    });
+    const recent = await h.db.run.create({
+      data: { deploymentId: d.id, actions: ['convert'], createdAt: new Date('2025-06-01T00:00:00Z') },
+    });
     const list = async (q: string) =>
-      (await h.request({ method: 'GET', url: `/v1/runs?deploymentId=${d.id}&${q}`, token: h.tokens.user })).json().items.map((r: { id: string }) => r.id);
+      (await h.request({ method: 'GET', url: `/v1/runs?deploymentId=${d.id}&${q}`, token: h.tokens.user }))
+        .json()
+        .items.map((r: { id: string }) => r.id);
     expect(await list('createdAfter=2025-03-01T00:00:00Z')).toEqual([recent.id]);
     expect(await list('createdBefore=2025-03-01T00:00:00Z')).toEqual([old.id]);
     expect(await list('createdAfter=2024-12-31T00:00:00Z&createdBefore=2025-12-31T00:00:00Z')).toHaveLength(2);
@@ -195,7 +253,10 @@ describe('GET /v1/runs', () => {
     const cases: [string, string][] = [
       ['limit=101', 'query.limit: must be <= 100'],
       ['limit=0', 'query.limit: must be >= 1'],
-      ['status=lost', 'query.status[0]: must be one of "queued", "running", "succeeded", "failed", "errored", "cancelled"'],
+      [
+        'status=lost',
+        'query.status[0]: must be one of "queued", "running", "succeeded", "failed", "errored", "cancelled"',
+      ],
       ['createdAfter=yesterday', 'query.createdAfter: must be a valid date-time'],
       ['cursor=bm90LWEtY3Vyc29y', 'query.cursor: is not a cursor returned by this API; start again without it'],
       ['colour=blue', 'query.colour: is not a known field'],
@@ -215,7 +276,10 @@ interface SseEvent {
 }
 
 /** Reads SSE events from a fetch response until `until` says stop or the stream ends. */
-async function readEvents(res: Response, until: (events: SseEvent[]) => boolean): Promise<{ events: SseEvent[]; ended: boolean }> {
+async function readEvents(
+  res: Response,
+  until: (events: SseEvent[]) => boolean,
+): Promise<{ events: SseEvent[]; ended: boolean }> {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   const events: SseEvent[] = [];
@@ -247,7 +311,9 @@ async function readEvents(res: Response, until: (events: SseEvent[]) => boolean)
 describe('GET /v1/runs/:id/logs', () => {
   it('streams log lines as SSE until the run ends, and resumes after Last-Event-ID', async () => {
     const run = await h.db.run.create({ data: { deploymentId, actions: ['convert'], status: 'running' } });
-    const job = await h.db.job.create({ data: { runId: run.id, kind: 'convert', status: 'running', idempotencyKey: `log-${run.id}` } });
+    const job = await h.db.job.create({
+      data: { runId: run.id, kind: 'convert', status: 'running', idempotencyKey: `log-${run.id}` },
+    });
     await h.db.jobLog.createMany({
       data: [
         { runId: run.id, jobId: job.id, stream: 'system', text: 'convert started' },
@@ -261,12 +327,17 @@ describe('GET /v1/runs/:id/logs', () => {
 
     const firstTwo = await readEvents(res, (e) => e.length >= 2);
     expect(firstTwo.events.map((e) => (e.data as { text: string }).text)).toEqual(['convert started', 'reading model']);
-    expect(firstTwo.events[0]).toMatchObject({ event: 'log', data: { runId: run.id, jobId: job.id, stream: 'system' } });
+    expect(firstTwo.events[0]).toMatchObject({
+      event: 'log',
+      data: { runId: run.id, jobId: job.id, stream: 'system' },
+    });
     const secondId = firstTwo.events[1].id!;
     expect(secondId).toBe((firstTwo.events[1].data as { id: string }).id);
 
     // A follower sees new lines as they are written, and the end of the run.
-    const follow = await fetch(`${baseUrl}/v1/runs/${run.id}/logs`, { headers: { ...headers, 'last-event-id': secondId } });
+    const follow = await fetch(`${baseUrl}/v1/runs/${run.id}/logs`, {
+      headers: { ...headers, 'last-event-id': secondId },
+    });
     const following = readEvents(follow, (e) => e.some((x) => x.event === 'end'));
     await h.db.jobLog.create({ data: { runId: run.id, jobId: job.id, stream: 'stderr', text: 'warning: slow op' } });
     await h.db.run.update({ where: { id: run.id }, data: { status: 'succeeded', finishedAt: new Date() } });
@@ -284,8 +355,14 @@ describe('GET /v1/runs/:id/logs', () => {
 
   it('serves the log as JSON pages with ?format=json', async () => {
     const run = await h.db.run.create({ data: { deploymentId, actions: ['convert'], status: 'failed' } });
-    await h.db.jobLog.createMany({ data: ['a', 'b', 'c'].map((text) => ({ runId: run.id, stream: 'system' as const, text })) });
-    const page1 = await h.request({ method: 'GET', url: `/v1/runs/${run.id}/logs?format=json&limit=2`, token: h.tokens.user });
+    await h.db.jobLog.createMany({
+      data: ['a', 'b', 'c'].map((text) => ({ runId: run.id, stream: 'system' as const, text })),
+    });
+    const page1 = await h.request({
+      method: 'GET',
+      url: `/v1/runs/${run.id}/logs?format=json&limit=2`,
+      token: h.tokens.user,
+    });
     expect(page1.statusCode).toBe(200);
     const p1 = page1.json();
     expect(p1.items.map((l: { text: string }) => l.text)).toEqual(['a', 'b']);
@@ -296,7 +373,11 @@ describe('GET /v1/runs/:id/logs', () => {
       token: h.tokens.user,
     });
     expect(page2.json()).toMatchObject({ items: [{ text: 'c' }], complete: true });
-    const missing = await h.request({ method: 'GET', url: `/v1/runs/${randomUUID()}/logs?format=json`, token: h.tokens.user });
+    const missing = await h.request({
+      method: 'GET',
+      url: `/v1/runs/${randomUUID()}/logs?format=json`,
+      token: h.tokens.user,
+    });
     expect(missing.statusCode).toBe(404);
   });
 });

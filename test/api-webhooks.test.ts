@@ -57,7 +57,8 @@ beforeEach(async () => {
   await h.db.webhook.deleteMany();
 });
 
-const createHook = (json: unknown, token = h.tokens.user) => h.request({ method: 'POST', url: '/v1/webhooks', token, json });
+const createHook = (json: unknown, token = h.tokens.user) =>
+  h.request({ method: 'POST', url: '/v1/webhooks', token, json });
 
 /** Real waits (short), recorded: the backoff schedule is checked without timing the test. */
 function recordingSleep(delays: number[]) {
@@ -85,7 +86,9 @@ describe('webhook registration', () => {
 
     const id = given.json().id;
     expect((await h.request({ method: 'GET', url: `/v1/webhooks/${id}`, token: h.tokens.user })).json().id).toBe(id);
-    expect((await h.request({ method: 'DELETE', url: `/v1/webhooks/${id}`, token: h.tokens.otherUser })).statusCode).toBe(404);
+    expect(
+      (await h.request({ method: 'DELETE', url: `/v1/webhooks/${id}`, token: h.tokens.otherUser })).statusCode,
+    ).toBe(404);
     const deleted = await h.request({ method: 'DELETE', url: `/v1/webhooks/${id}`, token: h.tokens.user });
     expect(deleted.statusCode).toBe(204);
     expect(await h.db.webhook.count({ where: { id } })).toBe(0);
@@ -109,9 +112,14 @@ describe('deliverWebhooks', () => {
     receiver.statuses = [500, 503];
     const delays: number[] = [];
     const payload = { runId: randomUUID(), status: 'succeeded' };
-    const outcomes = await deliverWebhooks(h.db, 'run.succeeded', payload, { baseDelayMs: 25, sleep: recordingSleep(delays) });
+    const outcomes = await deliverWebhooks(h.db, 'run.succeeded', payload, {
+      baseDelayMs: 25,
+      sleep: recordingSleep(delays),
+    });
 
-    expect(outcomes).toEqual([{ deliveryId: expect.any(String), webhookId: hook.id, status: 'delivered', attempts: 3 }]);
+    expect(outcomes).toEqual([
+      { deliveryId: expect.any(String), webhookId: hook.id, status: 'delivered', attempts: 3 },
+    ]);
     expect(delays).toEqual([25, 50]);
     expect(receiver.received).toHaveLength(3);
     const deliveryId = outcomes[0].deliveryId;
@@ -119,29 +127,48 @@ describe('deliverWebhooks', () => {
       const expected = `sha256=${createHmac('sha256', SECRET).update(r.body).digest('hex')}`;
       expect(r.headers['x-mace-signature']).toBe(expected);
       expect(verifyWebhookSignature(SECRET, r.body, r.headers['x-mace-signature'] as string)).toBe(true);
-      expect(verifyWebhookSignature('another-secret-entirely', r.body, r.headers['x-mace-signature'] as string)).toBe(false);
+      expect(verifyWebhookSignature('another-secret-entirely', r.body, r.headers['x-mace-signature'] as string)).toBe(
+        false,
+      );
       expect(r.headers['x-mace-event']).toBe('run.succeeded');
       expect(r.headers['x-mace-delivery']).toBe(deliveryId);
       expect(r.headers['content-type']).toBe('application/json');
-      expect(JSON.parse(r.body)).toEqual({ id: deliveryId, event: 'run.succeeded', createdAt: expect.any(String), data: payload });
+      expect(JSON.parse(r.body)).toEqual({
+        id: deliveryId,
+        event: 'run.succeeded',
+        createdAt: expect.any(String),
+        data: payload,
+      });
     }
     const row = await h.db.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
     expect(row).toMatchObject({ status: 'delivered', attempts: 3, lastError: null, nextAttemptAt: null });
     expect(row.deliveredAt).not.toBeNull();
 
     const listed = await h.request({ method: 'GET', url: `/v1/webhooks/${hook.id}/deliveries`, token: h.tokens.user });
-    expect(listed.json().items).toEqual([expect.objectContaining({ id: deliveryId, status: 'delivered', attempts: 3 })]);
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({ id: deliveryId, status: 'delivered', attempts: 3 }),
+    ]);
   });
 
   it('gives up after the last attempt and records why', async () => {
     await createHook({ url: receiver.url, secret: SECRET });
     receiver.statuses = [500, 500, 500, 500];
     const delays: number[] = [];
-    const [outcome] = await deliverWebhooks(h.db, 'run.failed', { n: 1 }, { maxAttempts: 3, baseDelayMs: 10, sleep: recordingSleep(delays) });
+    const [outcome] = await deliverWebhooks(
+      h.db,
+      'run.failed',
+      { n: 1 },
+      { maxAttempts: 3, baseDelayMs: 10, sleep: recordingSleep(delays) },
+    );
     expect(outcome).toMatchObject({ status: 'failed', attempts: 3 });
     expect(delays).toEqual([10, 20]);
     const row = await h.db.webhookDelivery.findUniqueOrThrow({ where: { id: outcome.deliveryId } });
-    expect(row).toMatchObject({ status: 'failed', attempts: 3, nextAttemptAt: null, lastError: `HTTP 500 from ${receiver.url}` });
+    expect(row).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      nextAttemptAt: null,
+      lastError: `HTTP 500 from ${receiver.url}`,
+    });
   });
 
   it('records a receiver that cannot be reached', async () => {
@@ -167,16 +194,34 @@ describe('deliverWebhooks', () => {
   it('finishes deliveries left pending by a stopped process, once', async () => {
     const hook = (await createHook({ url: receiver.url, secret: SECRET })).json();
     const pending = await h.db.webhookDelivery.create({
-      data: { webhookId: hook.id, event: 'run.succeeded', payload: { late: true }, attempts: 1, lastError: 'HTTP 502', nextAttemptAt: new Date(Date.now() - 1000) },
+      data: {
+        webhookId: hook.id,
+        event: 'run.succeeded',
+        payload: { late: true },
+        attempts: 1,
+        lastError: 'HTTP 502',
+        nextAttemptAt: new Date(Date.now() - 1000),
+      },
     });
     const notDue = await h.db.webhookDelivery.create({
-      data: { webhookId: hook.id, event: 'run.succeeded', payload: {}, nextAttemptAt: new Date(Date.now() + 3_600_000) },
+      data: {
+        webhookId: hook.id,
+        event: 'run.succeeded',
+        payload: {},
+        nextAttemptAt: new Date(Date.now() + 3_600_000),
+      },
     });
     const [a, b] = await Promise.all([retryPendingDeliveries(h.db), retryPendingDeliveries(h.db)]);
     expect([...a, ...b].filter((o) => o.status === 'delivered')).toHaveLength(1);
     expect(receiver.received).toHaveLength(1);
     expect(JSON.parse(receiver.received[0].body)).toMatchObject({ id: pending.id, data: { late: true } });
-    expect(await h.db.webhookDelivery.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ status: 'delivered', attempts: 2 });
-    expect(await h.db.webhookDelivery.findUniqueOrThrow({ where: { id: notDue.id } })).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await h.db.webhookDelivery.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({
+      status: 'delivered',
+      attempts: 2,
+    });
+    expect(await h.db.webhookDelivery.findUniqueOrThrow({ where: { id: notDue.id } })).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+    });
   });
 });

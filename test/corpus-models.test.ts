@@ -21,8 +21,18 @@ describe('corpus models through mace run --validate', () => {
   for (const name of ['mobilenet_v2', 'squeezenet1_1', 'mobilenet_v3_small', 'gru_lstm', 'tiny_transformer']) {
     it(name, () => {
       const outDir = join(work, name);
-      const r = mace(['run', '--config', join(repoRoot, 'test/fixtures/deploy', `${name}.yml`), '--validate',
-        '--output-dir', outDir, '--out', join(work, 'builds'), '--json', join(work, `${name}.json`)]);
+      const r = mace([
+        'run',
+        '--config',
+        join(repoRoot, 'test/fixtures/deploy', `${name}.yml`),
+        '--validate',
+        '--output-dir',
+        outDir,
+        '--out',
+        join(work, 'builds'),
+        '--json',
+        join(work, `${name}.json`),
+      ]);
       expect(r.stderr + r.stdout).toContain('PASS');
       expect(r.status, r.stderr).toBe(0);
       const report = JSON.parse(readFileSync(join(work, `${name}.json`), 'utf8'));
@@ -36,7 +46,14 @@ describe('corpus models through mace run --validate', () => {
   }
 
   it('the PP-OCR classifier (trained weights) validates', () => {
-    const r = mace(['run', '--config', join(repoRoot, 'test/fixtures/deploy/ppocr_cls.yml'), '--validate', '--out', join(work, 'builds')]);
+    const r = mace([
+      'run',
+      '--config',
+      join(repoRoot, 'test/fixtures/deploy/ppocr_cls.yml'),
+      '--validate',
+      '--out',
+      join(work, 'builds'),
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/softmax_0\.tmp_0\s+\S+\s+.*PASS/);
   });

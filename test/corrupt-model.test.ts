@@ -32,9 +32,15 @@ function crc32c(bytes: Uint8Array): number {
 function runWith(mace_: Uint8Array, data_: Uint8Array) {
   writeFileSync(join(work, 'x.mace'), mace_);
   writeFileSync(join(work, 'x.data'), data_);
-  return spawnSync(maceRun, [`--model_file=${join(work, 'x.mace')}`, `--model_data_file=${join(work, 'x.data')}`, '--omp_num_threads=1'], {
-    encoding: 'utf8', env, timeout: 120_000,
-  });
+  return spawnSync(
+    maceRun,
+    [`--model_file=${join(work, 'x.mace')}`, `--model_data_file=${join(work, 'x.data')}`, '--omp_num_threads=1'],
+    {
+      encoding: 'utf8',
+      env,
+      timeout: 120_000,
+    },
+  );
 }
 
 function rng(seed: number) {
@@ -48,7 +54,11 @@ function rng(seed: number) {
 beforeAll(() => {
   const b = spawnSync('bash', [join(repoRoot, 'scripts/native-build.sh'), 'mace_run'], {
     stdio: 'inherit',
-    env: { ...process.env, MACE_NATIVE_BUILD_DIR: asanDir, MACE_CMAKE_ARGS: '-DMACE_SANITIZE=ON -DMACE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo' },
+    env: {
+      ...process.env,
+      MACE_NATIVE_BUILD_DIR: asanDir,
+      MACE_CMAKE_ARGS: '-DMACE_SANITIZE=ON -DMACE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo',
+    },
   });
   expect(b.status).toBe(0);
   const r = mace(['convert', '--config', join(repoRoot, 'test/fixtures/deploy/squeezenet1_1.yml'), '--out', work]);
@@ -69,7 +79,8 @@ describe('corrupt model files under ASan + UBSan', () => {
     const cases: [string, Uint8Array, Uint8Array][] = [];
     for (const len of [0, 1, 8, 16, 100, model.length >> 1, model.length - 9, model.length - 1])
       cases.push([`.mace truncated to ${len}`, model.subarray(0, len), data]);
-    for (const len of [0, 64, data.length >> 1, data.length - 1]) cases.push([`.data truncated to ${len}`, model, data.subarray(0, len)]);
+    for (const len of [0, 64, data.length >> 1, data.length - 1])
+      cases.push([`.data truncated to ${len}`, model, data.subarray(0, len)]);
     for (let i = 0; i < 12; i++) {
       const m = Buffer.from(model);
       const at = next(m.length);

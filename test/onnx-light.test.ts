@@ -11,7 +11,9 @@ import { corpus, mace } from './helpers/cli.js';
 const work = mkdtempSync(join(tmpdir(), 'mace-light-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const dir = join(corpus, 'onnx-light');
-const models = readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5));
+const models = readdirSync(dir)
+  .filter((f) => f.endsWith('.onnx'))
+  .map((f) => f.slice(0, -5));
 
 describe('onnx-light model zoo', () => {
   for (const name of models) {
@@ -21,29 +23,42 @@ describe('onnx-light model zoo', () => {
       const n = shape.reduce((a, b) => a * b, 1);
       const input = Float32Array.from({ length: n }, (_, i) => i / n);
       writeFileSync(join(work, `${name}.input.npy`), writeNpy({ dtype: 'float32', dims: shape, data: input }));
-      writeFileSync(join(work, `${name}.yml`), [
-        `library_name: ${name}`,
-        'models:',
-        `  ${name}:`,
-        '    platform: onnx',
-        `    model_file_path: ${join(dir, `${name}.onnx`)}`,
-        '    subgraphs:',
-        '      - input_tensors: data_0',
-        `        input_shapes: ${shape.join(',')}`,
-        '        input_data_formats: NCHW',
-        `        output_tensors: ${expected.dims.length === 4 ? 'fc6_1' : 'prob_1'}`,
-        '        output_data_formats: NONE',
-        `        validation_inputs_data: ${name}.input.npy`,
-        '    runtime: cpu',
-        '',
-      ].join('\n'));
+      writeFileSync(
+        join(work, `${name}.yml`),
+        [
+          `library_name: ${name}`,
+          'models:',
+          `  ${name}:`,
+          '    platform: onnx',
+          `    model_file_path: ${join(dir, `${name}.onnx`)}`,
+          '    subgraphs:',
+          '      - input_tensors: data_0',
+          `        input_shapes: ${shape.join(',')}`,
+          '        input_data_formats: NCHW',
+          `        output_tensors: ${expected.dims.length === 4 ? 'fc6_1' : 'prob_1'}`,
+          '        output_data_formats: NONE',
+          `        validation_inputs_data: ${name}.input.npy`,
+          '    runtime: cpu',
+          '',
+        ].join('\n'),
+      );
       const outDir = join(work, `${name}-out`);
-      const r = mace(['run', '--config', join(work, `${name}.yml`), '--validate', '--output-dir', outDir, '--out', join(work, 'builds')]);
+      const r = mace([
+        'run',
+        '--config',
+        join(work, `${name}.yml`),
+        '--validate',
+        '--output-dir',
+        outDir,
+        '--out',
+        join(work, 'builds'),
+      ]);
       expect(r.status, r.stderr + r.stdout).toBe(0);
       const ours = readNpy(readFileSync(join(outDir, `${readdirSync(outDir)[0]}`)));
       expect(ours.dims).toEqual(expected.dims);
       const rtol = name.includes('densenet121') ? 2e-3 : 1e-3;
-      const a = ours.data as Float32Array, e = expected.data as Float32Array;
+      const a = ours.data as Float32Array,
+        e = expected.data as Float32Array;
       let bad = 0;
       for (let i = 0; i < e.length; i++) if (!(Math.abs(a[i] - e[i]) <= 1e-7 + rtol * Math.abs(e[i]))) bad++;
       expect(bad).toBe(0);

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelRun, submitRun } from '@mace/pipeline';
 import { startWorker, type RunningWorker } from '@mace/worker';
 import {
-  createDeployment, createPipelineFixture, runLog, SQUEEZENET, squeezenetYaml, uploadModelFile, waitFor, waitForLog,
+  createDeployment,
+  createPipelineFixture,
+  runLog,
+  SQUEEZENET,
+  squeezenetYaml,
+  uploadModelFile,
+  waitFor,
+  waitForLog,
   type PipelineFixture,
 } from '../packages/pipeline/test/fixtures.js';
 
@@ -52,7 +59,8 @@ describe('cancellation', () => {
     await waitForLog(fx.db, run.id, /stopped: the job is cancelled/);
 
     const jobs = await fx.db.job.findMany({ where: { runId: run.id }, orderBy: { createdAt: 'asc' } });
-    for (const job of jobs.filter((j) => j.kind === 'convert')) expect(job).toMatchObject({ status: 'cancelled', reason: 'stopped by the test', leaseExpiresAt: null });
+    for (const job of jobs.filter((j) => j.kind === 'convert'))
+      expect(job).toMatchObject({ status: 'cancelled', reason: 'stopped by the test', leaseExpiresAt: null });
     // the build either finished before the cancellation or was cancelled with it
     for (const job of jobs.filter((j) => j.kind === 'build')) expect(['succeeded', 'cancelled']).toContain(job.status);
     expect(await fx.db.artifact.count({ where: { jobId: convert.id } })).toBe(0);

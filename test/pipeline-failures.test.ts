@@ -7,7 +7,14 @@ import { RunInputError, submitRun } from '@mace/pipeline';
 import { startWorker, type RunningWorker } from '@mace/worker';
 import { singleNodeModel } from '../packages/converter/test/helpers/onnx-builder.js';
 import {
-  createDeployment, createPipelineFixture, runLog, SQUEEZENET, squeezenetYaml, uploadModelFile, waitForRun, type PipelineFixture,
+  createDeployment,
+  createPipelineFixture,
+  runLog,
+  SQUEEZENET,
+  squeezenetYaml,
+  uploadModelFile,
+  waitForRun,
+  type PipelineFixture,
 } from '../packages/pipeline/test/fixtures.js';
 import { rmSync } from 'node:fs';
 
@@ -17,7 +24,13 @@ const quiet = (): void => undefined;
 
 beforeAll(async () => {
   fx = await createPipelineFixture();
-  worker = await startWorker({ db: fx.db, queues: fx.queues, store: fx.store, report: quiet, settings: { retryBaseMs: 50 } });
+  worker = await startWorker({
+    db: fx.db,
+    queues: fx.queues,
+    store: fx.store,
+    report: quiet,
+    settings: { retryBaseMs: 50 },
+  });
 });
 
 afterAll(async () => {
@@ -66,12 +79,16 @@ describe('failures', () => {
     const run = await submitRun(fx.db, fx.queues, { deploymentId: deployment.id, actions: ['convert'] });
     const done = await waitForRun(fx.db, run.id);
     expect(done.status).toBe('errored');
-    expect(done.reason).toMatch(/^convert squeezenet1_1: gave up after 3 attempts: model file [0-9a-f]{64} is missing from the artifact store/);
+    expect(done.reason).toMatch(
+      /^convert squeezenet1_1: gave up after 3 attempts: model file [0-9a-f]{64} is missing from the artifact store/,
+    );
     const job = await fx.db.job.findFirstOrThrow({ where: { runId: run.id } });
     expect(job).toMatchObject({ status: 'errored', attempts: 3, maxAttempts: 3 });
     const log = await runLog(fx.db, run.id);
     // exponential backoff from the configured base (50 ms): 50 ms, then 100 ms
-    expect(log).toMatch(/attempt 1 of 3 failed \(model file [0-9a-f]{64} is missing from the artifact store .*\); retrying in 50 ms/);
+    expect(log).toMatch(
+      /attempt 1 of 3 failed \(model file [0-9a-f]{64} is missing from the artifact store .*\); retrying in 50 ms/,
+    );
     expect(log).toMatch(/attempt 2 of 3 failed \(.*\); retrying in 100 ms/);
     expect(log).toMatch(/attempt 3 of 3 started/);
   });
@@ -81,8 +98,14 @@ describe('failures', () => {
     const file = await uploadModelFile(fx.db, fx.store, model, 'acos.onnx');
     const deployment = await createDeployment(fx.db, acosYaml(file.sha256));
     // a device for the validate job: never started, so only the dependency rule can end its job
-    const device = await fx.db.device.create({ data: { serial: 'test:idle', kind: 'host', abis: ['host'], state: 'available' } });
-    const run = await submitRun(fx.db, fx.queues, { deploymentId: deployment.id, actions: ['validate'], deviceSelector: { ids: [device.id] } });
+    const device = await fx.db.device.create({
+      data: { serial: 'test:idle', kind: 'host', abis: ['host'], state: 'available' },
+    });
+    const run = await submitRun(fx.db, fx.queues, {
+      deploymentId: deployment.id,
+      actions: ['validate'],
+      deviceSelector: { ids: [device.id] },
+    });
     const done = await waitForRun(fx.db, run.id);
     expect(done.status).toBe('failed');
     const validate = await fx.db.job.findFirstOrThrow({ where: { runId: run.id, kind: 'validate' } });
@@ -101,11 +124,19 @@ describe('failures', () => {
     };
     expect((await bad({ deploymentId: deployment.id, actions: [] })).field).toBe('actions');
     expect((await bad({ deploymentId: deployment.id, actions: ['tune'] })).message).toMatch(/not available yet/);
-    expect((await bad({ deploymentId: '0190a0a0-0000-7000-8000-000000000000', actions: ['convert'] })).statusCode).toBe(404);
-    const noDevice = await bad({ deploymentId: deployment.id, actions: ['benchmark'], deviceSelector: { soc: 'nonexistent' } });
+    expect((await bad({ deploymentId: '0190a0a0-0000-7000-8000-000000000000', actions: ['convert'] })).statusCode).toBe(
+      404,
+    );
+    const noDevice = await bad({
+      deploymentId: deployment.id,
+      actions: ['benchmark'],
+      deviceSelector: { soc: 'nonexistent' },
+    });
     expect(noDevice.field).toBe('deviceSelector');
     expect(noDevice.message).toMatch(/no online device matches soc=nonexistent/);
-    expect((await bad({ deploymentId: deployment.id, actions: ['convert'], options: { round: 0 } })).field).toBe('options.round');
+    expect((await bad({ deploymentId: deployment.id, actions: ['convert'], options: { round: 0 } })).field).toBe(
+      'options.round',
+    );
     expect(await fx.db.run.count()).toBe(runs);
   });
 });

@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitRun } from '@mace/pipeline';
 import type { ConvertJobResult } from '@mace/protocol';
 import {
-  createDeployment, createPipelineFixture, runLog, SQUEEZENET, squeezenetYaml, uploadModelFile, waitFor, waitForLog, waitForRun,
+  createDeployment,
+  createPipelineFixture,
+  runLog,
+  SQUEEZENET,
+  squeezenetYaml,
+  uploadModelFile,
+  waitFor,
+  waitForLog,
+  waitForRun,
   type PipelineFixture,
 } from '../packages/pipeline/test/fixtures.js';
 

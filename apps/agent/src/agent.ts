@@ -36,14 +36,16 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const validate = validateHandler(store);
   const benchmark = benchmarkHandler(store);
   // Mark the device busy while one of its jobs runs.
-  const busy = <T>(fn: (ctx: Parameters<typeof validate>[0]) => Promise<T>) => async (ctx: Parameters<typeof validate>[0]): Promise<T> => {
-    await setDeviceState(db, device.id, 'busy').catch(() => undefined);
-    try {
-      return await fn(ctx);
-    } finally {
-      await setDeviceState(db, device.id, 'available').catch(() => undefined);
-    }
-  };
+  const busy =
+    <T>(fn: (ctx: Parameters<typeof validate>[0]) => Promise<T>) =>
+    async (ctx: Parameters<typeof validate>[0]): Promise<T> => {
+      await setDeviceState(db, device.id, 'busy').catch(() => undefined);
+      try {
+        return await fn(ctx);
+      } finally {
+        await setDeviceState(db, device.id, 'available').catch(() => undefined);
+      }
+    };
   const consumer = startConsumer({
     db,
     queues,
@@ -53,10 +55,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     settings,
     report,
   });
-  const beat = setInterval(() => {
-    heartbeat(db, device.id).catch((err: unknown) => report(`heartbeat failed: ${String(err)}`));
-    reconcile(db, queues, { deviceIds: [device.id] }).catch(() => undefined);
-  }, Math.min(HEARTBEAT_MS, settings.reconcileMs));
+  const beat = setInterval(
+    () => {
+      heartbeat(db, device.id).catch((err: unknown) => report(`heartbeat failed: ${String(err)}`));
+      reconcile(db, queues, { deviceIds: [device.id] }).catch(() => undefined);
+    },
+    Math.min(HEARTBEAT_MS, settings.reconcileMs),
+  );
   beat.unref();
   return {
     device,

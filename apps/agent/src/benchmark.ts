@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Prisma } from '@mace/db';
 import { findModel, loadRunDeployment, UserJobError, type JobContext, type SuccessInput } from '@mace/pipeline';
-import { BenchmarkResultError, parseBenchmarkResult, type BenchmarkJobResult, type BenchmarkResult } from '@mace/protocol';
+import {
+  BenchmarkResultError,
+  parseBenchmarkResult,
+  type BenchmarkJobResult,
+  type BenchmarkResult,
+} from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
 import { runTool } from './exec.js';
 import { linkBlob, loadDeviceJobInputs, unpackRuntime } from './inputs.js';
@@ -22,7 +27,8 @@ export function benchmarkHandler(store: ArtifactStore) {
     const work = await mkdtemp(path.join(os.tmpdir(), 'mace-benchmark-'));
     try {
       const inputs: string[] = [];
-      for (const [i, t] of reference.inputs.entries()) inputs.push(await linkBlob(store, t.sha256, path.join(work, `input_${i}.npy`)));
+      for (const [i, t] of reference.inputs.entries())
+        inputs.push(await linkBlob(store, t.sha256, path.join(work, `input_${i}.npy`)));
       const jsonFile = path.join(work, 'result.json');
       const args = [
         `--model_file=${store.pathOf(convert.graph.sha256)}`,
@@ -49,8 +55,15 @@ export function benchmarkHandler(store: ArtifactStore) {
         throw err;
       }
       const blob = await store.putBytes(Buffer.from(text));
-      const result: BenchmarkJobResult = { modelTag: model.tag, medianMs: doc.runs.median_ms, initMs: doc.init_ms, threads: doc.threads };
-      log.system(`${model.tag}: median ${doc.runs.median_ms.toFixed(3)} ms over ${doc.runs.count} runs, init ${doc.init_ms.toFixed(1)} ms, ${doc.threads} thread(s)`);
+      const result: BenchmarkJobResult = {
+        modelTag: model.tag,
+        medianMs: doc.runs.median_ms,
+        initMs: doc.init_ms,
+        threads: doc.threads,
+      };
+      log.system(
+        `${model.tag}: median ${doc.runs.median_ms.toFixed(3)} ms over ${doc.runs.count} runs, init ${doc.init_ms.toFixed(1)} ms, ${doc.threads} thread(s)`,
+      );
       return {
         result: result as unknown as Prisma.InputJsonValue,
         artifacts: [{ kind: 'other', name: `${model.tag}.benchmark.json`, ...blob, contentType: 'application/json' }],

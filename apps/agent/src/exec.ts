@@ -2,7 +2,11 @@
 import { spawn } from 'node:child_process';
 import { InfrastructureError, type JobLogger } from '@mace/pipeline';
 
-export function runTool(command: string, args: string[], opts: { log: JobLogger; signal: AbortSignal; cwd?: string }): Promise<number | null> {
+export function runTool(
+  command: string,
+  args: string[],
+  opts: { log: JobLogger; signal: AbortSignal; cwd?: string },
+): Promise<number | null> {
   return new Promise((resolve, reject) => {
     if (opts.signal.aborted) return reject(opts.signal.reason);
     const child = spawn(command, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });

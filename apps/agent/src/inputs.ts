@@ -26,10 +26,14 @@ export async function loadDeviceJobInputs(db: Db, store: ArtifactStore, job: Job
   const convertJob = deps.map((d) => d.dependsOn).find((d) => d.kind === 'convert');
   const buildJob = deps.map((d) => d.dependsOn).find((d) => d.kind === 'build');
   if (!convertJob?.result || !buildJob?.result)
-    throw new InfrastructureError(`job ${job.id} runs before its convert and build jobs have results; the reconciler will retry it`);
+    throw new InfrastructureError(
+      `job ${job.id} runs before its convert and build jobs have results; the reconciler will retry it`,
+    );
   const convert = convertJob.result as unknown as ConvertJobResult;
   const build = buildJob.result as unknown as BuildJobResult;
-  const reference = JSON.parse(Buffer.from(await store.readBytes(convert.referenceOutputs.sha256)).toString('utf8')) as ReferenceOutputsManifest;
+  const reference = JSON.parse(
+    Buffer.from(await store.readBytes(convert.referenceOutputs.sha256)).toString('utf8'),
+  ) as ReferenceOutputsManifest;
   return { convert, build, reference };
 }
 
@@ -41,9 +45,12 @@ export async function unpackRuntime(store: ArtifactStore, build: BuildJobResult)
   await mkdir(staging, { recursive: true });
   try {
     await extract({ file: store.pathOf(build.package.sha256), cwd: staging, strict: true });
-    const manifest = JSON.parse(await readFile(path.join(staging, 'manifest.json'), 'utf8')) as { files: { path: string }[] };
+    const manifest = JSON.parse(await readFile(path.join(staging, 'manifest.json'), 'utf8')) as {
+      files: { path: string }[];
+    };
     for (const f of manifest.files)
-      if (!existsSync(path.join(staging, f.path))) throw new InfrastructureError(`runtime package ${build.package.sha256} lacks ${f.path}`);
+      if (!existsSync(path.join(staging, f.path)))
+        throw new InfrastructureError(`runtime package ${build.package.sha256} lacks ${f.path}`);
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
   } catch (err) {

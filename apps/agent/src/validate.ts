@@ -7,7 +7,15 @@ import path from 'node:path';
 import type { ModelConfig } from '@mace/config';
 import { readNpy } from '@mace/converter';
 import type { Prisma } from '@mace/db';
-import { findModel, InfrastructureError, loadRunDeployment, UserJobError, type JobContext, type NewArtifact, type SuccessInput } from '@mace/pipeline';
+import {
+  findModel,
+  InfrastructureError,
+  loadRunDeployment,
+  UserJobError,
+  type JobContext,
+  type NewArtifact,
+  type SuccessInput,
+} from '@mace/pipeline';
 import { computeValidationMetrics, type ValidateJobResult, type ValidationMetrics } from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
 import { runTool } from './exec.js';
@@ -40,7 +48,8 @@ export function validateHandler(store: ArtifactStore) {
     const work = await mkdtemp(path.join(os.tmpdir(), 'mace-validate-'));
     try {
       const inputs: string[] = [];
-      for (const [i, t] of reference.inputs.entries()) inputs.push(await linkBlob(store, t.sha256, path.join(work, `input_${i}.npy`)));
+      for (const [i, t] of reference.inputs.entries())
+        inputs.push(await linkBlob(store, t.sha256, path.join(work, `input_${i}.npy`)));
       const outDir = path.join(work, 'out');
       const threads = ctx.payload.options?.threads ?? -1;
       const args = [
@@ -71,9 +80,22 @@ export function validateHandler(store: ArtifactStore) {
           throw new UserJobError(
             `output '${expected.name}' has ${actual.data.length} values ([${actual.dims}]) but the original model gives ${want.data.length} ([${expected.shape}])`,
           );
-        metrics.push(computeValidationMetrics(toFloat32(actual.data as ArrayLike<number>), toFloat32(want.data as ArrayLike<number>), expected.shape, threshold, expected.name));
+        metrics.push(
+          computeValidationMetrics(
+            toFloat32(actual.data as ArrayLike<number>),
+            toFloat32(want.data as ArrayLike<number>),
+            expected.shape,
+            threshold,
+            expected.name,
+          ),
+        );
         const blob = await store.putBytes(bytes);
-        artifacts.push({ kind: 'outputs', name: `${model.tag}.outputs/${tensorFileName(expected.name)}.npy`, ...blob, contentType: 'application/x-npy' });
+        artifacts.push({
+          kind: 'outputs',
+          name: `${model.tag}.outputs/${tensorFileName(expected.name)}.npy`,
+          ...blob,
+          contentType: 'application/x-npy',
+        });
       }
       for (const m of metrics)
         log.system(
@@ -94,7 +116,10 @@ export function validateHandler(store: ArtifactStore) {
         passed: m.passed,
       }));
       // The rows are kept whether the job passes or not: they tell how far off a failing output is.
-      await ctx.db.$transaction([ctx.db.validationResult.deleteMany({ where: { jobId: job.id } }), ctx.db.validationResult.createMany({ data: rows })]);
+      await ctx.db.$transaction([
+        ctx.db.validationResult.deleteMany({ where: { jobId: job.id } }),
+        ctx.db.validationResult.createMany({ data: rows }),
+      ]);
       const failing = metrics.filter((m) => !m.passed);
       if (failing.length)
         throw new UserJobError(
@@ -103,7 +128,15 @@ export function validateHandler(store: ArtifactStore) {
       const result: ValidateJobResult = {
         modelTag: model.tag,
         passed: true,
-        outputs: rows.map((r) => ({ output: r.output, cosine: r.cosine, sqnrDb: r.sqnrDb, pixelAccuracy: r.pixelAccuracy, maxAbsError: r.maxAbsError, threshold: r.threshold, passed: r.passed })),
+        outputs: rows.map((r) => ({
+          output: r.output,
+          cosine: r.cosine,
+          sqnrDb: r.sqnrDb,
+          pixelAccuracy: r.pixelAccuracy,
+          maxAbsError: r.maxAbsError,
+          threshold: r.threshold,
+          passed: r.passed,
+        })),
       };
       return { result: result as unknown as Prisma.InputJsonValue, artifacts };
     } finally {

@@ -37,7 +37,9 @@ export function parseByteSize(value: string, name = 'size'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
   const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
   if (!m || unit === undefined) {
-    throw new RangeError(`${name}="${value}" is not a size; write bytes (2147483648) or a number with a unit (500MiB, 2GiB)`);
+    throw new RangeError(
+      `${name}="${value}" is not a size; write bytes (2147483648) or a number with a unit (500MiB, 2GiB)`,
+    );
   }
   const bytes = Math.floor(Number(m[1]) * unit);
   if (!Number.isSafeInteger(bytes) || bytes < 1) throw new RangeError(`${name}="${value}" must be at least 1 byte`);
@@ -46,14 +48,17 @@ export function parseByteSize(value: string, name = 'size'): number {
 
 export function readApiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
   const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT="${env.PORT}" must be a port number (0-65535)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`PORT="${env.PORT}" must be a port number (0-65535)`);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     artifactDir: env.ARTIFACT_DIR || undefined,
-    uploadLimitBytes: env.MACE_UPLOAD_LIMIT ? parseByteSize(env.MACE_UPLOAD_LIMIT, 'MACE_UPLOAD_LIMIT') : DEFAULT_UPLOAD_LIMIT_BYTES,
+    uploadLimitBytes: env.MACE_UPLOAD_LIMIT
+      ? parseByteSize(env.MACE_UPLOAD_LIMIT, 'MACE_UPLOAD_LIMIT')
+      : DEFAULT_UPLOAD_LIMIT_BYTES,
     adminToken: env.MACE_ADMIN_TOKEN || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     queuePrefix: env.MACE_QUEUE_PREFIX || undefined,

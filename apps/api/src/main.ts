@@ -18,7 +18,14 @@ async function main(): Promise<void> {
   const db = createDb(env.databaseUrl);
   const store = createStoreFromEnv(env.artifactDir);
   const queues = createQueues(env.redisUrl, { prefix: env.queuePrefix });
-  const app = buildServer({ db, store, queues, logger, uploadLimitBytes: env.uploadLimitBytes, adminToken: env.adminToken });
+  const app = buildServer({
+    db,
+    store,
+    queues,
+    logger,
+    uploadLimitBytes: env.uploadLimitBytes,
+    adminToken: env.adminToken,
+  });
   const sweeper = startWebhookSweeper(db, { onError: (err) => logger.warn({ err }, 'webhook retry sweep failed') });
 
   let listening: Promise<unknown> = Promise.resolve();

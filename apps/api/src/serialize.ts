@@ -1,7 +1,17 @@
 // Database rows → the API's JSON objects (schemas/resources.ts): ISO timestamps, BigInt sizes as
 // numbers (exact below 2^53 bytes), log ids as decimal strings, selectors under their API names.
 import type {
-  ApiToken, Artifact, Deployment, DeploymentModel, Device, Job, JobLog, ModelFile, Run, Webhook, WebhookDelivery,
+  ApiToken,
+  Artifact,
+  Deployment,
+  DeploymentModel,
+  Device,
+  Job,
+  JobLog,
+  ModelFile,
+  Run,
+  Webhook,
+  WebhookDelivery,
 } from '@mace/db';
 
 const iso = (d: Date): string => d.toISOString();
@@ -40,7 +50,12 @@ export function deploymentSummaryJson(d: DeploymentWithModels) {
   return {
     id: d.id,
     libraryName: d.libraryName,
-    models: d.models.map((m) => ({ tag: m.modelTag, role: m.role, modelFileId: m.modelFileId, sha256: m.modelFile.sha256 })),
+    models: d.models.map((m) => ({
+      tag: m.modelTag,
+      role: m.role,
+      modelFileId: m.modelFileId,
+      sha256: m.modelFile.sha256,
+    })),
     createdById: d.createdById,
     createdAt: iso(d.createdAt),
   };

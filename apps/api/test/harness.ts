@@ -84,7 +84,8 @@ export async function startApi(options: Partial<BuildServerOptions> = {}): Promi
   };
 }
 
-export type Part = { name: string; value: string } | { name: string; filename: string; content: Buffer; contentType?: string };
+export type Part =
+  { name: string; value: string } | { name: string; filename: string; content: Buffer; contentType?: string };
 
 /** A multipart/form-data body with the parts in the given order. */
 export function multipart(parts: Part[]): { body: Buffer; contentType: string } {
@@ -92,7 +93,9 @@ export function multipart(parts: Part[]): { body: Buffer; contentType: string } 
   const chunks: Buffer[] = [];
   for (const p of parts) {
     if ('value' in p) {
-      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}\r\n`));
+      chunks.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}\r\n`),
+      );
     } else {
       chunks.push(
         Buffer.from(

@@ -15,16 +15,29 @@ describe('validation errors', () => {
   });
 
   it('names the field for each kind of error', () => {
-    expect(describeAjvError({ instancePath: '/models/0/x', keyword: 'type', params: { type: 'integer' }, message: 'must be integer' }, 'body'))
-      .toEqual({ field: 'body.models[0].x', message: 'must be integer' });
-    expect(describeAjvError({ instancePath: '/options', keyword: 'required', params: { missingProperty: 'round' } }, 'body'))
-      .toEqual({ field: 'body.options.round', message: 'is required' });
-    expect(describeAjvError({ instancePath: '', keyword: 'additionalProperties', params: { additionalProperty: 'x-y' } }, 'querystring'))
-      .toEqual({ field: 'query["x-y"]', message: 'is not a known field' });
-    expect(describeAjvError({ instancePath: '/id', keyword: 'format', params: { format: 'uuid' } }, 'params'))
-      .toEqual({ field: 'params.id', message: 'must be a valid uuid' });
-    expect(describeAjvError({ instancePath: '', keyword: 'type', params: { type: 'object,null' } }, 'body'))
-      .toEqual({ field: 'body', message: 'must be object or null' });
+    expect(
+      describeAjvError(
+        { instancePath: '/models/0/x', keyword: 'type', params: { type: 'integer' }, message: 'must be integer' },
+        'body',
+      ),
+    ).toEqual({ field: 'body.models[0].x', message: 'must be integer' });
+    expect(
+      describeAjvError({ instancePath: '/options', keyword: 'required', params: { missingProperty: 'round' } }, 'body'),
+    ).toEqual({ field: 'body.options.round', message: 'is required' });
+    expect(
+      describeAjvError(
+        { instancePath: '', keyword: 'additionalProperties', params: { additionalProperty: 'x-y' } },
+        'querystring',
+      ),
+    ).toEqual({ field: 'query["x-y"]', message: 'is not a known field' });
+    expect(describeAjvError({ instancePath: '/id', keyword: 'format', params: { format: 'uuid' } }, 'params')).toEqual({
+      field: 'params.id',
+      message: 'must be a valid uuid',
+    });
+    expect(describeAjvError({ instancePath: '', keyword: 'type', params: { type: 'object,null' } }, 'body')).toEqual({
+      field: 'body',
+      message: 'must be object or null',
+    });
   });
 });
 
@@ -71,7 +84,9 @@ describe('Content-Disposition', () => {
 
   it('quotes safely and carries non-ASCII names in filename*', () => {
     expect(contentDisposition('report.json')).toBe(`attachment; filename="report.json"; filename*=UTF-8''report.json`);
-    expect(contentDisposition('modèle "1";.bin')).toBe(`attachment; filename="mod_le _1__.bin"; filename*=UTF-8''mod%C3%A8le%20%221%22%3B.bin`);
+    expect(contentDisposition('modèle "1";.bin')).toBe(
+      `attachment; filename="mod_le _1__.bin"; filename*=UTF-8''mod%C3%A8le%20%221%22%3B.bin`,
+    );
   });
 });
 
@@ -94,7 +109,12 @@ describe('environment', () => {
   });
 
   it('reads the API settings with defaults', () => {
-    expect(readApiEnv({})).toMatchObject({ port: 8080, host: '0.0.0.0', uploadLimitBytes: 2 * 1024 ** 3, redisUrl: 'redis://127.0.0.1:6379' });
+    expect(readApiEnv({})).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      uploadLimitBytes: 2 * 1024 ** 3,
+      redisUrl: 'redis://127.0.0.1:6379',
+    });
     expect(readApiEnv({ PORT: '9000', MACE_UPLOAD_LIMIT: '1MiB', MACE_ADMIN_TOKEN: 'x'.repeat(20) })).toMatchObject({
       port: 9000,
       uploadLimitBytes: 1024 ** 2,

@@ -23,7 +23,10 @@ export class UsageError extends Error {}
 
 /** A failure the user can act on: printed as "error: <message>" without a stack. */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -51,7 +54,11 @@ export async function runCommand(cmd: Command, argv: string[]): Promise<number> 
         ...Object.fromEntries(
           Object.entries(cmd.options).map(([k, o]) => [
             k,
-            { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) },
+            {
+              type: o.type,
+              ...(o.short ? { short: o.short } : {}),
+              ...(o.default !== undefined ? { default: o.default } : {}),
+            },
           ]),
         ),
       },

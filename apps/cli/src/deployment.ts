@@ -5,7 +5,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ConfigError, formatConfigError, parseDeploymentFile, type DeploymentConfig, type ModelConfig } from '@mace/config';
+import {
+  ConfigError,
+  formatConfigError,
+  parseDeploymentFile,
+  type DeploymentConfig,
+  type ModelConfig,
+} from '@mace/config';
 import { convert, formatCoverage, ConversionError, type ConvertResult } from '@mace/converter';
 import { UserError } from './command.js';
 
@@ -38,22 +44,33 @@ export function resolvePath(dep: LoadedDeployment, p: string): string {
 }
 
 /** Reads a local or http(s) file; a given checksum must match. */
-export async function fetchChecked(dep: LoadedDeployment, location: string, expected: string | null, what: string): Promise<Uint8Array> {
+export async function fetchChecked(
+  dep: LoadedDeployment,
+  location: string,
+  expected: string | null,
+  what: string,
+): Promise<Uint8Array> {
   let bytes: Uint8Array;
   if (/^https?:\/\//.test(location)) {
-    if (!expected) throw new UserError(`${what} is a URL (${location}); give its sha256 checksum in the deployment file`);
+    if (!expected)
+      throw new UserError(`${what} is a URL (${location}); give its sha256 checksum in the deployment file`);
     const cached = join(homedir(), '.cache/mace/downloads', expected);
     if (existsSync(cached)) return readFileSync(cached);
     let res: Response;
     try {
       res = await fetch(location);
     } catch (err) {
-      throw new UserError(`cannot download ${what} from ${location}: ${(err as Error).message}; download it yourself and give a local path`);
+      throw new UserError(
+        `cannot download ${what} from ${location}: ${(err as Error).message}; download it yourself and give a local path`,
+      );
     }
     if (!res.ok) throw new UserError(`cannot download ${what} from ${location}: HTTP ${res.status}`);
     bytes = new Uint8Array(await res.arrayBuffer());
     const got = sha256(bytes);
-    if (got !== expected) throw new UserError(`${what} downloaded from ${location} has sha256 ${got}, the deployment file expects ${expected}`);
+    if (got !== expected)
+      throw new UserError(
+        `${what} downloaded from ${location} has sha256 ${got}, the deployment file expects ${expected}`,
+      );
     mkdirSync(dirname(cached), { recursive: true });
     writeFileSync(cached, bytes);
     return bytes;
@@ -64,7 +81,9 @@ export async function fetchChecked(dep: LoadedDeployment, location: string, expe
   if (expected) {
     const got = sha256(bytes);
     if (got !== expected.toLowerCase())
-      throw new UserError(`${what} ${path} has sha256 ${got}, but the deployment file says ${expected}; update the checksum or the file`);
+      throw new UserError(
+        `${what} ${path} has sha256 ${got}, but the deployment file says ${expected}; update the checksum or the file`,
+      );
   }
   return bytes;
 }
@@ -80,16 +99,27 @@ export interface ConvertedModel {
 
 export async function convertModel(dep: LoadedDeployment, model: ModelConfig, outDir: string): Promise<ConvertedModel> {
   if (model.platform !== 'onnx')
-    throw new UserError(`model ${model.tag}: platform ${model.platform} is not supported yet; convert it to ONNX first`);
+    throw new UserError(
+      `model ${model.tag}: platform ${model.platform} is not supported yet; convert it to ONNX first`,
+    );
   if (model.subgraphs.length !== 1)
     throw new UserError(`model ${model.tag}: ${model.subgraphs.length} subgraphs given; exactly one is supported`);
   const sg = model.subgraphs[0];
-  const modelBytes = await fetchChecked(dep, model.modelFilePath, model.modelSha256Checksum, `model file of ${model.tag}`);
+  const modelBytes = await fetchChecked(
+    dep,
+    model.modelFilePath,
+    model.modelSha256Checksum,
+    `model file of ${model.tag}`,
+  );
   let result: ConvertResult;
   try {
     result = convert(modelBytes, {
       platform: 'onnx',
-      inputs: sg.inputTensors.map((name, i) => ({ name, shape: sg.inputShapes[i], format: sg.inputDataFormats[i] ?? 'NONE' })),
+      inputs: sg.inputTensors.map((name, i) => ({
+        name,
+        shape: sg.inputShapes[i],
+        format: sg.inputDataFormats[i] ?? 'NONE',
+      })),
       outputs: sg.outputTensors.map((name, i) => ({
         name,
         ...(sg.outputShapes ? { shape: sg.outputShapes[i] } : {}),

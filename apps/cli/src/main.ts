@@ -10,16 +10,18 @@ import { repoRoot } from './native.js';
 const commands: Command[] = [convertCommand, runCommand, benchmarkCommand];
 
 function usage(): string {
-  return [
-    'Usage: mace <command> [options]',
-    '',
-    'Convert, run, validate and benchmark neural-network models with the MACE-style engine.',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
-    '',
-    "Run 'mace <command> --help' for a command's options.",
-  ].join('\n') + '\n';
+  return (
+    [
+      'Usage: mace <command> [options]',
+      '',
+      'Convert, run, validate and benchmark neural-network models with the MACE-style engine.',
+      '',
+      'Commands:',
+      ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
+      '',
+      "Run 'mace <command> --help' for a command's options.",
+    ].join('\n') + '\n'
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -38,7 +38,10 @@ export function prepareInputs(dep: LoadedDeployment, sg: SubgraphConfig, seed = 
     const count = shape.reduce((a, b) => a * b, 1);
     const file = sg.validationInputsData[i];
     if (file) {
-      if (/^https?:\/\//.test(file)) throw new UserError(`validation input ${file}: URLs are not supported here; download it and give a local .npy path`);
+      if (/^https?:\/\//.test(file))
+        throw new UserError(
+          `validation input ${file}: URLs are not supported here; download it and give a local .npy path`,
+        );
       const path = resolvePath(dep, file);
       let t: TensorValue;
       try {
@@ -47,7 +50,9 @@ export function prepareInputs(dep: LoadedDeployment, sg: SubgraphConfig, seed = 
         throw new UserError(`validation input ${path} for '${name}': ${(err as Error).message}`);
       }
       if (t.data.length !== count)
-        throw new UserError(`validation input ${path} holds ${t.data.length} values ([${t.dims}]) but input '${name}' has shape [${shape}]`);
+        throw new UserError(
+          `validation input ${path} holds ${t.data.length} values ([${t.dims}]) but input '${name}' has shape [${shape}]`,
+        );
       return { name, shape, data: toFloat32(t) };
     }
     const [lo, hi] = sg.inputRanges[i] ?? sg.inputRanges[0] ?? [-1, 1];
@@ -58,7 +63,11 @@ export function prepareInputs(dep: LoadedDeployment, sg: SubgraphConfig, seed = 
 }
 
 /** Permutes a row-major 4-D tensor. */
-export function transpose4d(data: Float32Array, shape: number[], perm: number[]): { data: Float32Array; shape: number[] } {
+export function transpose4d(
+  data: Float32Array,
+  shape: number[],
+  perm: number[],
+): { data: Float32Array; shape: number[] } {
   const outShape = perm.map((p) => shape[p]);
   const inStrides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
   const s = perm.map((p) => inStrides[p]);

@@ -1,7 +1,14 @@
 // The worker process's body: consumes the `convert` and `build` queues and reconciles the database
 // with the queues at start (jobs left running by a dead worker are re-queued) and periodically.
 import type { Db } from '@mace/db';
-import { pipelineSettings, reconcile, startConsumer, type Consumer, type PipelineSettings, type Queues } from '@mace/pipeline';
+import {
+  pipelineSettings,
+  reconcile,
+  startConsumer,
+  type Consumer,
+  type PipelineSettings,
+  type Queues,
+} from '@mace/pipeline';
 import { BUILD_QUEUE, CONVERT_QUEUE } from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
 import { buildHandler } from './build/handler.js';
@@ -40,7 +47,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       settings,
       report,
     }),
-    startConsumer({ db, queues, queueName: BUILD_QUEUE, handlers: { build: buildHandler(store) }, concurrency: 1, settings, report }),
+    startConsumer({
+      db,
+      queues,
+      queueName: BUILD_QUEUE,
+      handlers: { build: buildHandler(store) },
+      concurrency: 1,
+      settings,
+      report,
+    }),
   ];
   let reconciling = false;
   const timer = setInterval(() => {

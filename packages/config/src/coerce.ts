@@ -46,7 +46,13 @@ export function toStrList(f: Field, rep: Reporter, opts: { split?: boolean } = {
   for (const it of items(f)) {
     const s = toStr(it, rep);
     if (s === undefined) ok = false;
-    else if (opts.split) out.push(...s.split(',').map((p) => p.trim()).filter((p) => p !== ''));
+    else if (opts.split)
+      out.push(
+        ...s
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+      );
     else out.push(s);
   }
   return ok ? out : undefined;
@@ -95,7 +101,10 @@ export interface EnumOptions {
 }
 
 export function toEnum<T extends string>(
-  f: Field, rep: Reporter, allowed: readonly T[], opts: EnumOptions = {},
+  f: Field,
+  rep: Reporter,
+  allowed: readonly T[],
+  opts: EnumOptions = {},
 ): T | undefined {
   const n = f.node;
   if (n.kind === 'scalar' && n.value !== null) {
@@ -147,7 +156,12 @@ export function toShape(f: Field, rep: Reporter): number[] | undefined {
     rep.error(f.path, `expected comma-separated integers, got ${JSON.stringify(n.text)}`, n.pos);
     return undefined;
   }
-  return checkDims(parts.map((p) => Number.parseInt(p, 10)), f, rep, JSON.stringify(n.text));
+  return checkDims(
+    parts.map((p) => Number.parseInt(p, 10)),
+    f,
+    rep,
+    JSON.stringify(n.text),
+  );
 }
 
 /**
@@ -160,8 +174,12 @@ export function toShapeList(f: Field, rep: Reporter, tensorCount: number): numbe
     rep.error(f.path, `expected a shape or a list of shapes, got ${describe(n)}`, n.pos);
     return undefined;
   }
-  if (n.kind === 'seq' && n.items.length > 0 && n.items.every(isIntLike)
-    && (tensorCount <= 1 || n.items.length !== tensorCount)) {
+  if (
+    n.kind === 'seq' &&
+    n.items.length > 0 &&
+    n.items.every(isIntLike) &&
+    (tensorCount <= 1 || n.items.length !== tensorCount)
+  ) {
     const one = toShape(f, rep);
     return one ? [one] : undefined;
   }

@@ -5,28 +5,64 @@ import type { Reporter } from './errors.js';
 import { keyPath, type YMap } from './tree.js';
 
 export const TOP_KEYS = [
-  'library_name', 'target_abis', 'target_socs', 'model_graph_format', 'model_data_format', 'models',
+  'library_name',
+  'target_abis',
+  'target_socs',
+  'model_graph_format',
+  'model_data_format',
+  'models',
 ] as const;
 
 /** Keys of one subgraph. They may also sit directly under the model (older single-subgraph form). */
 export const SUBGRAPH_KEYS = [
-  'input_tensors', 'input_shapes', 'input_ranges', 'input_data_formats', 'input_data_types',
-  'output_tensors', 'output_shapes', 'output_data_formats', 'output_data_types',
-  'validation_inputs_data', 'check_tensors', 'check_shapes', 'validation_threshold', 'backend',
+  'input_tensors',
+  'input_shapes',
+  'input_ranges',
+  'input_data_formats',
+  'input_data_types',
+  'output_tensors',
+  'output_shapes',
+  'output_data_formats',
+  'output_data_types',
+  'validation_inputs_data',
+  'check_tensors',
+  'check_shapes',
+  'validation_threshold',
+  'backend',
 ] as const;
 
 export const MODEL_KEYS = [
-  'platform', 'model_file_path', 'model_sha256_checksum', 'weight_file_path', 'weight_sha256_checksum',
-  'subgraphs', 'runtime', 'data_type', 'winograd', 'quantize', 'quantize_range_file',
-  'quantize_large_weights', 'change_concat_ranges', 'obfuscate', 'limit_opencl_kernel_time',
-  'opencl_queue_window_size', 'nnlib_graph_mode', 'cpu_affinity_policy',
+  'platform',
+  'model_file_path',
+  'model_sha256_checksum',
+  'weight_file_path',
+  'weight_sha256_checksum',
+  'subgraphs',
+  'runtime',
+  'data_type',
+  'winograd',
+  'quantize',
+  'quantize_range_file',
+  'quantize_large_weights',
+  'change_concat_ranges',
+  'obfuscate',
+  'limit_opencl_kernel_time',
+  'opencl_queue_window_size',
+  'nnlib_graph_mode',
+  'cpu_affinity_policy',
 ] as const;
 
 /** Keys MACE reads that this package accepts silently but does not interpret (kept in `raw`). */
 const PASSTHROUGH_TOP = ['apu_version_with_no_device'];
 const PASSTHROUGH_MODEL = [
-  'graph_optimize_options', 'cl_mem_type', 'accelerator_api', 'accuracy_validation_script',
-  'validation_outputs_data', 'docker_image_tag', 'dockerfile_path', 'dockerfile_sha256_checksum',
+  'graph_optimize_options',
+  'cl_mem_type',
+  'accelerator_api',
+  'accuracy_validation_script',
+  'validation_outputs_data',
+  'docker_image_tag',
+  'dockerfile_path',
+  'dockerfile_sha256_checksum',
 ];
 const PASSTHROUGH_SUBGRAPH = ['validation_outputs_data', 'accuracy_validation_script'];
 
@@ -47,7 +83,11 @@ export function warnUnknownKeys(map: YMap, path: string, level: Level, rep: Repo
     if (KNOWN[level].has(e.key)) continue;
     const p = keyPath(path, e.key);
     if (level === 'top' && LEGACY_TOP.includes(e.key)) {
-      rep.warn(p, `"${e.key}" is a key of old MACE releases and is ignored; use model_graph_format / model_data_format`, e.keyPos);
+      rep.warn(
+        p,
+        `"${e.key}" is a key of old MACE releases and is ignored; use model_graph_format / model_data_format`,
+        e.keyPos,
+      );
     } else if (level === 'subgraph' && KNOWN.model.has(e.key)) {
       rep.warn(p, `"${e.key}" is a model-level key and is ignored inside a subgraph`, e.keyPos);
     } else {

@@ -8,8 +8,17 @@ import { notCppIdentifierReason, unsafeFileNameReason } from './names.js';
 import { parseSubgraph } from './subgraph.js';
 import { describe, entry, indexPath, isNull, keyPath, type YEntry, type YMap } from './tree.js';
 import {
-  DATA_TYPES, DEFAULTS, PLATFORMS, RUNTIMES, WINOGRAD_VALUES, defaultDataType,
-  type DataType, type ModelConfig, type ModelFormat, type Runtime, type SubgraphConfig,
+  DATA_TYPES,
+  DEFAULTS,
+  PLATFORMS,
+  RUNTIMES,
+  WINOGRAD_VALUES,
+  defaultDataType,
+  type DataType,
+  type ModelConfig,
+  type ModelFormat,
+  type Runtime,
+  type SubgraphConfig,
 } from './types.js';
 
 const SHA256 = /^[0-9a-fA-F]{64}$/;
@@ -50,20 +59,24 @@ export function parseModel(e: YEntry, ctx: ModelContext, rep: Reporter): ModelCo
   };
   const str = (key: string): string | null => {
     const f = get(key);
-    return f ? toStr(f, rep) ?? null : null;
+    return f ? (toStr(f, rep) ?? null) : null;
   };
   const sha = (key: string): string | null => {
     const f = get(key);
     const s = f ? toStr(f, rep) : undefined;
     if (f && s !== undefined && !SHA256.test(s)) {
-      rep.error(f.path, `expected a SHA-256 checksum (64 hexadecimal characters), got ${JSON.stringify(s)}`, f.node.pos);
+      rep.error(
+        f.path,
+        `expected a SHA-256 checksum (64 hexadecimal characters), got ${JSON.stringify(s)}`,
+        f.node.pos,
+      );
       return null;
     }
     return s === undefined ? null : s.toLowerCase();
   };
   const bool = (key: string): boolean => {
     const f = get(key);
-    return f ? toBool(f, rep) ?? false : false;
+    return f ? (toBool(f, rep) ?? false) : false;
   };
   const int = (key: string, min: number, max?: number): number | undefined => {
     const f = get(key);
@@ -81,21 +94,37 @@ export function parseModel(e: YEntry, ctx: ModelContext, rep: Reporter): ModelCo
   const modelFilePath = fileF ? toStr(fileF, rep) : undefined;
   const modelSha256Checksum = sha('model_sha256_checksum');
   if (!get('model_sha256_checksum')) {
-    rep.warn(keyPath(path, 'model_sha256_checksum'), 'not given; MACE\'s converter requires it to verify the model file', map.pos);
+    rep.warn(
+      keyPath(path, 'model_sha256_checksum'),
+      "not given; MACE's converter requires it to verify the model file",
+      map.pos,
+    );
   }
   const weightFilePath = str('weight_file_path');
   const weightSha256Checksum = sha('weight_sha256_checksum');
   if (platform === 'caffe' && !get('weight_file_path')) {
-    rep.error(keyPath(path, 'weight_file_path'), 'missing required field (platform caffe needs the .caffemodel weights)', map.pos);
+    rep.error(
+      keyPath(path, 'weight_file_path'),
+      'missing required field (platform caffe needs the .caffemodel weights)',
+      map.pos,
+    );
   }
   if (weightFilePath !== null && !get('weight_sha256_checksum')) {
-    rep.warn(keyPath(path, 'weight_sha256_checksum'), 'not given; MACE\'s converter requires it to verify the weight file', map.pos);
+    rep.warn(
+      keyPath(path, 'weight_sha256_checksum'),
+      "not given; MACE's converter requires it to verify the weight file",
+      map.pos,
+    );
   }
 
   const runtimeF = get('runtime');
-  const runtime = (runtimeF
-    && toEnum(runtimeF, rep, RUNTIMES, { normalize: (s) => s.toLowerCase(), aliases: { cpu_gpu: 'cpu+gpu', hexagon: 'dsp' } }))
-    || DEFAULTS.runtime;
+  const runtime =
+    (runtimeF &&
+      toEnum(runtimeF, rep, RUNTIMES, {
+        normalize: (s) => s.toLowerCase(),
+        aliases: { cpu_gpu: 'cpu+gpu', hexagon: 'dsp' },
+      })) ||
+    DEFAULTS.runtime;
   const dataType = parseDataType(get('data_type'), runtime, rep);
 
   const winoF = get('winograd');
@@ -145,12 +174,18 @@ function parseDataType(f: Field | undefined, runtime: Runtime, rep: Reporter): D
   if (!f) return defaultDataType(runtime);
   if (f.node.kind === 'scalar' && f.node.text.trim().toLowerCase() === 'uint8') {
     if (QUANTIZED_RUNTIMES.includes(runtime)) return defaultDataType(runtime);
-    rep.error(f.path, `uint8 is only valid for the ${QUANTIZED_RUNTIMES.join(', ')} runtimes; `
-      + `expected one of ${DATA_TYPES.join(', ')}`, f.node.pos);
+    rep.error(
+      f.path,
+      `uint8 is only valid for the ${QUANTIZED_RUNTIMES.join(', ')} runtimes; ` +
+        `expected one of ${DATA_TYPES.join(', ')}`,
+      f.node.pos,
+    );
     return defaultDataType(runtime);
   }
-  return toEnum(f, rep, DATA_TYPES, { normalize: (s) => s.toLowerCase(), aliases: { fp32: 'fp32_fp32' } })
-    ?? defaultDataType(runtime);
+  return (
+    toEnum(f, rep, DATA_TYPES, { normalize: (s) => s.toLowerCase(), aliases: { fp32: 'fp32_fp32' } }) ??
+    defaultDataType(runtime)
+  );
 }
 
 function parseSubgraphs(model: YMap, path: string, rep: Reporter): SubgraphConfig[] {
@@ -159,9 +194,13 @@ function parseSubgraphs(model: YMap, path: string, rep: Reporter): SubgraphConfi
   const inline = model.entries.some((x) => (SUBGRAPH_KEYS as readonly string[]).includes(x.key));
   if (!e || isNull(e.value)) {
     if (inline) return [parseSubgraph({ map: model, path }, rep)];
-    rep.error(sgPath, e ? 'must not be empty'
-      : 'missing required field (a list of subgraphs with input_tensors, input_shapes and output_tensors)',
-    e ? e.keyPos : model.pos);
+    rep.error(
+      sgPath,
+      e
+        ? 'must not be empty'
+        : 'missing required field (a list of subgraphs with input_tensors, input_shapes and output_tensors)',
+      e ? e.keyPos : model.pos,
+    );
     return [];
   }
   const parent = { map: model, path };
@@ -171,7 +210,12 @@ function parseSubgraphs(model: YMap, path: string, rep: Reporter): SubgraphConfi
     const out: SubgraphConfig[] = [];
     v.items.forEach((item, i) => {
       if (item.kind === 'map') out.push(parseSubgraph({ map: item, path: indexPath(sgPath, i), parent }, rep));
-      else rep.error(indexPath(sgPath, i), `expected a mapping with input_tensors, input_shapes and output_tensors, got ${describe(item)}`, item.pos);
+      else
+        rep.error(
+          indexPath(sgPath, i),
+          `expected a mapping with input_tensors, input_shapes and output_tensors, got ${describe(item)}`,
+          item.pos,
+        );
     });
     return out;
   }
@@ -185,7 +229,12 @@ function parseSubgraphs(model: YMap, path: string, rep: Reporter): SubgraphConfi
     for (const g of v.entries) {
       const gPath = keyPath(sgPath, g.key);
       if (g.value.kind === 'map') out.push(parseSubgraph({ map: g.value, path: gPath, parent, name: g.key }, rep));
-      else rep.error(gPath, `expected a mapping with input_tensors, input_shapes and output_tensors, got ${describe(g.value)}`, g.value.pos ?? g.keyPos);
+      else
+        rep.error(
+          gPath,
+          `expected a mapping with input_tensors, input_shapes and output_tensors, got ${describe(g.value)}`,
+          g.value.pos ?? g.keyPos,
+        );
     }
     return out;
   }

@@ -9,8 +9,13 @@ import { parseModel } from './model.js';
 import { unsafeFileNameReason } from './names.js';
 import { describe, entry, isNull, loadYaml, type YMap } from './tree.js';
 import {
-  DEFAULTS, MODEL_FORMATS, TARGET_ABIS,
-  type ConfigIssue, type DeploymentConfig, type ModelConfig, type ModelFormat,
+  DEFAULTS,
+  MODEL_FORMATS,
+  TARGET_ABIS,
+  type ConfigIssue,
+  type DeploymentConfig,
+  type ModelConfig,
+  type ModelFormat,
 } from './types.js';
 
 export interface ParseOptions {
@@ -31,7 +36,8 @@ export function parseDeployment(text: string, options: ParseOptions = {}): Deplo
   } else if (root.kind !== 'map') {
     rep.error('', `expected a mapping with library_name and models at the top level, got ${describe(root)}`, root.pos);
   }
-  if (rep.errors.length > 0 || root?.kind !== 'map') throw new ConfigError(rep.errors, { fileName, warnings: rep.warnings });
+  if (rep.errors.length > 0 || root?.kind !== 'map')
+    throw new ConfigError(rep.errors, { fileName, warnings: rep.warnings });
 
   const config = parseTop(root, rep);
   config.raw = loaded.raw;
@@ -44,7 +50,9 @@ export function parseDeployment(text: string, options: ParseOptions = {}): Deplo
 function bySource(issues: ConfigIssue[]): ConfigIssue[] {
   return issues
     .map((issue, i) => ({ issue, i }))
-    .sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.i - b.i)
+    .sort(
+      (a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || (a.issue.column ?? 0) - (b.issue.column ?? 0) || a.i - b.i,
+    )
     .map((x) => x.issue);
 }
 
@@ -87,9 +95,16 @@ function parseTop(root: YMap, rep: Reporter): DeploymentConfig {
     if (abis) targetAbis = abis;
     for (const it of items(abisF)) {
       if (it.node.kind !== 'scalar') continue; // already reported by toStrList
-      for (const abi of it.node.text.split(',').map((a) => a.trim().toLowerCase()).filter((a) => a !== '')) {
+      for (const abi of it.node.text
+        .split(',')
+        .map((a) => a.trim().toLowerCase())
+        .filter((a) => a !== '')) {
         if (!TARGET_ABIS.includes(abi)) {
-          rep.error(it.path, `unknown ABI ${JSON.stringify(abi)}; expected one of ${TARGET_ABIS.join(', ')}`, it.node.pos);
+          rep.error(
+            it.path,
+            `unknown ABI ${JSON.stringify(abi)}; expected one of ${TARGET_ABIS.join(', ')}`,
+            it.node.pos,
+          );
         }
       }
     }
@@ -113,7 +128,11 @@ function parseTop(root: YMap, rep: Reporter): DeploymentConfig {
   const modelsF = get('models');
   if (!modelsF) missing('models');
   else if (modelsF.node.kind !== 'map') {
-    rep.error('models', `expected a mapping of model tag to model settings, got ${describe(modelsF.node)}`, modelsF.node.pos);
+    rep.error(
+      'models',
+      `expected a mapping of model tag to model settings, got ${describe(modelsF.node)}`,
+      modelsF.node.pos,
+    );
   } else {
     if (modelsF.node.entries.length === 0) rep.error('models', 'must contain at least one model', modelsF.node.pos);
     for (const e of modelsF.node.entries) {
@@ -123,7 +142,13 @@ function parseTop(root: YMap, rep: Reporter): DeploymentConfig {
   }
 
   return {
-    libraryName, targetAbis, targetSocs, modelGraphFormat, modelDataFormat, models,
-    raw: undefined, warnings: rep.warnings,
+    libraryName,
+    targetAbis,
+    targetSocs,
+    modelGraphFormat,
+    modelDataFormat,
+    models,
+    raw: undefined,
+    warnings: rep.warnings,
   };
 }

@@ -1,15 +1,17 @@
 // Normalises one subgraph (inputs, outputs, shapes, ranges, formats, validation settings),
 // including the per-tensor count checks and broadcasting of single values.
 
-import {
-  toEnum, toNumber, toRangeList, toShapeList, toStr, toStrList, items, type Field,
-} from './coerce.js';
+import { toEnum, toNumber, toRangeList, toShapeList, toStr, toStrList, items, type Field } from './coerce.js';
 import type { Reporter } from './errors.js';
 import { warnUnknownKeys } from './keys.js';
 import { entry, isNull, keyPath, type YMap } from './tree.js';
 import {
-  DATA_FORMATS, DEFAULTS, IO_DATA_TYPES,
-  type DataFormat, type SubgraphConfig, type ValidationThreshold,
+  DATA_FORMATS,
+  DEFAULTS,
+  IO_DATA_TYPES,
+  type DataFormat,
+  type SubgraphConfig,
+  type ValidationThreshold,
 } from './types.js';
 
 /**
@@ -60,7 +62,11 @@ function tensorList(scope: Scope, key: string, rep: Reporter): string[] | undefi
 
 /** Values given once apply to every tensor; otherwise there must be one per tensor. */
 function perTensor<T>(
-  values: T[] | undefined, f: Field, count: number | undefined, what: string, rep: Reporter,
+  values: T[] | undefined,
+  f: Field,
+  count: number | undefined,
+  what: string,
+  rep: Reporter,
 ): T[] | undefined {
   if (!values || count === undefined || values.length === count) return values;
   if (values.length === 1) return Array.from({ length: count }, () => values[0]!);
@@ -68,14 +74,23 @@ function perTensor<T>(
   return undefined;
 }
 
-function exactCount<T>(values: T[] | undefined, f: Field, count: number | undefined, what: string, rep: Reporter): T[] | undefined {
+function exactCount<T>(
+  values: T[] | undefined,
+  f: Field,
+  count: number | undefined,
+  what: string,
+  rep: Reporter,
+): T[] | undefined {
   if (!values || count === undefined || values.length === count) return values;
   rep.error(f.path, `expected ${count} ${what}, got ${values.length}`, f.node.pos);
   return undefined;
 }
 
 function enumList<T extends string>(
-  f: Field, rep: Reporter, allowed: readonly T[], normalize: (s: string) => string,
+  f: Field,
+  rep: Reporter,
+  allowed: readonly T[],
+  normalize: (s: string) => string,
 ): T[] | undefined {
   if (f.node.kind === 'map') {
     rep.error(f.path, `expected one of ${allowed.join(', ')} or a list of them`, f.node.pos);
@@ -92,8 +107,14 @@ function enumList<T extends string>(
 }
 
 const THRESHOLD_KEYS: Record<string, keyof ValidationThreshold> = {
-  cpu: 'cpu', gpu: 'gpu', quantize: 'quantize', dsp: 'quantize', hexagon: 'quantize',
-  hta: 'quantize', apu: 'quantize', htp: 'quantize',
+  cpu: 'cpu',
+  gpu: 'gpu',
+  quantize: 'quantize',
+  dsp: 'quantize',
+  hexagon: 'quantize',
+  hta: 'quantize',
+  apu: 'quantize',
+  htp: 'quantize',
 };
 
 /** `validation_threshold: {CPU: 0.999, GPU: 0.995, DSP: 0.98}`: model level, then subgraph level. */
@@ -112,7 +133,11 @@ function validationThreshold(scope: Scope, rep: Reporter): ValidationThreshold {
       const f: Field = { node: t.value, path: keyPath(path, t.key) };
       const slot = THRESHOLD_KEYS[t.key.toLowerCase()];
       if (!slot) {
-        rep.error(f.path, `unknown runtime "${t.key}"; expected one of CPU, GPU, DSP, HEXAGON, HTA, APU, QUANTIZE`, t.keyPos);
+        rep.error(
+          f.path,
+          `unknown runtime "${t.key}"; expected one of CPU, GPU, DSP, HEXAGON, HTA, APU, QUANTIZE`,
+          t.keyPos,
+        );
         continue;
       }
       const v = toNumber(f, rep);
@@ -135,8 +160,9 @@ export function parseSubgraph(scope: Scope, rep: Reporter): SubgraphConfig {
   const nOut = outputTensors?.length;
 
   const shapesField = required(scope, 'input_shapes', rep);
-  const inputShapes = shapesField
-    && exactCount(toShapeList(shapesField, rep, nIn ?? 0), shapesField, nIn, 'shapes (one per input tensor)', rep);
+  const inputShapes =
+    shapesField &&
+    exactCount(toShapeList(shapesField, rep, nIn ?? 0), shapesField, nIn, 'shapes (one per input tensor)', rep);
 
   const rangesField = lookup(scope, 'input_ranges');
   const inputRanges = rangesField
@@ -156,7 +182,13 @@ export function parseSubgraph(scope: Scope, rep: Reporter): SubgraphConfig {
 
   const outShapesField = lookup(scope, 'output_shapes');
   const outputShapes = outShapesField
-    ? exactCount(toShapeList(outShapesField, rep, nOut ?? 0), outShapesField, nOut, 'shapes (one per output tensor)', rep)
+    ? exactCount(
+        toShapeList(outShapesField, rep, nOut ?? 0),
+        outShapesField,
+        nOut,
+        'shapes (one per output tensor)',
+        rep,
+      )
     : null;
 
   const vidField = lookup(scope, 'validation_inputs_data');
@@ -172,8 +204,15 @@ export function parseSubgraph(scope: Scope, rep: Reporter): SubgraphConfig {
     const tf = checkT ?? required(scope, 'check_tensors', rep);
     checkTensors = tf && toStrList(tf, rep);
     const sf = checkS ?? required(scope, 'check_shapes', rep);
-    checkShapes = sf && exactCount(toShapeList(sf, rep, checkTensors?.length ?? 0), sf, checkTensors?.length,
-      'shapes (one per check tensor)', rep);
+    checkShapes =
+      sf &&
+      exactCount(
+        toShapeList(sf, rep, checkTensors?.length ?? 0),
+        sf,
+        checkTensors?.length,
+        'shapes (one per check tensor)',
+        rep,
+      );
   }
 
   const backendField = lookup(scope, 'backend');
@@ -191,7 +230,7 @@ export function parseSubgraph(scope: Scope, rep: Reporter): SubgraphConfig {
     checkTensors: checkTensors ?? [],
     checkShapes: checkShapes ?? [],
     validationThreshold: validationThreshold(scope, rep),
-    backend: backendField ? toStr(backendField, rep) ?? null : null,
+    backend: backendField ? (toStr(backendField, rep) ?? null) : null,
   };
   if (scope.name !== undefined) sg.name = scope.name;
   return sg;

@@ -2,8 +2,15 @@
 // (YNode) with aliases and `<<` merge keys resolved, and builds field paths.
 
 import {
-  LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument,
-  type Document, type Node as YamlNode,
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
 } from 'yaml';
 import type { ConfigIssue } from './types.js';
 import { Reporter, type Pos } from './errors.js';
@@ -116,11 +123,16 @@ class Converter {
     }
     if (isScalar(n)) {
       const empty = n.range && n.range[0] === n.range[1];
-      const pos = empty && fallbackPos ? fallbackPos : this.rangePos(n) ?? fallbackPos;
+      const pos = empty && fallbackPos ? fallbackPos : (this.rangePos(n) ?? fallbackPos);
       const plain = !n.type || n.type === 'PLAIN';
-      const text = typeof n.value === 'string' ? n.value
-        : plain && typeof n.source === 'string' ? n.source
-          : n.value == null ? '' : String(n.value);
+      const text =
+        typeof n.value === 'string'
+          ? n.value
+          : plain && typeof n.source === 'string'
+            ? n.source
+            : n.value == null
+              ? ''
+              : String(n.value);
       return { kind: 'scalar', value: n.value ?? null, text, pos };
     }
     if (isSeq(n) || isMap(n)) {
@@ -147,8 +159,13 @@ class Converter {
         merged.push(...this.mergeSources(p.value as YamlNode, depth));
         continue;
       }
-      const key = isScalar(keyNode) ? (keyNode.value == null ? '' : String(keyNode.source ?? keyNode.value))
-        : keyNode ? String(keyNode) : '';
+      const key = isScalar(keyNode)
+        ? keyNode.value == null
+          ? ''
+          : String(keyNode.source ?? keyNode.value)
+        : keyNode
+          ? String(keyNode)
+          : '';
       entries.push({ key, keyPos, value: this.node(p.value as YamlNode | null, depth, keyPos) });
     }
     // YAML merge semantics: explicit keys win, then earlier merge sources win over later ones.

@@ -89,7 +89,13 @@ export interface DeploymentConfig {
 export const RUNTIMES: readonly Runtime[] = ['cpu', 'gpu', 'dsp', 'apu', 'hta', 'cpu+gpu'];
 export const DATA_FORMATS: readonly DataFormat[] = ['NHWC', 'NCHW', 'NONE', 'OIHW'];
 export const PLATFORMS: readonly Platform[] = [
-  'tensorflow', 'caffe', 'onnx', 'tflite', 'keras', 'pytorch', 'megengine',
+  'tensorflow',
+  'caffe',
+  'onnx',
+  'tflite',
+  'keras',
+  'pytorch',
+  'megengine',
 ];
 export const DATA_TYPES: readonly DataType[] = ['fp16_fp32', 'fp32_fp32', 'bf16_fp32', 'fp16_fp16'];
 export const IO_DATA_TYPES: readonly string[] = ['float32', 'int32', 'float16', 'bfloat16', 'int16', 'uint8'];

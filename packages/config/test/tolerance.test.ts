@@ -68,7 +68,10 @@ describe('shapes', () => {
           - [1, 10]
         output_tensors: out
 `);
-    expect(sg.inputShapes).toEqual([[1, 224, 224, 3], [1, 10]]);
+    expect(sg.inputShapes).toEqual([
+      [1, 224, 224, 3],
+      [1, 10],
+    ]);
   });
 
   it('reads a list of integers as 1-D shapes when there is one integer per tensor', () => {
@@ -113,29 +116,51 @@ describe('input ranges', () => {
         output_tensors: out
 `;
   it('defaults to [-1, 1] per input', () => {
-    expect(subgraph(io).inputRanges).toEqual([[-1, 1], [-1, 1]]);
+    expect(subgraph(io).inputRanges).toEqual([
+      [-1, 1],
+      [-1, 1],
+    ]);
   });
   it('reads -1.0,1.0 and broadcasts one range to every input', () => {
-    expect(subgraph(`${io}        input_ranges: -1.0,1.0\n`).inputRanges).toEqual([[-1, 1], [-1, 1]]);
+    expect(subgraph(`${io}        input_ranges: -1.0,1.0\n`).inputRanges).toEqual([
+      [-1, 1],
+      [-1, 1],
+    ]);
   });
   it('reads [-1, 1] as one range', () => {
-    expect(subgraph(`${io}        input_ranges: [-1, 1]\n`).inputRanges).toEqual([[-1, 1], [-1, 1]]);
+    expect(subgraph(`${io}        input_ranges: [-1, 1]\n`).inputRanges).toEqual([
+      [-1, 1],
+      [-1, 1],
+    ]);
   });
   it('reads a list with one range per input, as strings or lists', () => {
-    expect(subgraph(`${io}        input_ranges: ["0,255", [-0.5, 0.5]]\n`).inputRanges).toEqual([[0, 255], [-0.5, 0.5]]);
+    expect(subgraph(`${io}        input_ranges: ["0,255", [-0.5, 0.5]]\n`).inputRanges).toEqual([
+      [0, 255],
+      [-0.5, 0.5],
+    ]);
   });
   it('reads a block list of "min,max" strings', () => {
-    expect(subgraph(`${io}        input_ranges:\n          - 0, 1\n          - -2.5,2.5\n`).inputRanges)
-      .toEqual([[0, 1], [-2.5, 2.5]]);
+    expect(subgraph(`${io}        input_ranges:\n          - 0, 1\n          - -2.5,2.5\n`).inputRanges).toEqual([
+      [0, 1],
+      [-2.5, 2.5],
+    ]);
   });
 });
 
 describe('runtime', () => {
   it.each([
-    ['cpu+gpu', 'cpu+gpu'], ['cpu_gpu', 'cpu+gpu'], ['CPU', 'cpu'], ['gpu', 'gpu'],
-    ['dsp', 'dsp'], ['hexagon', 'dsp'], ['apu', 'apu'], ['hta', 'hta'],
+    ['cpu+gpu', 'cpu+gpu'],
+    ['cpu_gpu', 'cpu+gpu'],
+    ['CPU', 'cpu'],
+    ['gpu', 'gpu'],
+    ['dsp', 'dsp'],
+    ['hexagon', 'dsp'],
+    ['apu', 'apu'],
+    ['hta', 'hta'],
   ])('runtime: %s is read as %s', (written, expected) => {
-    const m = model(`    subgraphs:\n      - {input_tensors: a, input_shapes: "1,2", output_tensors: b}\n    runtime: ${written}\n`);
+    const m = model(
+      `    subgraphs:\n      - {input_tensors: a, input_shapes: "1,2", output_tensors: b}\n    runtime: ${written}\n`,
+    );
     expect(m.runtime).toBe(expected);
   });
 
@@ -146,10 +171,16 @@ describe('runtime', () => {
   });
 
   it.each([
-    ['cpu', 'fp32_fp32'], ['gpu', 'fp16_fp32'], ['cpu+gpu', 'fp16_fp32'], ['hta', 'fp16_fp32'],
-    ['dsp', 'fp32_fp32'], ['apu', 'fp32_fp32'],
+    ['cpu', 'fp32_fp32'],
+    ['gpu', 'fp16_fp32'],
+    ['cpu+gpu', 'fp16_fp32'],
+    ['hta', 'fp16_fp32'],
+    ['dsp', 'fp32_fp32'],
+    ['apu', 'fp32_fp32'],
   ])('default data_type for runtime %s is %s', (runtime, dataType) => {
-    const m = model(`    subgraphs:\n      - {input_tensors: a, input_shapes: "1,2", output_tensors: b}\n    runtime: ${runtime}\n`);
+    const m = model(
+      `    subgraphs:\n      - {input_tensors: a, input_shapes: "1,2", output_tensors: b}\n    runtime: ${runtime}\n`,
+    );
     expect(m.dataType).toBe(dataType);
   });
 
@@ -164,8 +195,15 @@ describe('runtime', () => {
 describe('booleans and numbers written in different ways', () => {
   const sg = '    subgraphs:\n      - {input_tensors: a, input_shapes: "1,2", output_tensors: b}\n';
   it.each([
-    ['0', false], ['1', true], ['true', true], ['false', false], ['"1"', true], ['"0"', false],
-    ['yes', true], ['off', false], ['True', true],
+    ['0', false],
+    ['1', true],
+    ['true', true],
+    ['false', false],
+    ['"1"', true],
+    ['"0"', false],
+    ['yes', true],
+    ['off', false],
+    ['True', true],
   ])('obfuscate: %s is %s', (written, expected) => {
     expect(model(`${sg}    obfuscate: ${written}\n`).obfuscate).toBe(expected);
   });
@@ -237,12 +275,16 @@ describe('top-level fields', () => {
   });
 
   it('reads target_socs as a scalar or list, lower-cased, and code formats', () => {
-    const cfg = parseDeployment(`library_name: lib\ntarget_socs: SDM845\nmodel_graph_format: code\nmodel_data_format: code\n${body}`);
+    const cfg = parseDeployment(
+      `library_name: lib\ntarget_socs: SDM845\nmodel_graph_format: code\nmodel_data_format: code\n${body}`,
+    );
     expect(cfg.targetSocs).toEqual(['sdm845']);
     expect(cfg.modelGraphFormat).toBe('code');
     expect(cfg.modelDataFormat).toBe('code');
-    expect(parseDeployment(`library_name: lib\ntarget_socs: [sdm845, msm8998]\n${body}`).targetSocs)
-      .toEqual(['sdm845', 'msm8998']);
+    expect(parseDeployment(`library_name: lib\ntarget_socs: [sdm845, msm8998]\n${body}`).targetSocs).toEqual([
+      'sdm845',
+      'msm8998',
+    ]);
   });
 
   it('keeps models in file order', () => {
@@ -299,7 +341,10 @@ describe('validation_inputs_data, formats, types and check tensors', () => {
         check_shapes: ["1,112,112,32", [1, 56, 56, 64]]
 `);
     expect(sg.checkTensors).toEqual(['conv1', 'conv2']);
-    expect(sg.checkShapes).toEqual([[1, 112, 112, 32], [1, 56, 56, 64]]);
+    expect(sg.checkShapes).toEqual([
+      [1, 112, 112, 32],
+      [1, 56, 56, 64],
+    ]);
   });
 });
 
@@ -313,14 +358,27 @@ describe('subgraph layouts', () => {
     validation_threshold: {GPU: 0.99}
     runtime: gpu
 `);
-    expect(m.subgraphs).toEqual([{
-      inputTensors: ['input'], inputShapes: [[1, 224, 224, 3]], inputRanges: [[0, 255]],
-      inputDataFormats: ['NHWC'], inputDataTypes: ['float32'],
-      outputTensors: ['out1', 'out2'], outputShapes: [[1, 1001], [1, 7]],
-      outputDataFormats: ['NHWC', 'NHWC'], outputDataTypes: ['float32', 'float32'],
-      validationInputsData: [], checkTensors: [], checkShapes: [],
-      validationThreshold: { cpu: 0.999, gpu: 0.99, quantize: 0.95 }, backend: null,
-    } satisfies SubgraphConfig]);
+    expect(m.subgraphs).toEqual([
+      {
+        inputTensors: ['input'],
+        inputShapes: [[1, 224, 224, 3]],
+        inputRanges: [[0, 255]],
+        inputDataFormats: ['NHWC'],
+        inputDataTypes: ['float32'],
+        outputTensors: ['out1', 'out2'],
+        outputShapes: [
+          [1, 1001],
+          [1, 7],
+        ],
+        outputDataFormats: ['NHWC', 'NHWC'],
+        outputDataTypes: ['float32', 'float32'],
+        validationInputsData: [],
+        checkTensors: [],
+        checkShapes: [],
+        validationThreshold: { cpu: 0.999, gpu: 0.99, quantize: 0.95 },
+        backend: null,
+      } satisfies SubgraphConfig,
+    ]);
     expect(m.runtime).toBe('gpu');
   });
 
@@ -343,7 +401,10 @@ describe('subgraph layouts', () => {
       default_graph: {input_tensors: a, input_shapes: "1,2", output_tensors: b}
       second: {input_tensors: c, input_shapes: "1,3", output_tensors: d}
 `);
-    expect(named.subgraphs.map((s) => [s.name, s.inputTensors[0]])).toEqual([['default_graph', 'a'], ['second', 'c']]);
+    expect(named.subgraphs.map((s) => [s.name, s.inputTensors[0]])).toEqual([
+      ['default_graph', 'a'],
+      ['second', 'c'],
+    ]);
   });
 });
 
@@ -365,19 +426,27 @@ models:
     runtime: gpu
 `);
     expect(cfg.models.map((m) => [m.tag, m.platform, m.runtime, m.weightFilePath])).toEqual([
-      ['a', 'caffe', 'cpu', 'a.caffemodel'], ['b', 'caffe', 'gpu', 'a.caffemodel'],
+      ['a', 'caffe', 'cpu', 'a.caffemodel'],
+      ['b', 'caffe', 'gpu', 'a.caffemodel'],
     ]);
     expect(cfg.warnings).toEqual([]);
   });
 
   it('parses JSON, compact and tab-indented, and exposes it as raw', () => {
     const value = {
-      library_name: 'json-lib', target_abis: ['arm64-v8a'],
+      library_name: 'json-lib',
+      target_abis: ['arm64-v8a'],
       models: {
         net: {
-          platform: 'onnx', model_file_path: 'net.onnx', model_sha256_checksum: SHA_A.toUpperCase(),
-          subgraphs: [{ input_tensors: ['x'], input_shapes: ['1,3,32,32'], input_data_formats: 'NCHW', output_tensors: ['y'] }],
-          runtime: 'cpu_gpu', obfuscate: 1, winograd: 2,
+          platform: 'onnx',
+          model_file_path: 'net.onnx',
+          model_sha256_checksum: SHA_A.toUpperCase(),
+          subgraphs: [
+            { input_tensors: ['x'], input_shapes: ['1,3,32,32'], input_data_formats: 'NCHW', output_tensors: ['y'] },
+          ],
+          runtime: 'cpu_gpu',
+          obfuscate: 1,
+          winograd: 2,
         },
       },
     };
@@ -397,12 +466,17 @@ models:
     expect(errorOf('{\n  "library_name": "x",\n  "models": {"m": 1\n}\n').issues).toEqual([
       { path: '', message: 'Flow map must end with a }', line: 5, column: 1 },
     ]);
-    const line3 = '  "models": {"m": {"platform": "onnx", "model_file_path": "a", "input_tensors": "a", '
-      + '"input_shapes": "1,x", "output_tensors": "b"}}';
-    expect(errorOf(`{\n  "library_name": "x",\n${line3}\n}\n`).issues).toEqual([{
-      path: 'models.m.input_shapes', message: 'expected comma-separated integers, got "1,x"',
-      line: 3, column: line3.indexOf('"1,x"') + 1,
-    }]);
+    const line3 =
+      '  "models": {"m": {"platform": "onnx", "model_file_path": "a", "input_tensors": "a", ' +
+      '"input_shapes": "1,x", "output_tensors": "b"}}';
+    expect(errorOf(`{\n  "library_name": "x",\n${line3}\n}\n`).issues).toEqual([
+      {
+        path: 'models.m.input_shapes',
+        message: 'expected comma-separated integers, got "1,x"',
+        line: 3,
+        column: line3.indexOf('"1,x"') + 1,
+      },
+    ]);
   });
 });
 
@@ -410,7 +484,10 @@ describe('parseDeploymentFile', () => {
   it('reads a file and names it in errors', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mace-config-'));
     const good = join(dir, 'good.yml');
-    await writeFile(good, withModel('    subgraphs:\n      - {input_tensors: a, input_shapes: "1,2", output_tensors: b}\n'));
+    await writeFile(
+      good,
+      withModel('    subgraphs:\n      - {input_tensors: a, input_shapes: "1,2", output_tensors: b}\n'),
+    );
     expect((await parseDeploymentFile(good)).libraryName).toBe('demo');
 
     const bad = join(dir, 'bad.yml');
@@ -420,7 +497,8 @@ describe('parseDeploymentFile', () => {
       issues: [{ path: 'models', message: 'must contain at least one model', line: 2, column: 9 }],
     });
     await expect(parseDeploymentFile(join(dir, 'missing.yml'))).rejects.toMatchObject({
-      name: 'ConfigError', issues: [{ path: '', message: expect.stringMatching(/^cannot read file: ENOENT/) }],
+      name: 'ConfigError',
+      issues: [{ path: '', message: expect.stringMatching(/^cannot read file: ENOENT/) }],
     });
   });
 });

@@ -9,7 +9,12 @@ import { loadOnnx } from './onnx/index.js';
 import { decodeModel } from './onnx/proto.js';
 import { planMemory } from './plan/memory.js';
 import {
-  applyIoFormats, foldBatchNorm, fuseActivations, obfuscateNames, pruneToOutputs, removeIdentities,
+  applyIoFormats,
+  foldBatchNorm,
+  fuseActivations,
+  obfuscateNames,
+  pruneToOutputs,
+  removeIdentities,
   simplifyReshapeTranspose,
 } from './transforms/index.js';
 import { writeEngineModel } from './writer/index.js';
@@ -45,19 +50,30 @@ export interface ConvertResult {
 }
 
 /** Optimisations `transforms.disable` may switch off, in the order they run. */
-export const OPTIONAL_TRANSFORMS = ['removeIdentities', 'foldBatchNorm', 'fuseActivations', 'simplifyReshapeTranspose'] as const;
+export const OPTIONAL_TRANSFORMS = [
+  'removeIdentities',
+  'foldBatchNorm',
+  'fuseActivations',
+  'simplifyReshapeTranspose',
+] as const;
 
 const FORMATS: readonly DataFormat[] = ['NONE', 'NCHW', 'NHWC', 'OIHW'];
 const list = (names: string[]): string => names.map((n) => `'${n}'`).join(', ') || 'none';
 const toNCHW = (s: number[]): number[] => [s[0], s[3], s[1], s[2]];
 const toNHWC = (s: number[]): number[] => [s[0], s[2], s[3], s[1]];
-const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const same = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
 
 function checkOptions(options: ConvertOptions): void {
   if (!options || options.platform !== 'onnx')
-    throw new ConversionError(`platform '${String(options?.platform)}' is not supported; only 'onnx' models can be converted`);
+    throw new ConversionError(
+      `platform '${String(options?.platform)}' is not supported; only 'onnx' models can be converted`,
+    );
   const seen = new Set<string>();
-  for (const [what, items] of [['input', options.inputs ?? []], ['output', options.outputs ?? []]] as const) {
+  for (const [what, items] of [
+    ['input', options.inputs ?? []],
+    ['output', options.outputs ?? []],
+  ] as const) {
     if (!Array.isArray(items)) throw new ConversionError(`${what}s must be a list`);
     seen.clear();
     for (const io of items) {
@@ -65,11 +81,17 @@ function checkOptions(options: ConvertOptions): void {
       if (seen.has(io.name)) throw new ConversionError(`${what} '${io.name}' is listed twice`);
       seen.add(io.name);
       if (!FORMATS.includes(io.format))
-        throw new ConversionError(`${what} '${io.name}' has data format '${String(io.format)}'; use one of ${FORMATS.join(', ')}`);
+        throw new ConversionError(
+          `${what} '${io.name}' has data format '${String(io.format)}'; use one of ${FORMATS.join(', ')}`,
+        );
       const shape = (io as { shape?: number[] }).shape;
-      if ((what === 'input' || shape !== undefined) &&
-        (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)))
-        throw new ConversionError(`${what} '${io.name}' shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+      if (
+        (what === 'input' || shape !== undefined) &&
+        (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
+      )
+        throw new ConversionError(
+          `${what} '${io.name}' shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`,
+        );
     }
   }
   const disable = options.transforms?.disable ?? [];
@@ -88,7 +110,11 @@ function declaredInputShapes(bytes: Uint8Array): Map<string, number[]> {
   try {
     for (const v of decodeModel(bytes).graph.inputs) {
       const s = v.type.kind === 'tensor' ? v.type.shape : undefined;
-      if (s && s.every((d) => 'value' in d && d.value >= 0)) shapes.set(v.name, s.map((d) => ('value' in d ? d.value : -1)));
+      if (s && s.every((d) => 'value' in d && d.value >= 0))
+        shapes.set(
+          v.name,
+          s.map((d) => ('value' in d ? d.value : -1)),
+        );
     }
   } catch {
     // loadOnnx reports a malformed file with its own message.
@@ -101,7 +127,10 @@ function declaredInputShapes(bytes: Uint8Array): Map<string, number[]> {
  * the graph's: a 4-D NHWC input is NCHW in the graph unless the model itself declares exactly the
  * NHWC shape (an NHWC-native export).
  */
-function planInputs(bytes: Uint8Array, inputs: NonNullable<ConvertOptions['inputs']>): { shapes: Record<string, number[]>; asIs: string[] } {
+function planInputs(
+  bytes: Uint8Array,
+  inputs: NonNullable<ConvertOptions['inputs']>,
+): { shapes: Record<string, number[]>; asIs: string[] } {
   const shapes: Record<string, number[]> = {};
   const asIs: string[] = [];
   const nhwc = inputs.filter((io) => io.format === 'NHWC' && io.shape.length === 4);
@@ -134,7 +163,12 @@ function selectOutputs(graph: Graph, outputs: NonNullable<ConvertOptions['output
     const existing = graph.outputs.find((x) => x.name === o.name);
     const v = graph.values.get(o.name);
     const shape = v?.shape ?? existing?.shape ?? [];
-    return { name: o.name, dtype: v?.dtype ?? existing?.dtype ?? 'float32', shape: [...shape], format: existing?.format ?? 'NONE' };
+    return {
+      name: o.name,
+      dtype: v?.dtype ?? existing?.dtype ?? 'float32',
+      shape: [...shape],
+      format: existing?.format ?? 'NONE',
+    };
   });
   const nativeInputs = asIs.length > 0;
   for (const o of outputs) {

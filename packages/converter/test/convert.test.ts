@@ -89,7 +89,9 @@ describe('data formats', () => {
     const out = native(ctx, r.graph, new Map([['x', nchwToNhwc(x.data as Float32Array, [1, 3, 5, 4])]]));
     if (!out) return;
     expect(out.get('y')!.dims).toEqual([1, 5, 4, 4]);
-    expect(maxAbsDiff(out.get('y')!.data as Float32Array, nchwToNhwc(ref.data as Float32Array, [1, 4, 5, 4]))).toBeLessThanOrEqual(1e-4);
+    expect(
+      maxAbsDiff(out.get('y')!.data as Float32Array, nchwToNhwc(ref.data as Float32Array, [1, 4, 5, 4])),
+    ).toBeLessThanOrEqual(1e-4);
   });
 
   test('NCHW/NONE declarations keep the model layout', () => {
@@ -137,7 +139,12 @@ describe('outputs and options', () => {
     expect(r.stats.nodesIn).toBe(2);
     expect(r.stats.nodesOut).toBe(1);
     expect(r.stats.folded).toBe(1);
-    expect(r.stats.transforms).toMatchObject({ foldBatchNorm: 1, fuseActivations: 0, removeIdentities: 0, simplifyReshapeTranspose: 0 });
+    expect(r.stats.transforms).toMatchObject({
+      foldBatchNorm: 1,
+      fuseActivations: 0,
+      removeIdentities: 0,
+      simplifyReshapeTranspose: 0,
+    });
     expect(r.stats.memory).toEqual({ plannedBytes: 0, naiveBytes: 0 }); // the only tensor is the output
     expect(r.coverage.cpuSupported).toBe(true);
   });
@@ -150,11 +157,16 @@ describe('outputs and options', () => {
     const x = randomF32([1, 3, 6, 6], 3);
     const ref = (await runOrt(model, { x }))['y'];
     for (const g of [on.graph, off.graph])
-      expect(maxAbsDiff(evalGraph(g, new Map([['x', x.data as Float32Array]])).get('y')!.data, ref.data as Float32Array)).toBeLessThanOrEqual(1e-4);
+      expect(
+        maxAbsDiff(evalGraph(g, new Map([['x', x.data as Float32Array]])).get('y')!.data, ref.data as Float32Array),
+      ).toBeLessThanOrEqual(1e-4);
   });
 
   test('an inner tensor can be picked as the output; the rest is pruned', () => {
-    const r = convert(model, { platform: 'onnx', outputs: [{ name: 'conv_out0', shape: [1, 4, 6, 6], format: 'NCHW' }] });
+    const r = convert(model, {
+      platform: 'onnx',
+      outputs: [{ name: 'conv_out0', shape: [1, 4, 6, 6], format: 'NCHW' }],
+    });
     expect(r.graph.outputs).toEqual([{ name: 'conv_out0', dtype: 'float32', shape: [1, 4, 6, 6], format: 'NCHW' }]);
     expect(r.graph.nodes.map((n) => n.opType)).toEqual(['Conv']);
     expect(readNet(r.mace).outputInfo(0)!.name()).toBe('conv_out0');
@@ -174,19 +186,34 @@ describe('outputs and options', () => {
   test('errors name the problem and what to do', () => {
     const e1 = caught(() => convert(model, { platform: 'onnx', outputs: [{ name: 'nope', format: 'NONE' }] }));
     expect(e1.message).toBe("output(s) 'nope' are not tensors of the model; the model's outputs are 'y'");
-    const e2 = caught(() => convert(model, { platform: 'onnx', inputs: [{ name: 'img', shape: [1, 3, 6, 6], format: 'NCHW' }] }));
+    const e2 = caught(() =>
+      convert(model, { platform: 'onnx', inputs: [{ name: 'img', shape: [1, 3, 6, 6], format: 'NCHW' }] }),
+    );
     expect(e2.message).toMatch(/'img'.*not an input of the model.*'x'/);
-    expect(caught(() => convert(model, { platform: 'tensorflow' } as unknown as ConvertOptions)).message).toMatch(/platform 'tensorflow' is not supported/);
-    expect(caught(() => convert(model, { platform: 'onnx', inputs: [{ name: 'x', shape: [1, 3, 6, 6], format: 'NCWH' as never }] })).message)
-      .toMatch(/data format 'NCWH'; use one of NONE, NCHW, NHWC, OIHW/);
-    expect(caught(() => convert(model, { platform: 'onnx', inputs: [{ name: 'x', shape: [1, -3, 6, 6], format: 'NCHW' }] })).message)
-      .toMatch(/shape must be a list of non-negative integers/);
-    expect(caught(() => convert(model, { platform: 'onnx', outputs: [{ name: 'y', shape: [1, 6, 6, 4], format: 'NCHW' }] })).message)
-      .toBe("output 'y' has shape [1, 4, 6, 6] but the deployment file declares [1, 6, 6, 4]; fix output_shapes (or input_shapes) in the deployment file");
-    expect(caught(() => convert(model, { platform: 'onnx', transforms: { disable: ['fold'] } })).message)
-      .toMatch(/unknown transform 'fold'.*'removeIdentities', 'foldBatchNorm'/);
-    expect(caught(() => convert(model, { platform: 'onnx', transforms: { disable: ['applyIoFormats'] } })).message)
-      .toMatch(/applyIoFormats cannot be disabled/);
+    expect(caught(() => convert(model, { platform: 'tensorflow' } as unknown as ConvertOptions)).message).toMatch(
+      /platform 'tensorflow' is not supported/,
+    );
+    expect(
+      caught(() =>
+        convert(model, { platform: 'onnx', inputs: [{ name: 'x', shape: [1, 3, 6, 6], format: 'NCWH' as never }] }),
+      ).message,
+    ).toMatch(/data format 'NCWH'; use one of NONE, NCHW, NHWC, OIHW/);
+    expect(
+      caught(() => convert(model, { platform: 'onnx', inputs: [{ name: 'x', shape: [1, -3, 6, 6], format: 'NCHW' }] }))
+        .message,
+    ).toMatch(/shape must be a list of non-negative integers/);
+    expect(
+      caught(() => convert(model, { platform: 'onnx', outputs: [{ name: 'y', shape: [1, 6, 6, 4], format: 'NCHW' }] }))
+        .message,
+    ).toBe(
+      "output 'y' has shape [1, 4, 6, 6] but the deployment file declares [1, 6, 6, 4]; fix output_shapes (or input_shapes) in the deployment file",
+    );
+    expect(caught(() => convert(model, { platform: 'onnx', transforms: { disable: ['fold'] } })).message).toMatch(
+      /unknown transform 'fold'.*'removeIdentities', 'foldBatchNorm'/,
+    );
+    expect(
+      caught(() => convert(model, { platform: 'onnx', transforms: { disable: ['applyIoFormats'] } })).message,
+    ).toMatch(/applyIoFormats cannot be disabled/);
     expect(caught(() => convert(new Uint8Array(0), { platform: 'onnx' })).message).toMatch(/model file is empty/);
   });
 

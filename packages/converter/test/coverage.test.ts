@@ -25,13 +25,70 @@ function caught(f: () => unknown): ConversionError {
 describe('support table', () => {
   test('lists every engine op of the contract', () => {
     expect([...ENGINE_OPS].sort()).toEqual([
-      'Abs', 'Add', 'ArgMax', 'AveragePool', 'BatchNormalization', 'Cast', 'Clip', 'Concat', 'Conv', 'ConvTranspose',
-      'DepthToSpace', 'Div', 'Elu', 'Erf', 'Exp', 'Expand', 'Flatten', 'GRU', 'Gather', 'Gemm', 'GlobalAveragePool',
-      'GlobalMaxPool', 'HardSigmoid', 'HardSwish', 'Identity', 'InstanceNormalization', 'LRN', 'LSTM', 'LayerNormalization',
-      'LeakyRelu', 'Log', 'LogSoftmax', 'MatMul', 'Max', 'MaxPool', 'Min', 'Mul', 'Neg', 'PRelu', 'Pad', 'Pow',
-      'Reciprocal', 'ReduceMax', 'ReduceMean', 'ReduceMin', 'ReduceSum', 'Relu', 'Reshape', 'Resize', 'Selu', 'Shape',
-      'Sigmoid', 'Slice', 'Softmax', 'Softplus', 'SpaceToDepth', 'Split', 'Sqrt', 'Squeeze', 'Sub', 'Tanh', 'Tile',
-      'Transpose', 'Unsqueeze',
+      'Abs',
+      'Add',
+      'ArgMax',
+      'AveragePool',
+      'BatchNormalization',
+      'Cast',
+      'Clip',
+      'Concat',
+      'Conv',
+      'ConvTranspose',
+      'DepthToSpace',
+      'Div',
+      'Elu',
+      'Erf',
+      'Exp',
+      'Expand',
+      'Flatten',
+      'GRU',
+      'Gather',
+      'Gemm',
+      'GlobalAveragePool',
+      'GlobalMaxPool',
+      'HardSigmoid',
+      'HardSwish',
+      'Identity',
+      'InstanceNormalization',
+      'LRN',
+      'LSTM',
+      'LayerNormalization',
+      'LeakyRelu',
+      'Log',
+      'LogSoftmax',
+      'MatMul',
+      'Max',
+      'MaxPool',
+      'Min',
+      'Mul',
+      'Neg',
+      'PRelu',
+      'Pad',
+      'Pow',
+      'Reciprocal',
+      'ReduceMax',
+      'ReduceMean',
+      'ReduceMin',
+      'ReduceSum',
+      'Relu',
+      'Reshape',
+      'Resize',
+      'Selu',
+      'Shape',
+      'Sigmoid',
+      'Slice',
+      'Softmax',
+      'Softplus',
+      'SpaceToDepth',
+      'Split',
+      'Sqrt',
+      'Squeeze',
+      'Sub',
+      'Tanh',
+      'Tile',
+      'Transpose',
+      'Unsqueeze',
     ]);
   });
 });
@@ -43,7 +100,9 @@ describe('checkCoverage', () => {
     expect(r.cpuSupported).toBe(true);
     expect(r.gpuSupported).toBe(false);
     expect(r.nodes).toHaveLength(g.nodes.length);
-    expect(r.nodes.every((n) => n.cpu.supported && !n.gpu.supported && n.gpu.reason === 'no GPU kernel yet')).toBe(true);
+    expect(r.nodes.every((n) => n.cpu.supported && !n.gpu.supported && n.gpu.reason === 'no GPU kernel yet')).toBe(
+      true,
+    );
     expect(assertSupported(g, 'cpu', r)).toBe(r); // returns the report when all is supported
   });
 
@@ -54,7 +113,9 @@ describe('checkCoverage', () => {
     expect(acos.cpu).toEqual({ supported: false, reason: `op Acos (opset ${g.opset}) is not supported` });
     expect(acos.gpu.supported).toBe(false);
     const e = caught(() => assertSupported(g));
-    expect(e.nodes).toEqual([{ name: acos.name, opType: 'Acos', opset: g.opset, reason: `op Acos (opset ${g.opset}) is not supported` }]);
+    expect(e.nodes).toEqual([
+      { name: acos.name, opType: 'Acos', opset: g.opset, reason: `op Acos (opset ${g.opset}) is not supported` },
+    ]);
     expect(e.message).toMatch(/cannot run 1 node\(s\) of this model on CPU \(op types: Acos\)/);
     // convert() refuses the whole model the same way.
     const c = caught(() => convert(readFileSync(`${NODE}/test_acos/model.onnx`), { platform: 'onnx' }));
@@ -64,7 +125,9 @@ describe('checkCoverage', () => {
   test('Resize cubic and antialias are refused with reasons (onnx-node)', () => {
     const cubic = checkCoverage(load('test_resize_upsample_scales_cubic')).nodes.find((n) => n.opType === 'Resize')!;
     expect(cubic.cpu.reason).toBe("Resize mode 'cubic' is not supported; use 'linear' or 'nearest'");
-    const aa = checkCoverage(load('test_resize_downsample_scales_linear_antialias')).nodes.find((n) => n.opType === 'Resize')!;
+    const aa = checkCoverage(load('test_resize_downsample_scales_linear_antialias')).nodes.find(
+      (n) => n.opType === 'Resize',
+    )!;
     expect(aa.cpu.reason).toBe('Resize with antialias=1 is not supported');
     const ok = checkCoverage(load('test_resize_upsample_scales_linear')).nodes.find((n) => n.opType === 'Resize')!;
     expect(ok.cpu.supported).toBe(true);
@@ -87,10 +150,18 @@ describe('checkCoverage', () => {
     const x = b.input('x', [1, 2, 2, 2]);
     const p = ['s', 'b', 'm', 'v'].map((n, i) => b.weight(n, [2], i + 1, 0.5, 1));
     const y = b.node('BatchNormalization', [x, ...p], { training_mode: 1 }, [1, 2, 2, 2], 'float32', 'bn_train');
-    const [z, mean] = b.nodeN('BatchNormalization', [y, ...p], {}, [{ shape: [1, 2, 2, 2] }, { shape: [2] }], 'bn_stats');
+    const [z, mean] = b.nodeN(
+      'BatchNormalization',
+      [y, ...p],
+      {},
+      [{ shape: [1, 2, 2, 2] }, { shape: [2] }],
+      'bn_stats',
+    );
     const r = checkCoverage(b.output(z).output(mean).build());
     expect(r.nodes[0].cpu.reason).toBe('BatchNormalization with training_mode=1 is not supported (inference only)');
-    expect(r.nodes[1].cpu.reason).toBe(`BatchNormalization running-statistics output '${mean}' is not supported (inference only)`);
+    expect(r.nodes[1].cpu.reason).toBe(
+      `BatchNormalization running-statistics output '${mean}' is not supported (inference only)`,
+    );
   });
 
   test('every offending node is listed at once: custom domain, unknown op, dtype, attribute', () => {
@@ -107,10 +178,26 @@ describe('checkCoverage', () => {
     const g = b.build();
     const err = caught(() => assertSupported(g));
     expect(err.nodes).toEqual([
-      { name: 'custom', opType: 'FusedConv', opset: 17, reason: "op FusedConv of domain 'com.microsoft' is not supported; only standard ONNX ops are" },
+      {
+        name: 'custom',
+        opType: 'FusedConv',
+        opset: 17,
+        reason: "op FusedConv of domain 'com.microsoft' is not supported; only standard ONNX ops are",
+      },
       { name: 'einsum', opType: 'Einsum', opset: 17, reason: 'op Einsum (opset 17) is not supported' },
-      { name: 'mul64', opType: 'Mul', opset: 17, reason: 'data type float64 is not supported; export the model in float32' },
-      { name: 'resize', opType: 'Resize', opset: 17, reason: "data type float64 is not supported; export the model in float32; Resize mode 'cubic' is not supported; use 'linear' or 'nearest'" },
+      {
+        name: 'mul64',
+        opType: 'Mul',
+        opset: 17,
+        reason: 'data type float64 is not supported; export the model in float32',
+      },
+      {
+        name: 'resize',
+        opType: 'Resize',
+        opset: 17,
+        reason:
+          "data type float64 is not supported; export the model in float32; Resize mode 'cubic' is not supported; use 'linear' or 'nearest'",
+      },
       { name: 'pool', opType: 'MaxPool', opset: 17, reason: 'MaxPool storage_order=2 is not valid (0 or 1)' },
     ]);
     expect(err.message).toContain('  - einsum (Einsum): op Einsum (opset 17) is not supported');
@@ -129,7 +216,16 @@ describe('checkCoverage', () => {
     const b = new GraphBuilder('i', 13);
     const s = b.input('s', [4], 'int64');
     const a = b.node('Mul', [s, b.ints('two', [2, 2, 2, 2])], {}, [4], 'int64', 'mul');
-    b.output(b.node('Conv', [b.input('x', [1, 1, 2, 2], 'int64'), b.constant('w', makeTensor('int64', [1, 1, 1, 1], [1]))], {}, null, 'int64', 'conv'));
+    b.output(
+      b.node(
+        'Conv',
+        [b.input('x', [1, 1, 2, 2], 'int64'), b.constant('w', makeTensor('int64', [1, 1, 1, 1], [1]))],
+        {},
+        null,
+        'int64',
+        'conv',
+      ),
+    );
     b.output(a);
     const r = checkCoverage(b.build());
     expect(r.nodes[0].cpu.supported).toBe(true);

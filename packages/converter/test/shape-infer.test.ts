@@ -13,23 +13,105 @@ import { CORPUS, loadCases, type Case } from './helpers/conformance.js';
 
 /** The converter's op list (docs: issue brief) plus the shape-helper ops that usually fold away. */
 export const OP_LIST = new Set([
-  'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization',
-  'InstanceNormalization', 'LayerNormalization', 'LRN', 'Relu', 'Clip', 'LeakyRelu', 'PRelu', 'Sigmoid', 'Tanh',
-  'HardSigmoid', 'HardSwish', 'Elu', 'Selu', 'Softplus', 'Erf', 'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Min', 'Max', 'Sqrt',
-  'Abs', 'Neg', 'Exp', 'Log', 'Reciprocal', 'Gemm', 'MatMul', 'Softmax', 'LogSoftmax', 'Concat', 'Split', 'Slice',
-  'Gather', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose', 'Expand', 'Tile', 'Pad', 'Shape', 'Cast',
-  'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'Resize', 'DepthToSpace', 'SpaceToDepth', 'ArgMax', 'LSTM',
-  'GRU', 'Identity',
+  'Conv',
+  'ConvTranspose',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'GlobalMaxPool',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'LayerNormalization',
+  'LRN',
+  'Relu',
+  'Clip',
+  'LeakyRelu',
+  'PRelu',
+  'Sigmoid',
+  'Tanh',
+  'HardSigmoid',
+  'HardSwish',
+  'Elu',
+  'Selu',
+  'Softplus',
+  'Erf',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Min',
+  'Max',
+  'Sqrt',
+  'Abs',
+  'Neg',
+  'Exp',
+  'Log',
+  'Reciprocal',
+  'Gemm',
+  'MatMul',
+  'Softmax',
+  'LogSoftmax',
+  'Concat',
+  'Split',
+  'Slice',
+  'Gather',
+  'Reshape',
+  'Flatten',
+  'Squeeze',
+  'Unsqueeze',
+  'Transpose',
+  'Expand',
+  'Tile',
+  'Pad',
+  'Shape',
+  'Cast',
+  'ReduceMean',
+  'ReduceSum',
+  'ReduceMax',
+  'ReduceMin',
+  'Resize',
+  'DepthToSpace',
+  'SpaceToDepth',
+  'ArgMax',
+  'LSTM',
+  'GRU',
+  'Identity',
   // shape helpers
-  'Constant', 'ConstantOfShape', 'Range', 'Equal', 'Where', 'Not', 'Less', 'Greater', 'And', 'Or', 'Floor', 'Ceil',
-  'Size', 'Dropout', 'Upsample', 'ReduceProd', 'LessOrEqual', 'GreaterOrEqual', 'Sum', 'Mean',
+  'Constant',
+  'ConstantOfShape',
+  'Range',
+  'Equal',
+  'Where',
+  'Not',
+  'Less',
+  'Greater',
+  'And',
+  'Or',
+  'Floor',
+  'Ceil',
+  'Size',
+  'Dropout',
+  'Upsample',
+  'ReduceProd',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Sum',
+  'Mean',
 ]);
 
-const ROOTS = ['onnx-node', 'onnx-pytorch-converted', 'onnx-pytorch-operator', 'onnx-simple'].map((d) => join(CORPUS, d));
+const ROOTS = ['onnx-node', 'onnx-pytorch-converted', 'onnx-pytorch-operator', 'onnx-simple'].map((d) =>
+  join(CORPUS, d),
+);
 
 function inScope(c: Case): boolean {
-  return c.opset >= MIN_OPSET && c.opset <= MAX_OPSET && c.ops.every((op) => OP_LIST.has(op)) &&
-    c.model.graph.nodes.every((n) => n.domain === '' || n.domain === 'ai.onnx') && c.outputs.length > 0;
+  return (
+    c.opset >= MIN_OPSET &&
+    c.opset <= MAX_OPSET &&
+    c.ops.every((op) => OP_LIST.has(op)) &&
+    c.model.graph.nodes.every((n) => n.domain === '' || n.domain === 'ai.onnx') &&
+    c.outputs.length > 0
+  );
 }
 
 describe('shape inference against the ONNX conformance outputs', () => {
@@ -43,7 +125,9 @@ describe('shape inference against the ONNX conformance outputs', () => {
     const wrong: string[] = [];
     for (const c of list) {
       // Tensor files of pytorch-converted tests have empty names: map them by position.
-      const inputShapes = Object.fromEntries(c.inputs.map((i, k) => [i.name || c.model.graph.inputs[k]?.name, i.tensor.dims]));
+      const inputShapes = Object.fromEntries(
+        c.inputs.map((i, k) => [i.name || c.model.graph.inputs[k]?.name, i.tensor.dims]),
+      );
       let g;
       try {
         g = loadOnnx(c.bytes, { inputShapes });
@@ -62,7 +146,10 @@ describe('shape inference against the ONNX conformance outputs', () => {
           return;
         }
         if (JSON.stringify(out.shape) === JSON.stringify(expected) && out.dtype === o.tensor.dtype) agree++;
-        else wrong.push(`${c.name} output ${k}: inferred ${out.dtype}[${out.shape}], expected ${o.tensor.dtype}[${expected}]`);
+        else
+          wrong.push(
+            `${c.name} output ${k}: inferred ${out.dtype}[${out.shape}], expected ${o.tensor.dtype}[${expected}]`,
+          );
       });
     }
     return { agree, unknownShape, refused, wrong };
@@ -77,8 +164,13 @@ describe('shape inference against the ONNX conformance outputs', () => {
     expect(r.wrong).toEqual([]);
     // Refused on purpose: Dropout in training mode or with its mask used, string inputs.
     expect(r.refused.map((x) => x.split(':')[0]).sort()).toEqual([
-      'test_dropout_default_mask', 'test_equal_string', 'test_equal_string_broadcast', 'test_training_dropout',
-      'test_training_dropout_default', 'test_training_dropout_default_mask', 'test_training_dropout_zero_ratio',
+      'test_dropout_default_mask',
+      'test_equal_string',
+      'test_equal_string_broadcast',
+      'test_training_dropout',
+      'test_training_dropout_default',
+      'test_training_dropout_default_mask',
+      'test_training_dropout_zero_ratio',
       'test_training_dropout_zero_ratio_mask',
     ]);
     expect(r.agree).toBeGreaterThan(450);
@@ -86,12 +178,18 @@ describe('shape inference against the ONNX conformance outputs', () => {
 
   it('also gets the other ops it has rules for right (beyond the op list)', () => {
     const extra = all.filter(
-      (c) => !inScope(c) && c.opset >= MIN_OPSET && c.opset <= MAX_OPSET && c.outputs.length > 0 &&
+      (c) =>
+        !inScope(c) &&
+        c.opset >= MIN_OPSET &&
+        c.opset <= MAX_OPSET &&
+        c.outputs.length > 0 &&
         c.ops.every((op) => OP_LIST.has(op) || hasShapeRule(op)) &&
         c.model.graph.nodes.every((n) => n.domain === '' || n.domain === 'ai.onnx'),
     );
     const r = check(extra);
-    console.log(`beyond the op list: ${extra.length} tests, ${r.agree} outputs agree, ${r.unknownShape} unknown, ${r.wrong.length} wrong, refused: ${r.refused.join('; ') || 'none'}`);
+    console.log(
+      `beyond the op list: ${extra.length} tests, ${r.agree} outputs agree, ${r.unknownShape} unknown, ${r.wrong.length} wrong, refused: ${r.refused.join('; ') || 'none'}`,
+    );
     expect(r.wrong).toEqual([]);
     expect(r.agree).toBeGreaterThan(50);
   });
@@ -139,7 +237,10 @@ describe('shape inference on the corpus models', () => {
         for (const o of n.outputs) {
           const v = g.values.get(o)!;
           expect(v.shape, `${m}: ${n.name} → ${o}`).not.toBeNull();
-          expect(v.shape!.every((d) => d >= 0), `${m}: ${o} [${v.shape}]`).toBe(true);
+          expect(
+            v.shape!.every((d) => d >= 0),
+            `${m}: ${o} [${v.shape}]`,
+          ).toBe(true);
         }
     }
   });
@@ -192,7 +293,10 @@ describe('inconsistent shapes name the node', () => {
   it('Add shapes that do not broadcast', () => {
     const bytes = buildModel({
       opset: 13,
-      inputs: [{ name: 'x', shape: [2, 3] }, { name: 'z', shape: [4] }],
+      inputs: [
+        { name: 'x', shape: [2, 3] },
+        { name: 'z', shape: [4] },
+      ],
       outputs: [{ name: 'y', shape: null }],
       nodes: [{ op: 'Add', name: 'add0', inputs: ['x', 'z'], outputs: ['y'] }],
     });
@@ -221,7 +325,10 @@ describe('inconsistent shapes name the node', () => {
   it('Concat with mismatched non-axis dims', () => {
     const bytes = buildModel({
       opset: 13,
-      inputs: [{ name: 'a', shape: [1, 2, 4] }, { name: 'b', shape: [1, 3, 5] }],
+      inputs: [
+        { name: 'a', shape: [1, 2, 4] },
+        { name: 'b', shape: [1, 3, 5] },
+      ],
       outputs: [{ name: 'y', shape: null }],
       nodes: [{ op: 'Concat', name: 'cat', inputs: ['a', 'b'], outputs: ['y'], attrs: { axis: A.int(1) } }],
     });

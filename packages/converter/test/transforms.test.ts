@@ -6,7 +6,12 @@
 import { beforeAll, describe, expect, test, type TestContext } from 'vitest';
 import type { Graph } from '../src/ir/graph.js';
 import {
-  applyIoFormats, foldBatchNorm, fuseActivations, obfuscateNames, removeIdentities, simplifyReshapeTranspose,
+  applyIoFormats,
+  foldBatchNorm,
+  fuseActivations,
+  obfuscateNames,
+  removeIdentities,
+  simplifyReshapeTranspose,
 } from '../src/transforms/index.js';
 import { cloneGraph, maxAbsDiff, randomInputs } from './helpers/graph-builder.js';
 import * as cases from './helpers/graph-cases.js';
@@ -31,7 +36,8 @@ interface Case {
 }
 
 const ops = (g: Graph): string[] => g.nodes.map((n) => n.opType);
-const attr = (g: Graph, node: string, name: string): unknown => g.nodes.find((n) => n.name === node)?.attrs[name]?.value;
+const attr = (g: Graph, node: string, name: string): unknown =>
+  g.nodes.find((n) => n.name === node)?.attrs[name]?.value;
 
 function run(c: Case): { before: Graph; after: Graph; inputs: Map<string, Float32Array> } {
   const before = c.make();
@@ -47,9 +53,15 @@ function run(c: Case): { before: Graph; after: Graph; inputs: Map<string, Float3
 async function expectSameOutputsTs(before: Graph, after: Graph, inputs: Map<string, Float32Array>): Promise<void> {
   const a = evalGraph(before, inputs);
   // The interpreter agrees with onnxruntime on the untransformed graph.
-  const feeds = Object.fromEntries([...inputs].map(([k, v]) => [k, { dtype: 'float32' as const, dims: before.inputs.find((i) => i.name === k)!.shape, data: v }]));
+  const feeds = Object.fromEntries(
+    [...inputs].map(([k, v]) => [
+      k,
+      { dtype: 'float32' as const, dims: before.inputs.find((i) => i.name === k)!.shape, data: v },
+    ]),
+  );
   const ort = await runOrt(graphToModel(before), feeds);
-  for (const [name, t] of a) expect(maxAbsDiff(t.data, ort[name].data as Float32Array), `${name} vs onnxruntime`).toBeLessThanOrEqual(TOL);
+  for (const [name, t] of a)
+    expect(maxAbsDiff(t.data, ort[name].data as Float32Array), `${name} vs onnxruntime`).toBeLessThanOrEqual(TOL);
   const b = evalGraph(after, inputs);
   for (const [name, t] of a) {
     const u = b.get(name)!;
@@ -59,7 +71,12 @@ async function expectSameOutputsTs(before: Graph, after: Graph, inputs: Map<stri
 }
 
 /** Native comparison; returns the ops the runtime lacks (the test is then skipped). */
-function expectSameOutputsNative(ctx: TestContext, before: Graph, after: Graph, inputs: Map<string, Float32Array>): void {
+function expectSameOutputsNative(
+  ctx: TestContext,
+  before: Graph,
+  after: Graph,
+  inputs: Map<string, Float32Array>,
+): void {
   const r = compareNative(before, after, inputs);
   if ('missingKernels' in r) {
     if (REQUIRE_NATIVE) throw new Error(`mace_run lacks kernels: ${r.missingKernels.join(', ')}`);
@@ -69,7 +86,11 @@ function expectSameOutputsNative(ctx: TestContext, before: Graph, after: Graph, 
   for (const [name, d] of r.diffs) expect(d, name).toBeLessThanOrEqual(TOL);
   // And the runtime agrees with the reference interpreter.
   const ref = evalGraph(before, inputs);
-  for (const [name, t] of ref) expect(maxAbsDiff(t.data, Array.from(r.before.get(name)!.data as Float32Array)), `${name} vs reference`).toBeLessThanOrEqual(TOL);
+  for (const [name, t] of ref)
+    expect(
+      maxAbsDiff(t.data, Array.from(r.before.get(name)!.data as Float32Array)),
+      `${name} vs reference`,
+    ).toBeLessThanOrEqual(TOL);
 }
 
 function suite(title: string, list: Case[]): void {
@@ -113,7 +134,8 @@ suite('removeIdentities', [
       expect(g.nodes[1].inputs[0]).toBe('conv_out0');
       expect(g.constants.has('ratio')).toBe(false);
     },
-    noNative: 'the engine has no Dropout kernel: the converter always removes it (checked by the reference interpreter)',
+    noNative:
+      'the engine has no Dropout kernel: the converter always removes it (checked by the reference interpreter)',
   },
   {
     name: 'Identity chain from input to output (one Identity must stay), Identity of a constant stays',
@@ -134,13 +156,54 @@ suite('removeIdentities', [
 const noBn = (g: Graph): void => expect(ops(g)).not.toContain('BatchNormalization');
 
 suite('foldBatchNorm', [
-  { name: 'Conv+BN', make: () => cases.convBn(true), transform: foldBatchNorm, changed: 1, check: (g) => { noBn(g); expect(ops(g)).toEqual(['Conv']); expect(g.nodes[0].outputs).toEqual(['y']); } },
-  { name: 'Conv (no bias)+BN', make: () => cases.convBn(false), transform: foldBatchNorm, changed: 1, check: (g) => { expect(ops(g)).toEqual(['Conv']); expect(g.nodes[0].inputs).toHaveLength(3); } },
+  {
+    name: 'Conv+BN',
+    make: () => cases.convBn(true),
+    transform: foldBatchNorm,
+    changed: 1,
+    check: (g) => {
+      noBn(g);
+      expect(ops(g)).toEqual(['Conv']);
+      expect(g.nodes[0].outputs).toEqual(['y']);
+    },
+  },
+  {
+    name: 'Conv (no bias)+BN',
+    make: () => cases.convBn(false),
+    transform: foldBatchNorm,
+    changed: 1,
+    check: (g) => {
+      expect(ops(g)).toEqual(['Conv']);
+      expect(g.nodes[0].inputs).toHaveLength(3);
+    },
+  },
   { name: 'grouped strided Conv+BN', make: cases.groupedConvBn, transform: foldBatchNorm, changed: 1, check: noBn },
   { name: 'grouped ConvTranspose+BN', make: cases.convTransposeBn, transform: foldBatchNorm, changed: 1, check: noBn },
-  { name: 'Gemm(transB=1, C)+BN', make: () => cases.gemmBn(true, true), transform: foldBatchNorm, changed: 1, check: (g) => { noBn(g); expect(attr(g, 'gemm', 'beta')).toBe(1); expect(attr(g, 'gemm', 'alpha')).toBeCloseTo(0.7); } },
-  { name: 'Gemm(transB=0, no C)+BN', make: () => cases.gemmBn(false, false), transform: foldBatchNorm, changed: 1, check: noBn },
-  { name: 'MatMul(constant weight)+BN becomes Gemm', make: cases.matmulBn, transform: foldBatchNorm, changed: 1, check: (g) => expect(ops(g)).toEqual(['Gemm']) },
+  {
+    name: 'Gemm(transB=1, C)+BN',
+    make: () => cases.gemmBn(true, true),
+    transform: foldBatchNorm,
+    changed: 1,
+    check: (g) => {
+      noBn(g);
+      expect(attr(g, 'gemm', 'beta')).toBe(1);
+      expect(attr(g, 'gemm', 'alpha')).toBeCloseTo(0.7);
+    },
+  },
+  {
+    name: 'Gemm(transB=0, no C)+BN',
+    make: () => cases.gemmBn(false, false),
+    transform: foldBatchNorm,
+    changed: 1,
+    check: noBn,
+  },
+  {
+    name: 'MatMul(constant weight)+BN becomes Gemm',
+    make: cases.matmulBn,
+    transform: foldBatchNorm,
+    changed: 1,
+    check: (g) => expect(ops(g)).toEqual(['Gemm']),
+  },
   {
     name: 'standalone BN and BN after a Conv whose output is a model output stay',
     make: cases.bnThatStays,
@@ -173,17 +236,77 @@ const fused = (activation: string, alpha?: number, beta?: number) => (g: Graph) 
 };
 
 suite('fuseActivations', [
-  { name: 'Conv+Relu', make: () => cases.convAct('Relu'), transform: fuseActivations, changed: 1, check: fused('RELU') },
-  { name: 'Conv+Clip(0,6) (relu6)', make: () => cases.convAct('Clip'), transform: fuseActivations, changed: 1, check: fused('CLIP', 0, 6) },
-  { name: 'Conv+LeakyRelu', make: () => cases.convAct('LeakyRelu'), transform: fuseActivations, changed: 1, check: fused('LEAKYRELU', 0.1) },
-  { name: 'Conv+Sigmoid', make: () => cases.convAct('Sigmoid'), transform: fuseActivations, changed: 1, check: fused('SIGMOID') },
-  { name: 'Conv+Tanh', make: () => cases.convAct('Tanh'), transform: fuseActivations, changed: 1, check: fused('TANH') },
-  { name: 'Conv+HardSigmoid', make: () => cases.convAct('HardSigmoid'), transform: fuseActivations, changed: 1, check: fused('HARDSIGMOID', 0.3, 0.4) },
-  { name: 'Conv+HardSwish', make: () => cases.convAct('HardSwish'), transform: fuseActivations, changed: 1, check: fused('HARDSWISH') },
+  {
+    name: 'Conv+Relu',
+    make: () => cases.convAct('Relu'),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('RELU'),
+  },
+  {
+    name: 'Conv+Clip(0,6) (relu6)',
+    make: () => cases.convAct('Clip'),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('CLIP', 0, 6),
+  },
+  {
+    name: 'Conv+LeakyRelu',
+    make: () => cases.convAct('LeakyRelu'),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('LEAKYRELU', 0.1),
+  },
+  {
+    name: 'Conv+Sigmoid',
+    make: () => cases.convAct('Sigmoid'),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('SIGMOID'),
+  },
+  {
+    name: 'Conv+Tanh',
+    make: () => cases.convAct('Tanh'),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('TANH'),
+  },
+  {
+    name: 'Conv+HardSigmoid',
+    make: () => cases.convAct('HardSigmoid'),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('HARDSIGMOID', 0.3, 0.4),
+  },
+  {
+    name: 'Conv+HardSwish',
+    make: () => cases.convAct('HardSwish'),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('HARDSWISH'),
+  },
   { name: 'Gemm+Relu', make: cases.gemmRelu, transform: fuseActivations, changed: 1, check: fused('RELU') },
-  { name: 'MatMul+Clip(max only)', make: cases.matmulClipMaxOnly, transform: fuseActivations, changed: 1, check: fused('CLIP', -3.4028234663852886e38, 0.5) },
-  { name: 'ConvTranspose+LeakyRelu', make: cases.convTransposeLeaky, transform: fuseActivations, changed: 1, check: fused('LEAKYRELU', 0.1) },
-  { name: 'Conv output with two readers is not fused', make: cases.convActTwoReaders, transform: fuseActivations, changed: 0, check: (g) => expect(ops(g)).toEqual(['Conv', 'Relu', 'Add']) },
+  {
+    name: 'MatMul+Clip(max only)',
+    make: cases.matmulClipMaxOnly,
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('CLIP', -3.4028234663852886e38, 0.5),
+  },
+  {
+    name: 'ConvTranspose+LeakyRelu',
+    make: cases.convTransposeLeaky,
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('LEAKYRELU', 0.1),
+  },
+  {
+    name: 'Conv output with two readers is not fused',
+    make: cases.convActTwoReaders,
+    transform: fuseActivations,
+    changed: 0,
+    check: (g) => expect(ops(g)).toEqual(['Conv', 'Relu', 'Add']),
+  },
 ]);
 
 // ---- simplifyReshapeTranspose ----------------------------------------------------------------
@@ -238,7 +361,13 @@ suite('simplifyReshapeTranspose', [
       expect(g.nodes[2].attrs.perm).toEqual({ kind: 'ints', value: [3, 2, 0, 1] });
     },
   },
-  { name: 'Reshape to the same shape is removed', make: cases.identityReshape, transform: simplifyReshapeTranspose, changed: 1, check: (g) => expect(ops(g)).toEqual(['Relu', 'Relu']) },
+  {
+    name: 'Reshape to the same shape is removed',
+    make: cases.identityReshape,
+    transform: simplifyReshapeTranspose,
+    changed: 1,
+    check: (g) => expect(ops(g)).toEqual(['Relu', 'Relu']),
+  },
 ]);
 
 // ---- obfuscateNames --------------------------------------------------------------------------
@@ -280,7 +409,12 @@ function transpose4(data: Float32Array, dims: number[], perm: number[]): Float32
 }
 
 describe('applyIoFormats', () => {
-  const make = (): { before: Graph; after: Graph; nchw: Map<string, Float32Array>; nhwc: Map<string, Float32Array> } => {
+  const make = (): {
+    before: Graph;
+    after: Graph;
+    nchw: Map<string, Float32Array>;
+    nhwc: Map<string, Float32Array>;
+  } => {
     const before = cases.nchwConvRelu();
     const after = cloneGraph(before);
     expect(applyIoFormats(after, { inputs: { x: 'NHWC' }, outputs: { y: 'NHWC' } }).changed).toBe(2);
@@ -306,7 +440,9 @@ describe('applyIoFormats', () => {
     const a = evalGraph(before, nchw).get('y')!;
     const b = evalGraph(after, nhwc).get('y')!;
     expect(b.dims).toEqual([1, 5, 4, 4]);
-    expect(maxAbsDiff(transpose4(Float32Array.from(a.data), [1, 4, 5, 4], [0, 2, 3, 1]), b.data)).toBeLessThanOrEqual(TOL);
+    expect(maxAbsDiff(transpose4(Float32Array.from(a.data), [1, 4, 5, 4], [0, 2, 3, 1]), b.data)).toBeLessThanOrEqual(
+      TOL,
+    );
   });
 
   test('same outputs in the declared layout (mace_run)', (ctx) => {
@@ -320,14 +456,18 @@ describe('applyIoFormats', () => {
     const a = r.before.get('y')!;
     const b = r.after.get('y')!;
     expect(b.dims).toEqual([1, 5, 4, 4]);
-    expect(maxAbsDiff(transpose4(a.data as Float32Array, [1, 4, 5, 4], [0, 2, 3, 1]), b.data as Float32Array)).toBeLessThanOrEqual(TOL);
+    expect(
+      maxAbsDiff(transpose4(a.data as Float32Array, [1, 4, 5, 4], [0, 2, 3, 1]), b.data as Float32Array),
+    ).toBeLessThanOrEqual(TOL);
   });
 
   test('NCHW/NONE formats and non-4-D tensors are only recorded; unknown names are refused', () => {
     const g = cases.identityOnly();
     expect(applyIoFormats(g, { inputs: { x: 'NHWC' }, outputs: { z: 'NONE' } }).changed).toBe(0);
     expect(g.inputs[0]).toMatchObject({ shape: [2, 3], format: 'NHWC' });
-    expect(() => applyIoFormats(cases.identityOnly(), { inputs: { nope: 'NHWC' } })).toThrow(/unknown model input.*'nope'.*'x'/);
+    expect(() => applyIoFormats(cases.identityOnly(), { inputs: { nope: 'NHWC' } })).toThrow(
+      /unknown model input.*'nope'.*'x'/,
+    );
   });
 
   test('asIs inputs (NHWC-native models) are recorded, not transposed', () => {

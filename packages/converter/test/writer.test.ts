@@ -21,7 +21,12 @@ function sampleGraph() {
   const x = b.input('x', [1, 3, 4, 4], 'float32', 'NCHW');
   const w = b.weight('conv.w', [2, 3, 1, 1], 7);
   const bias = b.constant('conv.b', makeTensor('float32', [2], [0.5, -0.25]));
-  const y = b.node('Conv', [x, w, bias], { kernel_shape: [1, 1], pads: [0, 0, 0, 0], group: 1, auto_pad: 'NOTSET' }, [1, 2, 4, 4]);
+  const y = b.node(
+    'Conv',
+    [x, w, bias],
+    { kernel_shape: [1, 1], pads: [0, 0, 0, 0], group: 1, auto_pad: 'NOTSET' },
+    [1, 2, 4, 4],
+  );
   const shape = b.ints('shape', [1, 32]);
   const r = b.node('Reshape', [y, shape], { allowzero: 0 }, [1, 32]);
   const s = b.node('Softmax', [r], { axis: -1, coerce_2d: 0, alpha_list: [0.5, 1.5], names: ['a', 'bc'] }, [1, 32]);
@@ -29,7 +34,11 @@ function sampleGraph() {
   b.constant('flag', makeTensor('bool', [2], [1, 0]));
   b.constant('u8', makeTensor('uint8', [5], [1, 2, 3, 250, 255]));
   b.constant('i8', makeTensor('int8', [2], [-128, 127]));
-  const big = b.constant('i64', { dtype: 'int64', dims: [2], data: BigInt64Array.from([-(2n ** 62n), 2n ** 40n + 3n]) });
+  const big = b.constant('i64', {
+    dtype: 'int64',
+    dims: [2],
+    data: BigInt64Array.from([-(2n ** 62n), 2n ** 40n + 3n]),
+  });
   const c = b.node('Concat', [s, 'i32', 'flag', 'u8', 'i8', big], { axis: 0 }, null);
   b.node('Gather', [s, shape], { axis: 0 }, [2, 32], 'float32', 'gather');
   b.output(s, 'NONE');
@@ -290,7 +299,21 @@ describe('native runtime reads what the writer wrote', () => {
       const input = join(dir, 'x.npy');
       writeFileSync(input, encodeNpy({ dtype: 'float32', dims: [2], data: new Float32Array([1, 2]) }));
       const bin = ensureMaceRun();
-      const run = () => spawnSync(bin, ['--model_file', files.mace, '--model_data_file', files.data, '--input_file', input, '--omp_num_threads', '1'], { encoding: 'utf8' });
+      const run = () =>
+        spawnSync(
+          bin,
+          [
+            '--model_file',
+            files.mace,
+            '--model_data_file',
+            files.data,
+            '--input_file',
+            input,
+            '--omp_num_threads',
+            '1',
+          ],
+          { encoding: 'utf8' },
+        );
       expect(run().status).toBe(0);
       const d = new Uint8Array(readFileSync(files.data));
       d[1] ^= 0xff;

@@ -11,7 +11,8 @@ const UNFINISHED = ['pending', 'queued', 'running'] as const;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function cancelRun(db: Db, queues: Queues, runId: string, reason = 'cancelled by request'): Promise<Run> {
-  if (typeof runId !== 'string' || !UUID_RE.test(runId)) throw new RunInputError(`run ${JSON.stringify(runId)} does not exist`, 'runId', 404);
+  if (typeof runId !== 'string' || !UUID_RE.test(runId))
+    throw new RunInputError(`run ${JSON.stringify(runId)} does not exist`, 'runId', 404);
   const outcome = await db.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM runs WHERE id = ${runId}::uuid FOR UPDATE`;
     if (!locked.length) throw new RunInputError(`run ${runId} does not exist`, 'runId', 404);

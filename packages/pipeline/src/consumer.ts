@@ -13,7 +13,14 @@ import { enqueueJob, type Queues } from './queues.js';
 import { refreshRunStatus } from './run-status.js';
 import { pipelineSettings, retryDelayMs, type PipelineSettings } from './settings.js';
 import {
-  claimJob, completeJob, finishJob, promoteDependents, renewLease, requeueJob, skipDependents, type SuccessInput,
+  claimJob,
+  completeJob,
+  finishJob,
+  promoteDependents,
+  renewLease,
+  requeueJob,
+  skipDependents,
+  type SuccessInput,
 } from './transitions.js';
 
 export interface JobContext {
@@ -83,11 +90,18 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     const log = new JobLogger(db, job.id, job.runId);
     const handler = handlers[job.kind];
     if (claim.takeover)
-      log.system(`attempt ${job.attempts}: taking over; the worker that ran the previous attempt stopped renewing its lease (it presumably died)`);
+      log.system(
+        `attempt ${job.attempts}: taking over; the worker that ran the previous attempt stopped renewing its lease (it presumably died)`,
+      );
     else log.system(`attempt ${job.attempts} of ${job.maxAttempts} started`);
     await refreshRunStatus(db, job.runId);
     if (!handler) {
-      await finishJob(db, job, 'errored', `this process (queue ${options.queueName}) has no handler for ${job.kind} jobs`);
+      await finishJob(
+        db,
+        job,
+        'errored',
+        `this process (queue ${options.queueName}) has no handler for ${job.kind} jobs`,
+      );
       await log.flush();
       await afterJobEnded(db, queues, job);
       return 'no handler';
@@ -107,7 +121,14 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     }, pollMs);
     try {
       const run = await db.run.findUniqueOrThrow({ where: { id: job.runId } });
-      const outcome = await handler({ db, job, run, payload: (job.payload ?? {}) as JobPayload, signal: controller.signal, log });
+      const outcome = await handler({
+        db,
+        job,
+        run,
+        payload: (job.payload ?? {}) as JobPayload,
+        signal: controller.signal,
+        log,
+      });
       if (controller.signal.aborted) throw controller.signal.reason;
       clearInterval(timer);
       if (await completeJob(db, job, outcome)) log.system('succeeded');
@@ -143,7 +164,9 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     }
     const current = await db.job.findUnique({ where: { id: job.id }, select: { status: true, attempts: true } });
     if (!current || current.status !== 'running' || current.attempts !== job.attempts) {
-      log.system(`stopped: ${current ? `the job is ${current.status}` : 'the job was deleted'}${current?.status === 'running' ? ' by another attempt' : ''}`);
+      log.system(
+        `stopped: ${current ? `the job is ${current.status}` : 'the job was deleted'}${current?.status === 'running' ? ' by another attempt' : ''}`,
+      );
       await log.flush();
       return 'aborted';
     }
@@ -182,7 +205,10 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     maxStalledCount: 100,
   });
   worker.on('failed', (bullJob, err) => {
-    if (!closing) report(`queue ${options.queueName}: job ${bullJob?.id ?? '?'} could not be processed (${err.message}); BullMQ retries it`);
+    if (!closing)
+      report(
+        `queue ${options.queueName}: job ${bullJob?.id ?? '?'} could not be processed (${err.message}); BullMQ retries it`,
+      );
   });
   worker.on('error', (err) => report(`queue ${options.queueName}: ${err.message}`));
 

@@ -3,8 +3,14 @@ import { ConfigError, parseDeployment, type DeploymentConfig, type ModelConfig }
 import type { Db } from '@mace/db';
 import { UserJobError } from './errors.js';
 
-export async function loadRunDeployment(db: Db, runId: string): Promise<{ deploymentId: string; config: DeploymentConfig }> {
-  const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { deployment: { select: { id: true, yaml: true } } } });
+export async function loadRunDeployment(
+  db: Db,
+  runId: string,
+): Promise<{ deploymentId: string; config: DeploymentConfig }> {
+  const run = await db.run.findUniqueOrThrow({
+    where: { id: runId },
+    include: { deployment: { select: { id: true, yaml: true } } },
+  });
   try {
     return { deploymentId: run.deployment.id, config: parseDeployment(run.deployment.yaml) };
   } catch (err) {
@@ -15,6 +21,9 @@ export async function loadRunDeployment(db: Db, runId: string): Promise<{ deploy
 
 export function findModel(config: DeploymentConfig, tag: string | null | undefined): ModelConfig {
   const model = config.models.find((m) => m.tag === tag);
-  if (!model) throw new UserJobError(`the deployment has no model "${String(tag)}" (models: ${config.models.map((m) => m.tag).join(', ')})`);
+  if (!model)
+    throw new UserJobError(
+      `the deployment has no model "${String(tag)}" (models: ${config.models.map((m) => m.tag).join(', ')})`,
+    );
   return model;
 }

@@ -21,19 +21,32 @@ function describeSelector(selector: DeviceSelector): string {
 export function checkSelector(selector: unknown): DeviceSelector {
   if (selector === undefined || selector === null) return {};
   if (typeof selector !== 'object' || Array.isArray(selector))
-    throw new RunInputError('deviceSelector must be an object such as { "ids": [...] } or { "abi": "arm64-v8a" }', 'deviceSelector');
+    throw new RunInputError(
+      'deviceSelector must be an object such as { "ids": [...] } or { "abi": "arm64-v8a" }',
+      'deviceSelector',
+    );
   const s = selector as Record<string, unknown>;
   const known = ['ids', 'serials', 'kind', 'abi', 'soc', 'model'];
   for (const key of Object.keys(s))
-    if (!known.includes(key)) throw new RunInputError(`deviceSelector.${key} is not a selector field; use ${known.join(', ')}`, `deviceSelector.${key}`);
+    if (!known.includes(key))
+      throw new RunInputError(
+        `deviceSelector.${key} is not a selector field; use ${known.join(', ')}`,
+        `deviceSelector.${key}`,
+      );
   for (const key of ['ids', 'serials'])
-    if (s[key] !== undefined && (!Array.isArray(s[key]) || !(s[key] as unknown[]).every((x) => typeof x === 'string' && x)))
+    if (
+      s[key] !== undefined &&
+      (!Array.isArray(s[key]) || !(s[key] as unknown[]).every((x) => typeof x === 'string' && x))
+    )
       throw new RunInputError(`deviceSelector.${key} must be a list of strings`, `deviceSelector.${key}`);
   for (const key of ['kind', 'abi', 'soc', 'model'])
     if (s[key] !== undefined && (typeof s[key] !== 'string' || !s[key]))
       throw new RunInputError(`deviceSelector.${key} must be a non-empty string`, `deviceSelector.${key}`);
   if (s.kind !== undefined && !['host', 'android', 'linux'].includes(s.kind as string))
-    throw new RunInputError(`deviceSelector.kind must be host, android or linux, got "${String(s.kind)}"`, 'deviceSelector.kind');
+    throw new RunInputError(
+      `deviceSelector.kind must be host, android or linux, got "${String(s.kind)}"`,
+      'deviceSelector.kind',
+    );
   return s as DeviceSelector;
 }
 
@@ -46,7 +59,8 @@ export async function matchDevices(
   targetAbis: string[],
 ): Promise<{ device: Device; abi: string }[]> {
   for (const id of selector.ids ?? [])
-    if (!UUID_RE.test(id)) throw new RunInputError(`deviceSelector.ids: "${id}" is not a device id (a UUID)`, 'deviceSelector.ids');
+    if (!UUID_RE.test(id))
+      throw new RunInputError(`deviceSelector.ids: "${id}" is not a device id (a UUID)`, 'deviceSelector.ids');
   const candidates = await db.device.findMany({
     where: {
       ...(selector.ids ? { id: { in: selector.ids } } : {}),
@@ -61,14 +75,17 @@ export async function matchDevices(
   const problems: string[] = [];
   const named = [...(selector.ids ?? []), ...(selector.serials ?? [])];
   for (const name of named)
-    if (!candidates.some((d) => d.id === name || d.serial === name)) problems.push(`device ${name} is unknown or does not match the other selector fields`);
+    if (!candidates.some((d) => d.id === name || d.serial === name))
+      problems.push(`device ${name} is unknown or does not match the other selector fields`);
   const matched: { device: Device; abi: string }[] = [];
   for (const device of candidates) {
     const abi = deviceAbi(device, targetAbis);
     const online = (ONLINE_STATES as readonly string[]).includes(device.state);
     if (named.length && !online) problems.push(`device ${device.serial} is ${device.state}`);
     else if (named.length && !abi)
-      problems.push(`device ${device.serial} runs ${device.abis.join(', ')}, none of the deployment's target_abis (${targetAbis.join(', ')})`);
+      problems.push(
+        `device ${device.serial} runs ${device.abis.join(', ')}, none of the deployment's target_abis (${targetAbis.join(', ')})`,
+      );
     if (online && abi) matched.push({ device, abi });
   }
   if (problems.length) throw new RunInputError(problems.join('; '), 'deviceSelector');

@@ -19,12 +19,16 @@ function splitLines(text: string): string[] {
 export async function appendJobLog(db: Db, jobId: string, stream: LogStreamName, text: string): Promise<void> {
   const job = await db.job.findUnique({ where: { id: jobId }, select: { runId: true } });
   if (!job) throw new Error(`cannot log to job ${jobId}: no such job`);
-  await db.jobLog.createMany({ data: splitLines(text).map((line) => ({ jobId, runId: job.runId, stream, text: line })) });
+  await db.jobLog.createMany({
+    data: splitLines(text).map((line) => ({ jobId, runId: job.runId, stream, text: line })),
+  });
 }
 
 /** Appends a run-level line (no job), e.g. "cancelled by request". */
 export async function appendRunLog(db: Db, runId: string, text: string): Promise<void> {
-  await db.jobLog.createMany({ data: splitLines(text).map((line) => ({ runId, stream: 'system' as const, text: line })) });
+  await db.jobLog.createMany({
+    data: splitLines(text).map((line) => ({ runId, stream: 'system' as const, text: line })),
+  });
 }
 
 /** Buffered log of one running job. Partial lines of streamed output wait for their newline. */
@@ -80,7 +84,9 @@ export class JobLogger {
     if (batch.length === 0) return this.writing;
     this.writing = this.writing.then(() =>
       this.db.jobLog
-        .createMany({ data: batch.map((l) => ({ jobId: this.jobId, runId: this.runId, stream: l.stream, text: l.text })) })
+        .createMany({
+          data: batch.map((l) => ({ jobId: this.jobId, runId: this.runId, stream: l.stream, text: l.text })),
+        })
         .then(
           () => undefined,
           (err: unknown) => {

@@ -31,9 +31,15 @@ export function expandActions(actions: unknown): JobKind[] {
   const set = new Set<JobKind>();
   for (const a of actions) {
     if (a === 'tune')
-      throw new RunInputError('action "tune" (OpenCL tuning) is not available yet: no device runs the GPU runtime; leave it out', 'actions');
+      throw new RunInputError(
+        'action "tune" (OpenCL tuning) is not available yet: no device runs the GPU runtime; leave it out',
+        'actions',
+      );
     if (!(SUPPORTED as readonly unknown[]).includes(a))
-      throw new RunInputError(`unknown action ${JSON.stringify(a)}; use convert, build, validate or benchmark`, 'actions');
+      throw new RunInputError(
+        `unknown action ${JSON.stringify(a)}; use convert, build, validate or benchmark`,
+        'actions',
+      );
     set.add(a as JobKind);
   }
   if (set.has('validate') || set.has('benchmark')) {
@@ -68,11 +74,24 @@ export function planJobs(input: PlanInput): PlannedJob[] {
   if (actions.has('build')) for (const abi of input.targetAbis) abis.add(abi);
   for (const d of input.devices) abis.add(d.abi);
   for (const abi of abis)
-    jobs.push({ key: `build:${abi}`, kind: 'build', modelTag: null, abi, deviceId: null, payload: { abi }, dependsOn: [] });
+    jobs.push({
+      key: `build:${abi}`,
+      kind: 'build',
+      modelTag: null,
+      abi,
+      deviceId: null,
+      payload: { abi },
+      dependsOn: [],
+    });
   for (const d of input.devices)
     for (const m of input.models) {
       const base = [`convert:${m.tag}`, `build:${d.abi}`];
-      const device = { modelTag: m.tag, abi: d.abi, deviceId: d.id, payload: { modelTag: m.tag, abi: d.abi, deviceId: d.id, options } };
+      const device = {
+        modelTag: m.tag,
+        abi: d.abi,
+        deviceId: d.id,
+        payload: { modelTag: m.tag, abi: d.abi, deviceId: d.id, options },
+      };
       if (actions.has('validate'))
         jobs.push({ key: `validate:${d.id}:${m.tag}`, kind: 'validate', ...device, dependsOn: base });
       if (actions.has('benchmark'))
@@ -89,7 +108,8 @@ export function planJobs(input: PlanInput): PlannedJob[] {
 
 export function checkOptions(options: unknown): RunOptions {
   if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options)) throw new RunInputError('options must be an object', 'options');
+  if (typeof options !== 'object' || Array.isArray(options))
+    throw new RunInputError('options must be an object', 'options');
   const o = options as Record<string, unknown>;
   const int = (key: string, min: number, max: number): void => {
     const v = o[key];
@@ -98,7 +118,10 @@ export function checkOptions(options: unknown): RunOptions {
   };
   for (const key of Object.keys(o))
     if (!['round', 'warmupRuns', 'threads', 'cpuAffinityPolicy', 'seed'].includes(key))
-      throw new RunInputError(`options.${key} is not a run option; use round, warmupRuns, threads, cpuAffinityPolicy, seed`, `options.${key}`);
+      throw new RunInputError(
+        `options.${key} is not a run option; use round, warmupRuns, threads, cpuAffinityPolicy, seed`,
+        `options.${key}`,
+      );
   int('round', 1, 10_000);
   int('warmupRuns', 0, 1_000);
   int('threads', -1, 256);

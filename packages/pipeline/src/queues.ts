@@ -79,5 +79,7 @@ export async function enqueueJob(
   delayMs = 0,
 ): Promise<void> {
   const data: QueueJobData = { jobId: job.id, runId: job.runId, kind: job.kind };
-  await queues.forJob(job).add(job.kind, data, { ...QUEUE_JOB_OPTIONS, jobId: job.id, ...(delayMs > 0 ? { delay: delayMs } : {}) });
+  await queues
+    .forJob(job)
+    .add(job.kind, data, { ...QUEUE_JOB_OPTIONS, jobId: job.id, ...(delayMs > 0 ? { delay: delayMs } : {}) });
 }

@@ -40,11 +40,20 @@ export async function reconcile(db: Db, queues: Queues, options: ReconcileOption
   for (const job of expired) {
     const r = await db.job.updateMany({
       where: { id: job.id, status: 'running', attempts: job.attempts },
-      data: { status: 'queued', leaseExpiresAt: null, reason: 're-queued: the process running it stopped renewing its lease' },
+      data: {
+        status: 'queued',
+        leaseExpiresAt: null,
+        reason: 're-queued: the process running it stopped renewing its lease',
+      },
     });
     if (r.count === 1) {
       report.requeued++;
-      await appendJobLog(db, job.id, 'system', `attempt ${job.attempts} was lost (its process stopped renewing the lease): re-queued`);
+      await appendJobLog(
+        db,
+        job.id,
+        'system',
+        `attempt ${job.attempts} was lost (its process stopped renewing the lease): re-queued`,
+      );
     }
   }
 
@@ -76,4 +85,3 @@ export async function reconcile(db: Db, queues: Queues, options: ReconcileOption
   for (const run of runs) if ((await refreshRunStatus(db, run.id)).changed) report.runsUpdated++;
   return report;
 }
-

@@ -21,7 +21,10 @@ export interface DerivedRunState {
   reason: string | null;
 }
 
-export function deriveRunStatus(jobs: JobView[], current?: { status: RunStatus; reason: string | null }): DerivedRunState {
+export function deriveRunStatus(
+  jobs: JobView[],
+  current?: { status: RunStatus; reason: string | null },
+): DerivedRunState {
   // A cancelled run stays cancelled with its reason (its jobs were cancelled with it).
   if (current?.status === 'cancelled') return { status: 'cancelled', reason: current.reason };
   if (jobs.length === 0) return { status: 'succeeded', reason: 'nothing to do' };

@@ -24,7 +24,14 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** A job's idempotency key: the hash of its inputs, scoped to its run. */
 export function jobIdempotencyKey(runId: string, job: PlannedJob): string {
-  const inputs = { runId, kind: job.kind, modelTag: job.modelTag, modelSha256: job.payload.modelSha256 ?? null, abi: job.abi, deviceId: job.deviceId };
+  const inputs = {
+    runId,
+    kind: job.kind,
+    modelTag: job.modelTag,
+    modelSha256: job.payload.modelSha256 ?? null,
+    abi: job.abi,
+    deviceId: job.deviceId,
+  };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
 }
 
@@ -37,15 +44,24 @@ function parseConfig(yaml: string, deploymentId: string): DeploymentConfig {
     return parseDeployment(yaml);
   } catch (err) {
     if (err instanceof ConfigError)
-      throw new RunInputError(`deployment ${deploymentId} no longer parses: ${err.message}; upload it again`, 'deploymentId');
+      throw new RunInputError(
+        `deployment ${deploymentId} no longer parses: ${err.message}; upload it again`,
+        'deploymentId',
+      );
     throw err;
   }
 }
 
 export async function submitRun(db: Db, queues: Queues, input: SubmitRunInput): Promise<Run> {
   if (typeof input.deploymentId !== 'string' || !UUID_RE.test(input.deploymentId))
-    throw new RunInputError(`deploymentId must be a deployment's id (a UUID), got ${JSON.stringify(input.deploymentId)}`, 'deploymentId');
-  if (input.idempotencyKey !== undefined && (typeof input.idempotencyKey !== 'string' || !input.idempotencyKey || input.idempotencyKey.length > 200))
+    throw new RunInputError(
+      `deploymentId must be a deployment's id (a UUID), got ${JSON.stringify(input.deploymentId)}`,
+      'deploymentId',
+    );
+  if (
+    input.idempotencyKey !== undefined &&
+    (typeof input.idempotencyKey !== 'string' || !input.idempotencyKey || input.idempotencyKey.length > 200)
+  )
     throw new RunInputError('idempotencyKey must be a string of 1 to 200 characters', 'idempotencyKey');
   const createdById = input.createdById ?? null;
   if (input.idempotencyKey) {
@@ -108,7 +124,9 @@ export async function submitRun(db: Db, queues: Queues, input: SubmitRunInput): 
         });
         ids.set(job.key, row.id);
       }
-      const links = plan.flatMap((job) => job.dependsOn.map((dep) => ({ jobId: ids.get(job.key)!, dependsOnId: ids.get(dep)! })));
+      const links = plan.flatMap((job) =>
+        job.dependsOn.map((dep) => ({ jobId: ids.get(job.key)!, dependsOnId: ids.get(dep)! })),
+      );
       if (links.length) await tx.jobDependency.createMany({ data: links });
       return created;
     });
@@ -126,7 +144,11 @@ export async function submitRun(db: Db, queues: Queues, input: SubmitRunInput): 
     for (const job of ready) await enqueueJob(queues, job);
   } catch (err) {
     // The rows are committed: a worker's reconciliation queues them once the queue is reachable.
-    await appendRunLog(db, run.id, `could not reach the queue (${String(err)}); the jobs will be queued by the next reconciliation`);
+    await appendRunLog(
+      db,
+      run.id,
+      `could not reach the queue (${String(err)}); the jobs will be queued by the next reconciliation`,
+    );
   }
   return run;
 }

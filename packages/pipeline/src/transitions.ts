@@ -144,7 +144,10 @@ export async function promoteDependents(db: Db, jobId: string): Promise<Job[]> {
 }
 
 /** Cancels the pending jobs that (transitively) depend on a job that did not succeed. */
-export async function skipDependents(db: Db, job: Pick<Job, 'id' | 'kind' | 'modelTag' | 'abi' | 'deviceId' | 'status'>): Promise<number> {
+export async function skipDependents(
+  db: Db,
+  job: Pick<Job, 'id' | 'kind' | 'modelTag' | 'abi' | 'deviceId' | 'status'>,
+): Promise<number> {
   let frontier = [job.id];
   let total = 0;
   const reason = `not run: ${jobLabel(job)} ${job.status}`;

@@ -49,7 +49,12 @@ export async function uploadModelFile(db: Db, store: ArtifactStore, file: string
   const blob = typeof file === 'string' ? await store.putFile(file) : await store.putBytes(file);
   return db.modelFile.upsert({
     where: { sha256: blob.sha256 },
-    create: { sha256: blob.sha256, size: BigInt(blob.size), originalFilename: typeof file === 'string' ? path.basename(file) : name, storageKey: blob.sha256 },
+    create: {
+      sha256: blob.sha256,
+      size: BigInt(blob.size),
+      originalFilename: typeof file === 'string' ? path.basename(file) : name,
+      storageKey: blob.sha256,
+    },
     update: {},
   });
 }
@@ -62,7 +67,9 @@ export async function createDeployment(db: Db, yaml: string): Promise<Deployment
   });
   for (const m of config.models) {
     const file = await db.modelFile.findUniqueOrThrow({ where: { sha256: m.modelSha256Checksum! } });
-    await db.deploymentModel.create({ data: { deploymentId: deployment.id, modelTag: m.tag, role: 'model', modelFileId: file.id } });
+    await db.deploymentModel.create({
+      data: { deploymentId: deployment.id, modelTag: m.tag, role: 'model', modelFileId: file.id },
+    });
   }
   return deployment;
 }
@@ -94,7 +101,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls until `check` returns a value (not undefined/false); fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 240_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs = 240_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -118,10 +129,14 @@ export async function waitForRun(db: Db, runId: string, timeoutMs?: number): Pro
 }
 
 export async function waitForLog(db: Db, runId: string, pattern: RegExp, timeoutMs?: number): Promise<string> {
-  return waitFor(`a log line matching ${pattern}`, async () => {
-    const lines = await db.jobLog.findMany({ where: { runId }, orderBy: { id: 'asc' } });
-    return lines.find((l) => pattern.test(l.text))?.text;
-  }, timeoutMs);
+  return waitFor(
+    `a log line matching ${pattern}`,
+    async () => {
+      const lines = await db.jobLog.findMany({ where: { runId }, orderBy: { id: 'asc' } });
+      return lines.find((l) => pattern.test(l.text))?.text;
+    },
+    timeoutMs,
+  );
 }
 
 export async function runLog(db: Db, runId: string): Promise<string> {

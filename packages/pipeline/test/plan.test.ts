@@ -1,7 +1,14 @@
 // Pure parts of the pipeline: which jobs a run gets, in what order, and how a run's state
 // derives from its jobs' states.
 import { describe, expect, it } from 'vitest';
-import { deriveRunStatus, expandActions, planJobs, retryDelayMs, pipelineSettings, RunInputError } from '@mace/pipeline';
+import {
+  deriveRunStatus,
+  expandActions,
+  planJobs,
+  retryDelayMs,
+  pipelineSettings,
+  RunInputError,
+} from '@mace/pipeline';
 
 const models = [
   { tag: 'a', sha256: 'a'.repeat(64) },
@@ -30,22 +37,52 @@ describe('planJobs', () => {
       options: { round: 5 },
     });
     expect(plan.map((j) => j.key)).toEqual([
-      'convert:a', 'convert:b', 'build:host', 'build:arm64-v8a',
-      'validate:dev1:a', 'benchmark:dev1:a', 'validate:dev1:b', 'benchmark:dev1:b',
+      'convert:a',
+      'convert:b',
+      'build:host',
+      'build:arm64-v8a',
+      'validate:dev1:a',
+      'benchmark:dev1:a',
+      'validate:dev1:b',
+      'benchmark:dev1:b',
     ]);
-    expect(plan.find((j) => j.key === 'benchmark:dev1:b')!.dependsOn).toEqual(['convert:b', 'build:host', 'validate:dev1:b']);
-    expect(plan.find((j) => j.key === 'validate:dev1:a')!.payload).toEqual({ modelTag: 'a', abi: 'host', deviceId: 'dev1', options: { round: 5 } });
+    expect(plan.find((j) => j.key === 'benchmark:dev1:b')!.dependsOn).toEqual([
+      'convert:b',
+      'build:host',
+      'validate:dev1:b',
+    ]);
+    expect(plan.find((j) => j.key === 'validate:dev1:a')!.payload).toEqual({
+      modelTag: 'a',
+      abi: 'host',
+      deviceId: 'dev1',
+      options: { round: 5 },
+    });
   });
   it('refuses to convert a model without an uploaded file', () => {
     expect(() =>
-      planJobs({ actions: ['convert'], models: [{ tag: 'x', sha256: null }], targetAbis: ['host'], devices: [], options: {} }),
+      planJobs({
+        actions: ['convert'],
+        models: [{ tag: 'x', sha256: null }],
+        targetAbis: ['host'],
+        devices: [],
+        options: {},
+      }),
     ).toThrow(/model "x" has no uploaded model file/);
   });
 });
 
 describe('deriveRunStatus', () => {
   const job = (status: string, extra: Record<string, unknown> = {}) =>
-    ({ kind: 'convert', status, reason: null, modelTag: 'm', abi: null, deviceId: null, attempts: 0, ...extra }) as never;
+    ({
+      kind: 'convert',
+      status,
+      reason: null,
+      modelTag: 'm',
+      abi: null,
+      deviceId: null,
+      attempts: 0,
+      ...extra,
+    }) as never;
   it('is queued, then running, then terminal', () => {
     expect(deriveRunStatus([job('queued'), job('pending')]).status).toBe('queued');
     expect(deriveRunStatus([job('running', { attempts: 1 }), job('pending')]).status).toBe('running');
@@ -53,12 +90,19 @@ describe('deriveRunStatus', () => {
     expect(deriveRunStatus([job('succeeded'), job('succeeded')])).toEqual({ status: 'succeeded', reason: null });
   });
   it('prefers failed over errored over cancelled, with the job and its reason', () => {
-    const jobs = [job('cancelled', { reason: 'not run' }), job('errored', { reason: 'disk full' }), job('failed', { kind: 'build', modelTag: null, abi: 'host', reason: 'no toolchain' })];
+    const jobs = [
+      job('cancelled', { reason: 'not run' }),
+      job('errored', { reason: 'disk full' }),
+      job('failed', { kind: 'build', modelTag: null, abi: 'host', reason: 'no toolchain' }),
+    ];
     expect(deriveRunStatus(jobs)).toEqual({ status: 'failed', reason: 'build host: no toolchain' });
     expect(deriveRunStatus(jobs.slice(0, 2))).toEqual({ status: 'errored', reason: 'convert m: disk full' });
   });
   it('keeps a cancelled run cancelled', () => {
-    expect(deriveRunStatus([job('succeeded')], { status: 'cancelled', reason: 'by request' })).toEqual({ status: 'cancelled', reason: 'by request' });
+    expect(deriveRunStatus([job('succeeded')], { status: 'cancelled', reason: 'by request' })).toEqual({
+      status: 'cancelled',
+      reason: 'by request',
+    });
   });
 });
 

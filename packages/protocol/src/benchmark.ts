@@ -173,7 +173,8 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return Number.isFinite(value) ? `the number ${value}` : `${value}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
@@ -208,9 +209,13 @@ export function validateAgainstSchema(schema: JsonSchema, value: unknown, path =
       return value.map((item, i) => (schema.items ? validateAgainstSchema(schema.items, item, `${path}[${i}]`) : item));
     }
     case 'string': {
-      if (typeof value !== 'string') throw new BenchmarkResultError(path, `expected a string, got ${describeValue(value)}`);
+      if (typeof value !== 'string')
+        throw new BenchmarkResultError(path, `expected a string, got ${describeValue(value)}`);
       if (schema.minLength !== undefined && value.length < schema.minLength)
-        throw new BenchmarkResultError(path, schema.minLength === 1 ? 'must not be empty' : `must have at least ${schema.minLength} characters`);
+        throw new BenchmarkResultError(
+          path,
+          schema.minLength === 1 ? 'must not be empty' : `must have at least ${schema.minLength} characters`,
+        );
       return value;
     }
     case 'number':
@@ -238,21 +243,31 @@ function checkConsistency(r: BenchmarkResult): void {
         `must be >= runs.${order[i - 1]} (${r.runs[order[i]]} < ${r.runs[order[i - 1]]})`,
       );
   if (r.runs.mean_ms < r.runs.min_ms || r.runs.mean_ms > r.runs.max_ms)
-    throw new BenchmarkResultError('$.runs.mean_ms', `must lie between runs.min_ms and runs.max_ms, got ${r.runs.mean_ms}`);
+    throw new BenchmarkResultError(
+      '$.runs.mean_ms',
+      `must lie between runs.min_ms and runs.max_ms, got ${r.runs.mean_ms}`,
+    );
   r.ops.forEach((op, i) => {
     if (i > 0 && op.cdf_pct < r.ops[i - 1].cdf_pct)
-      throw new BenchmarkResultError(`$.ops[${i}].cdf_pct`, `must not decrease along the run order (${op.cdf_pct} < ${r.ops[i - 1].cdf_pct})`);
+      throw new BenchmarkResultError(
+        `$.ops[${i}].cdf_pct`,
+        `must not decrease along the run order (${op.cdf_pct} < ${r.ops[i - 1].cdf_pct})`,
+      );
   });
   r.by_type.forEach((t, i) => {
     if (i === 0) return;
     const prev = r.by_type[i - 1];
     if (t.avg_ms > prev.avg_ms)
-      throw new BenchmarkResultError(`$.by_type[${i}].avg_ms`, `by_type must be sorted by avg_ms, longest first (${t.avg_ms} > ${prev.avg_ms})`);
+      throw new BenchmarkResultError(
+        `$.by_type[${i}].avg_ms`,
+        `by_type must be sorted by avg_ms, longest first (${t.avg_ms} > ${prev.avg_ms})`,
+      );
     if (t.cdf_pct < prev.cdf_pct)
       throw new BenchmarkResultError(`$.by_type[${i}].cdf_pct`, `must not decrease (${t.cdf_pct} < ${prev.cdf_pct})`);
   });
   const opMacs = r.ops.reduce((s, op) => s + op.macs, 0);
-  if (opMacs !== r.macs) throw new BenchmarkResultError('$.macs', `must equal the sum of ops[].macs (${opMacs}), got ${r.macs}`);
+  if (opMacs !== r.macs)
+    throw new BenchmarkResultError('$.macs', `must equal the sum of ops[].macs (${opMacs}), got ${r.macs}`);
 }
 
 /**

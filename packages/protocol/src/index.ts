@@ -1,16 +1,46 @@
 // Public API of @mace/protocol: the data formats shared by the device tools, the CLI and the
 // service — benchmark_model's JSON result and the output-validation metrics.
 
-export type { BenchmarkOpStat, BenchmarkResult, BenchmarkRunStats, BenchmarkTypeStat, JsonSchema } from './benchmark.js';
-export { BenchmarkResultError, benchmarkResultSchema, parseBenchmarkResult, validateAgainstSchema } from './benchmark.js';
+export type {
+  BenchmarkOpStat,
+  BenchmarkResult,
+  BenchmarkRunStats,
+  BenchmarkTypeStat,
+  JsonSchema,
+} from './benchmark.js';
+export {
+  BenchmarkResultError,
+  benchmarkResultSchema,
+  parseBenchmarkResult,
+  validateAgainstSchema,
+} from './benchmark.js';
 export type { ValidationMetrics } from './validation.js';
 export { computeValidationMetrics } from './validation.js';
 export type {
-  ArtifactRef, BenchmarkJobResult, BuildJobResult, BuildPackageManifest, ConvertJobResult, DeviceSelector, JobKind, JobPayload,
-  JobStatus, QueueJobData, ReferenceOutputsManifest, ReferenceTensor, RunOptions, RunStatus, ValidateJobResult,
+  ArtifactRef,
+  BenchmarkJobResult,
+  BuildJobResult,
+  BuildPackageManifest,
+  ConvertJobResult,
+  DeviceSelector,
+  JobKind,
+  JobPayload,
+  JobStatus,
+  QueueJobData,
+  ReferenceOutputsManifest,
+  ReferenceTensor,
+  RunOptions,
+  RunStatus,
+  ValidateJobResult,
 } from './jobs.js';
 export {
-  BUILD_QUEUE, CONVERT_QUEUE, DEVICE_JOB_KINDS, JOB_KINDS, TERMINAL_JOB_STATUSES, TERMINAL_RUN_STATUSES, deviceQueueName,
+  BUILD_QUEUE,
+  CONVERT_QUEUE,
+  DEVICE_JOB_KINDS,
+  JOB_KINDS,
+  TERMINAL_JOB_STATUSES,
+  TERMINAL_RUN_STATUSES,
+  deviceQueueName,
 } from './jobs.js';
 export { WEBHOOK_DELIVERY_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_EVENTS, WEBHOOK_SIGNATURE_HEADER } from './webhooks.js';
 export type { WebhookEnvelope, WebhookEvent } from './webhooks.js';

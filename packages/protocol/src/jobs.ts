@@ -159,7 +159,15 @@ export interface BuildJobResult {
 export interface ValidateJobResult {
   modelTag: string;
   passed: boolean;
-  outputs: { output: string; cosine: number; sqnrDb: number | null; pixelAccuracy: number; maxAbsError: number; threshold: number; passed: boolean }[];
+  outputs: {
+    output: string;
+    cosine: number;
+    sqnrDb: number | null;
+    pixelAccuracy: number;
+    maxAbsError: number;
+    threshold: number;
+    passed: boolean;
+  }[];
 }
 
 /** `jobs.result` of a benchmark job (the full document is in benchmark_results.raw). */

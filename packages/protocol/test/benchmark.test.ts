@@ -40,10 +40,53 @@ function sample(): BenchmarkResult {
     peak_rss_kb: 40960,
     macs: 8000000,
     ops: [
-      { name: 'conv1', type: 'Conv', start_ms: 0, avg_ms: 4, pct: 53.333333, cdf_pct: 53.333333, macs: 6000000, gmacps: 1.5, output_shape: [[1, 8, 4, 4]] },
-      { name: 'relu1', type: 'Relu', start_ms: 4, avg_ms: 1, pct: 13.333333, cdf_pct: 66.666667, macs: 0, gmacps: 0, output_shape: [[1, 8, 4, 4]] },
-      { name: 'conv2', type: 'Conv', start_ms: 5, avg_ms: 2, pct: 26.666667, cdf_pct: 93.333333, macs: 2000000, gmacps: 1, output_shape: [[1, 8, 4, 4]] },
-      { name: 'pool', type: 'MaxPool', start_ms: 7, avg_ms: 0.5, pct: 6.666667, cdf_pct: 100, macs: 0, gmacps: 0, output_shape: [[1, 8, 2, 2], [1, 8, 2, 2]] },
+      {
+        name: 'conv1',
+        type: 'Conv',
+        start_ms: 0,
+        avg_ms: 4,
+        pct: 53.333333,
+        cdf_pct: 53.333333,
+        macs: 6000000,
+        gmacps: 1.5,
+        output_shape: [[1, 8, 4, 4]],
+      },
+      {
+        name: 'relu1',
+        type: 'Relu',
+        start_ms: 4,
+        avg_ms: 1,
+        pct: 13.333333,
+        cdf_pct: 66.666667,
+        macs: 0,
+        gmacps: 0,
+        output_shape: [[1, 8, 4, 4]],
+      },
+      {
+        name: 'conv2',
+        type: 'Conv',
+        start_ms: 5,
+        avg_ms: 2,
+        pct: 26.666667,
+        cdf_pct: 93.333333,
+        macs: 2000000,
+        gmacps: 1,
+        output_shape: [[1, 8, 4, 4]],
+      },
+      {
+        name: 'pool',
+        type: 'MaxPool',
+        start_ms: 7,
+        avg_ms: 0.5,
+        pct: 6.666667,
+        cdf_pct: 100,
+        macs: 0,
+        gmacps: 0,
+        output_shape: [
+          [1, 8, 2, 2],
+          [1, 8, 2, 2],
+        ],
+      },
     ],
     by_type: [
       { type: 'Conv', count: 2, avg_ms: 6, pct: 80, cdf_pct: 80, macs: 8000000, gmacps: 1.333333 },
@@ -77,7 +120,15 @@ describe('parseBenchmarkResult: valid input', () => {
     const parsed = parseBenchmarkResult(FROM_DEVICE);
     expect(parsed.ops.map((o) => o.name)).toEqual(['id1', 'id2']);
     expect(parsed.ops[1].output_shape).toEqual([[1, 4]]);
-    expect(parsed.by_type[0]).toEqual({ type: 'Identity', count: 2, avg_ms: 0.00038, pct: 100, cdf_pct: 100, macs: 0, gmacps: 0 });
+    expect(parsed.by_type[0]).toEqual({
+      type: 'Identity',
+      count: 2,
+      avg_ms: 0.00038,
+      pct: 100,
+      cdf_pct: 100,
+      macs: 0,
+      gmacps: 0,
+    });
     expect(parseBenchmarkResult(JSON.parse(FROM_DEVICE))).toEqual(parsed);
   });
 
@@ -101,7 +152,13 @@ describe('parseBenchmarkResult: valid input', () => {
   });
 
   it('accepts a result without ops (a model whose run produced no op stats)', () => {
-    const out = parseBenchmarkResult(mutated((r) => { r.ops = []; r.by_type = []; r.macs = 0; }));
+    const out = parseBenchmarkResult(
+      mutated((r) => {
+        r.ops = [];
+        r.by_type = [];
+        r.macs = 0;
+      }),
+    );
     expect(out.ops).toEqual([]);
   });
 });
@@ -111,7 +168,12 @@ describe('parseBenchmarkResult: errors name the path and the reason', () => {
     ['a missing section', (r) => delete r.runs, '$.runs', 'is required but missing'],
     ['a missing nested field', (r) => delete r.runs.p99_ms, '$.runs.p99_ms', 'is required but missing'],
     ['a missing op field', (r) => delete r.ops[2].type, '$.ops[2].type', 'is required but missing'],
-    ['a string for a number', (r) => (r.ops[1].avg_ms = '1.0'), '$.ops[1].avg_ms', 'expected a finite number, got the string "1.0"'],
+    [
+      'a string for a number',
+      (r) => (r.ops[1].avg_ms = '1.0'),
+      '$.ops[1].avg_ms',
+      'expected a finite number, got the string "1.0"',
+    ],
     ['null for a number', (r) => (r.init_ms = null), '$.init_ms', 'expected a finite number, got null'],
     ['a non-finite number', (r) => (r.first_ms = Infinity), '$.first_ms', 'expected a finite number, got Infinity'],
     ['NaN', (r) => (r.runs.std_ms = NaN), '$.runs.std_ms', 'expected a finite number, got NaN'],
@@ -123,17 +185,42 @@ describe('parseBenchmarkResult: errors name the path and the reason', () => {
     ['an empty model path', (r) => (r.model = ''), '$.model', 'must not be empty'],
     ['an object for an array', (r) => (r.ops = {}), '$.ops', 'expected an array, got an object'],
     ['an array for an object', (r) => (r.runs = []), '$.runs', 'expected an object, got an array'],
-    ['a flat output shape', (r) => (r.ops[3].output_shape = [1, 8]), '$.ops[3].output_shape[0]', 'expected an array, got the number 1'],
-    ['a negative dimension', (r) => (r.ops[3].output_shape[1][2] = -1), '$.ops[3].output_shape[1][2]', 'must be >= 0, got -1'],
+    [
+      'a flat output shape',
+      (r) => (r.ops[3].output_shape = [1, 8]),
+      '$.ops[3].output_shape[0]',
+      'expected an array, got the number 1',
+    ],
+    [
+      'a negative dimension',
+      (r) => (r.ops[3].output_shape[1][2] = -1),
+      '$.ops[3].output_shape[1][2]',
+      'must be >= 0, got -1',
+    ],
     ['a fractional MAC count', (r) => (r.ops[0].macs = 0.5), '$.ops[0].macs', 'expected an integer, got 0.5'],
     ['a number for a name', (r) => (r.ops[0].name = 7), '$.ops[0].name', 'expected a string, got the number 7'],
     ['a zero type count', (r) => (r.by_type[2].count = 0), '$.by_type[2].count', 'must be >= 1, got 0'],
     // relations beyond the schema
     ['percentiles out of order', (r) => (r.runs.p90_ms = 10), '$.runs.p90_ms', 'must be >= runs.median_ms (10 < 11)'],
     ['max below p99', (r) => (r.runs.max_ms = 29), '$.runs.max_ms', 'must be >= runs.p99_ms (29 < 30)'],
-    ['a mean outside min..max', (r) => (r.runs.mean_ms = 31), '$.runs.mean_ms', 'must lie between runs.min_ms and runs.max_ms, got 31'],
-    ['a decreasing op cdf', (r) => (r.ops[2].cdf_pct = 60), '$.ops[2].cdf_pct', 'must not decrease along the run order (60 < 66.666667)'],
-    ['unsorted types', (r) => (r.by_type[2].avg_ms = 2), '$.by_type[2].avg_ms', 'by_type must be sorted by avg_ms, longest first (2 > 1)'],
+    [
+      'a mean outside min..max',
+      (r) => (r.runs.mean_ms = 31),
+      '$.runs.mean_ms',
+      'must lie between runs.min_ms and runs.max_ms, got 31',
+    ],
+    [
+      'a decreasing op cdf',
+      (r) => (r.ops[2].cdf_pct = 60),
+      '$.ops[2].cdf_pct',
+      'must not decrease along the run order (60 < 66.666667)',
+    ],
+    [
+      'unsorted types',
+      (r) => (r.by_type[2].avg_ms = 2),
+      '$.by_type[2].avg_ms',
+      'by_type must be sorted by avg_ms, longest first (2 > 1)',
+    ],
     ['total MACs not the sum', (r) => (r.macs = 1), '$.macs', 'must equal the sum of ops[].macs (8000000), got 1'],
   ];
   for (const [what, edit, path, reason] of cases) {
@@ -160,9 +247,13 @@ describe('parseBenchmarkResult: errors name the path and the reason', () => {
     const schema: JsonSchema = {
       type: 'object',
       required: ['a-b'],
-      properties: { 'a-b': { type: 'array', items: { type: 'object', required: ['x'], properties: { x: { type: 'integer' } } } } },
+      properties: {
+        'a-b': { type: 'array', items: { type: 'object', required: ['x'], properties: { x: { type: 'integer' } } } },
+      },
     };
-    expect(() => validateAgainstSchema(schema, {})).toThrow('invalid benchmark result at $["a-b"]: is required but missing');
+    expect(() => validateAgainstSchema(schema, {})).toThrow(
+      'invalid benchmark result at $["a-b"]: is required but missing',
+    );
     expect(() => validateAgainstSchema(schema, { 'a-b': [{ x: 1 }, { x: 'y' }] })).toThrow(
       'invalid benchmark result at $["a-b"][1].x: expected a finite number, got the string "y"',
     );
@@ -170,7 +261,20 @@ describe('parseBenchmarkResult: errors name the path and the reason', () => {
 });
 
 describe('benchmarkResultSchema', () => {
-  const SUPPORTED = new Set(['$schema', '$id', 'title', 'description', 'type', 'properties', 'required', 'items', 'minItems', 'minLength', 'minimum', 'maximum']);
+  const SUPPORTED = new Set([
+    '$schema',
+    '$id',
+    'title',
+    'description',
+    'type',
+    'properties',
+    'required',
+    'items',
+    'minItems',
+    'minLength',
+    'minimum',
+    'maximum',
+  ]);
 
   function walk(schema: JsonSchema, path: string, visit: (s: JsonSchema, path: string) => void): void {
     visit(schema, path);

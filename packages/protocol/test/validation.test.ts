@@ -9,7 +9,15 @@ describe('computeValidationMetrics', () => {
   it('identical outputs: cosine 1, SQNR +Infinity, all rows agree, no error', () => {
     const x = f32(0.1, 0.7, 0.2, 0.5, 0.3, 0.2);
     const m = computeValidationMetrics(x, x.slice(), [2, 3], 0.999, 'prob');
-    expect(m).toEqual({ output: 'prob', cosine: 1, sqnrDb: Infinity, pixelAccuracy: 1, maxAbsError: 0, threshold: 0.999, passed: true });
+    expect(m).toEqual({
+      output: 'prob',
+      cosine: 1,
+      sqnrDb: Infinity,
+      pixelAccuracy: 1,
+      maxAbsError: 0,
+      threshold: 0.999,
+      passed: true,
+    });
   });
 
   it('a swapped pair: cosine 24/25, SQNR 10·log10(25/2), argmax differs', () => {
@@ -116,7 +124,9 @@ describe('computeValidationMetrics', () => {
       "output 'out' shape [2,2] holds 4 values, but actual has 3 and expected 3",
     );
     expect(() => computeValidationMetrics(f32(1, 2), f32(1, 2, 3), [2], 0.9)).toThrow(RangeError);
-    expect(() => computeValidationMetrics(f32(1, 2), f32(1, 2), [2, -1], 0.9)).toThrow('shape[1] must be a non-negative integer, got -1');
+    expect(() => computeValidationMetrics(f32(1, 2), f32(1, 2), [2, -1], 0.9)).toThrow(
+      'shape[1] must be a non-negative integer, got -1',
+    );
     expect(() => computeValidationMetrics(f32(1, 2), f32(1, 2), [1.5], 0.9)).toThrow(RangeError);
   });
 });

@@ -40,7 +40,10 @@ class FsStore implements ArtifactStore {
     return path.join(this.root, 'sha256', key.slice(0, 2), key);
   }
 
-  async putStream(source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, opts: PutOptions = {}): Promise<StoredBlob> {
+  async putStream(
+    source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream,
+    opts: PutOptions = {},
+  ): Promise<StoredBlob> {
     const expected = opts.expectedSha256 === undefined ? undefined : opts.expectedSha256.toLowerCase();
     if (expected !== undefined) assertSha256(expected);
     const maxBytes = opts.maxBytes ?? Infinity;
@@ -56,22 +59,23 @@ class FsStore implements ArtifactStore {
     });
     try {
       await opened;
-      const iterable = (Symbol.asyncIterator in source ? source : Readable.from(source as NodeJS.ReadableStream)) as AsyncIterable<
-        Uint8Array | string
-      >;
+      const iterable = (
+        Symbol.asyncIterator in source ? source : Readable.from(source as NodeJS.ReadableStream)
+      ) as AsyncIterable<Uint8Array | string>;
       for await (const chunk of iterable) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         size += bytes.length;
         if (size > maxBytes) throw new StoreLimitError(maxBytes, size);
         hash.update(bytes);
-        if (!out.write(bytes)) await new Promise<void>((resolve, reject) => {
-          const onError = (err: Error): void => reject(err);
-          out.once('error', onError);
-          out.once('drain', () => {
-            out.off('error', onError);
-            resolve();
+        if (!out.write(bytes))
+          await new Promise<void>((resolve, reject) => {
+            const onError = (err: Error): void => reject(err);
+            out.once('error', onError);
+            out.once('drain', () => {
+              out.off('error', onError);
+              resolve();
+            });
           });
-        });
       }
       await new Promise<void>((resolve, reject) => {
         out.once('error', reject);
@@ -122,7 +126,10 @@ class FsStore implements ArtifactStore {
 
   createReadStream(sha256: string, range?: ByteRange): NodeJS.ReadableStream {
     const file = this.pathOf(sha256);
-    if (range && (!Number.isInteger(range.start) || !Number.isInteger(range.end) || range.start < 0 || range.end < range.start))
+    if (
+      range &&
+      (!Number.isInteger(range.start) || !Number.isInteger(range.end) || range.start < 0 || range.end < range.start)
+    )
       throw new RangeError(`invalid byte range ${range.start}-${range.end}`);
     if (!existsSync(file)) {
       // Report a missing blob as StoreNotFoundError (on the stream, like any read error).

@@ -56,7 +56,9 @@ describe('fs store', () => {
 
   it('refuses content over maxBytes and stores nothing', async () => {
     const store = createFsStore(path.join(dir, 'c'));
-    const err = await store.putStream(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), { maxBytes: 1000 }).catch((e) => e);
+    const err = await store
+      .putStream(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), { maxBytes: 1000 })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(StoreLimitError);
     expect(err.maxBytes).toBe(1000);
     expect(blobFiles(store.root)).toEqual([]);

@@ -73,10 +73,17 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     if (!scopes.includes(verified.scope)) {
       const needed = scopes.filter((s) => s !== 'admin');
       const need = needed.length > 0 ? `${needed.join(' or ')} (or admin)` : 'admin';
-      throw new ApiError(403, 'forbidden', `this route needs a token with scope ${need}; this token has scope ${verified.scope}`, {
-        details: { requiredScopes: scopes, tokenScope: verified.scope },
-        headers: { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${scopes.join(' ')}"` },
-      });
+      throw new ApiError(
+        403,
+        'forbidden',
+        `this route needs a token with scope ${need}; this token has scope ${verified.scope}`,
+        {
+          details: { requiredScopes: scopes, tokenScope: verified.scope },
+          headers: {
+            'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${scopes.join(' ')}"`,
+          },
+        },
+      );
     }
     request.principal = { tokenId: verified.id, scope: verified.scope, userId: verified.userId };
   });

@@ -94,7 +94,8 @@ export function errorHandler(err: AnyError | ApiError, request: FastifyRequest, 
     void reply.code(400).send(errorBody('invalid_request', formatFieldProblems(problems), { fields: problems }));
     return;
   }
-  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+  const status =
+    typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
   if (status >= 500) {
     request.log.error({ err }, 'request failed');
     void reply.code(status).send(errorBody('internal', 'internal server error; the server log has the details'));

@@ -26,9 +26,14 @@ export function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = text.startsWith('id:') ? text.slice(3) : '';
   if (!UUID_RE.test(id)) {
-    throw new ApiError(400, 'invalid_request', 'query.cursor: is not a cursor returned by this API; start again without it', {
-      details: { fields: [{ field: 'query.cursor', message: 'is not a cursor returned by this API' }] },
-    });
+    throw new ApiError(
+      400,
+      'invalid_request',
+      'query.cursor: is not a cursor returned by this API; start again without it',
+      {
+        details: { fields: [{ field: 'query.cursor', message: 'is not a cursor returned by this API' }] },
+      },
+    );
   }
   return id;
 }

@@ -2,10 +2,7 @@
 // served (206); several ranges, or a header in another unit, are ignored (the whole body, 200), as
 // the RFC allows; a syntactically valid range that misses the content is unsatisfiable (416).
 
-export type RangeResult =
-  | { kind: 'none' }
-  | { kind: 'unsatisfiable' }
-  | { kind: 'range'; start: number; end: number };
+export type RangeResult = { kind: 'none' } | { kind: 'unsatisfiable' } | { kind: 'range'; start: number; end: number };
 
 const SPEC = /^\s*(\d*)\s*-\s*(\d*)\s*$/;
 

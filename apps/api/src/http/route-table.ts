@@ -33,14 +33,17 @@ export function registerRouteTable(app: FastifyInstance): void {
       route.config = { ...(route.config ?? {}), access: PUBLIC };
     } else {
       if (!route.config?.access) {
-        throw new Error(`route ${methods.join(',')} ${route.url} declares no config.access (PUBLIC, USER, AGENT, ADMIN...)`);
+        throw new Error(
+          `route ${methods.join(',')} ${route.url} declares no config.access (PUBLIC, USER, AGENT, ADMIN...)`,
+        );
       }
       if (!route.schema?.response) {
         throw new Error(`route ${methods.join(',')} ${route.url} declares no response schema`);
       }
     }
     for (const method of methods) {
-      if (method === 'HEAD' && methods.length === 1 && table.some((r) => r.method === 'GET' && r.url === route.url)) continue;
+      if (method === 'HEAD' && methods.length === 1 && table.some((r) => r.method === 'GET' && r.url === route.url))
+        continue;
       table.push({ method, url: route.url, access: route.config!.access!, documented: !isDocs, schema: route.schema });
     }
   });

@@ -99,7 +99,10 @@ export function createMetrics(deps: ApiDeps): ApiMetrics {
       for (const job of jobs) {
         const finished = job.finishedAt!;
         if (watermark && finished.getTime() === watermark.getTime() && seenAtWatermark.has(job.id)) continue;
-        this.observe({ kind: job.kind, status: job.status }, Math.max(0, (finished.getTime() - job.startedAt!.getTime()) / 1000));
+        this.observe(
+          { kind: job.kind, status: job.status },
+          Math.max(0, (finished.getTime() - job.startedAt!.getTime()) / 1000),
+        );
         if (!watermark || finished.getTime() > watermark.getTime()) {
           watermark = finished;
           seenAtWatermark = new Set();

@@ -26,7 +26,13 @@ const registeredDeviceSchema = {
   properties: {
     serial: { type: 'string', minLength: 1, maxLength: 200 },
     kind: { type: 'string', enum: DEVICE_KIND_VALUES },
-    abis: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, maxItems: 16, description: 'preferred first' },
+    abis: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      minItems: 1,
+      maxItems: 16,
+      description: 'preferred first',
+    },
     soc: { type: 'string', minLength: 1, maxLength: 200 },
     model: { type: 'string', minLength: 1, maxLength: 200 },
     state: { type: 'string', enum: AGENT_STATES, default: 'available' },
@@ -86,7 +92,11 @@ export function agentRoutes(app: FastifyInstance, { db }: ApiDeps): void {
       const serials = request.body.devices.map((d) => d.serial);
       const duplicates = serials.filter((s, i) => serials.indexOf(s) !== i);
       if (duplicates.length > 0) {
-        throw new ApiError(400, 'invalid_request', `body.devices: serial ${JSON.stringify(duplicates[0])} is listed twice`);
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `body.devices: serial ${JSON.stringify(duplicates[0])} is listed twice`,
+        );
       }
       const existing = await db.device.findMany({
         where: { serial: { in: serials }, agentTokenId: { not: me.tokenId } },
@@ -118,7 +128,13 @@ export function agentRoutes(app: FastifyInstance, { db }: ApiDeps): void {
             agentTokenId: me.tokenId,
             lastHeartbeatAt: now,
           };
-          out.push(await tx.device.upsert({ where: { serial: d.serial }, create: { serial: d.serial, ...data }, update: data }));
+          out.push(
+            await tx.device.upsert({
+              where: { serial: d.serial },
+              create: { serial: d.serial, ...data },
+              update: data,
+            }),
+          );
         }
         return out;
       });

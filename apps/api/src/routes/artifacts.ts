@@ -9,7 +9,16 @@ import { contentDisposition } from '../http/content-disposition.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
 import { etagMatches, ifRangeAllows, parseRange } from '../http/range.js';
-import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams, listQuery, pageOf, sha256Hex, uuid } from '../schemas/common.js';
+import {
+  AUTH_ERRORS,
+  BEARER_SECURITY,
+  errors,
+  idParams,
+  listQuery,
+  pageOf,
+  sha256Hex,
+  uuid,
+} from '../schemas/common.js';
 import { ARTIFACT_KIND_VALUES, artifactSchema } from '../schemas/resources.js';
 import { artifactJson } from '../serialize.js';
 
@@ -62,7 +71,12 @@ export function artifactRoutes(app: FastifyInstance, { db, store }: ApiDeps): vo
         reply,
         q,
         ({ idBelow, skip, take }) =>
-          db.artifact.findMany({ where: { ...where, id: idBelowFilter(idBelow) }, orderBy: { id: 'desc' }, skip, take }),
+          db.artifact.findMany({
+            where: { ...where, id: idBelowFilter(idBelow) },
+            orderBy: { id: 'desc' },
+            skip,
+            take,
+          }),
         artifactJson,
       );
     },
@@ -117,7 +131,11 @@ export function artifactRoutes(app: FastifyInstance, { db, store }: ApiDeps): vo
       if (!row) throw notFound('artifact', request.params.id);
       const size = await store.size(row.sha256);
       if (size === null) {
-        throw new ApiError(404, 'not_in_store', `artifact ${row.id}: its bytes (sha256 ${row.sha256}) are missing from the artifact store`);
+        throw new ApiError(
+          404,
+          'not_in_store',
+          `artifact ${row.id}: its bytes (sha256 ${row.sha256}) are missing from the artifact store`,
+        );
       }
       const etag = `"${row.sha256}"`;
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).header('etag', etag).send();
@@ -125,9 +143,14 @@ export function artifactRoutes(app: FastifyInstance, { db, store }: ApiDeps): vo
         ? parseRange(request.headers.range, size)
         : ({ kind: 'none' } as const);
       if (range.kind === 'unsatisfiable') {
-        throw new ApiError(416, 'range_not_satisfiable', `the range ${request.headers.range} lies outside the artifact's ${size} bytes`, {
-          headers: { 'content-range': `bytes */${size}` },
-        });
+        throw new ApiError(
+          416,
+          'range_not_satisfiable',
+          `the range ${request.headers.range} lies outside the artifact's ${size} bytes`,
+          {
+            headers: { 'content-range': `bytes */${size}` },
+          },
+        );
       }
       reply.headers({
         etag,

@@ -32,9 +32,21 @@ interface Wanted {
 function wantedFiles(config: DeploymentConfig): Wanted[] {
   const out: Wanted[] = [];
   for (const m of config.models) {
-    out.push({ tag: m.tag, role: 'model', field: `models.${m.tag}.model_sha256_checksum`, sha256: m.modelSha256Checksum, path: m.modelFilePath });
+    out.push({
+      tag: m.tag,
+      role: 'model',
+      field: `models.${m.tag}.model_sha256_checksum`,
+      sha256: m.modelSha256Checksum,
+      path: m.modelFilePath,
+    });
     if (m.weightFilePath) {
-      out.push({ tag: m.tag, role: 'weights', field: `models.${m.tag}.weight_sha256_checksum`, sha256: m.weightSha256Checksum, path: m.weightFilePath });
+      out.push({
+        tag: m.tag,
+        role: 'weights',
+        field: `models.${m.tag}.weight_sha256_checksum`,
+        sha256: m.weightSha256Checksum,
+        path: m.weightFilePath,
+      });
     }
   }
   return out;
@@ -81,7 +93,11 @@ export async function deploymentRoutes(app: FastifyInstance, { db }: ApiDeps): P
     async (request, reply) => {
       const text = submittedText.get(request);
       if (text === undefined) {
-        throw new ApiError(415, 'unsupported_media_type', 'send the deployment file as application/yaml, text/yaml or application/json');
+        throw new ApiError(
+          415,
+          'unsupported_media_type',
+          'send the deployment file as application/yaml, text/yaml or application/json',
+        );
       }
       let config: DeploymentConfig;
       try {
@@ -91,14 +107,22 @@ export async function deploymentRoutes(app: FastifyInstance, { db }: ApiDeps): P
         const first = err.issues[0];
         const where = first?.line !== undefined ? `line ${first.line}, column ${first.column}: ` : '';
         const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more problems)` : '';
-        throw new ApiError(400, 'invalid_deployment', `${where}${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'}${more}`, {
-          details: { issues: err.issues, warnings: err.warnings },
-        });
+        throw new ApiError(
+          400,
+          'invalid_deployment',
+          `${where}${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'invalid'}${more}`,
+          {
+            details: { issues: err.issues, warnings: err.warnings },
+          },
+        );
       }
 
       const wanted = wantedFiles(config);
       const checksums = [...new Set(wanted.map((w) => w.sha256).filter((s): s is string => s !== null))];
-      const files = await db.modelFile.findMany({ where: { sha256: { in: checksums } }, select: { id: true, sha256: true } });
+      const files = await db.modelFile.findMany({
+        where: { sha256: { in: checksums } },
+        select: { id: true, sha256: true },
+      });
       const bySha = new Map(files.map((f) => [f.sha256, f.id]));
       const missing = wanted.filter((w) => w.sha256 === null || !bySha.has(w.sha256));
       if (missing.length > 0) {
@@ -108,7 +132,9 @@ export async function deploymentRoutes(app: FastifyInstance, { db }: ApiDeps): P
             : `model ${w.tag}: upload ${w.path} (sha256 ${w.sha256}) with POST /v1/models first`,
         );
         throw new ApiError(422, 'model_not_uploaded', lines.join('; '), {
-          details: { missing: missing.map(({ tag, role, field, sha256, path }) => ({ tag, role, field, sha256, path })) },
+          details: {
+            missing: missing.map(({ tag, role, field, sha256, path }) => ({ tag, role, field, sha256, path })),
+          },
         });
       }
 

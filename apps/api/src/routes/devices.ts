@@ -14,7 +14,9 @@ import { asObject, deviceJson } from '../serialize.js';
 const FRESH_HEARTBEAT_MS = 90_000;
 
 export function deviceRoutes(app: FastifyInstance, { db }: ApiDeps): void {
-  app.get<{ Querystring: PageQuery & { state?: DeviceState[]; kind?: DeviceKind; abi?: string; soc?: string; serial?: string } }>(
+  app.get<{
+    Querystring: PageQuery & { state?: DeviceState[]; kind?: DeviceKind; abi?: string; soc?: string; serial?: string };
+  }>(
     '/v1/devices',
     {
       config: { access: USER },
@@ -80,7 +82,11 @@ export function deviceRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         summary: 'Quarantine a device: no new jobs go to it until released',
         security: BEARER_SECURITY,
         params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
+        },
         response: { 200: deviceSchema, ...errors(400, ...AUTH_ERRORS, 404) },
       },
       preValidation: async (request) => {
@@ -90,10 +96,17 @@ export function deviceRoutes(app: FastifyInstance, { db }: ApiDeps): void {
     async (request) => {
       const device = await db.device.findUnique({ where: { id: request.params.id } });
       if (!device) throw notFound('device', request.params.id);
-      const quarantine = { reason: request.body.reason ?? 'quarantined by an admin', at: new Date().toISOString(), byTokenId: principalOf(request).tokenId };
+      const quarantine = {
+        reason: request.body.reason ?? 'quarantined by an admin',
+        at: new Date().toISOString(),
+        byTokenId: principalOf(request).tokenId,
+      };
       const row = await db.device.update({
         where: { id: device.id },
-        data: { state: 'quarantined', properties: { ...asObject(device.properties), quarantine } as Prisma.InputJsonObject },
+        data: {
+          state: 'quarantined',
+          properties: { ...asObject(device.properties), quarantine } as Prisma.InputJsonObject,
+        },
       });
       return deviceJson(row);
     },
@@ -119,13 +132,22 @@ export function deviceRoutes(app: FastifyInstance, { db }: ApiDeps): void {
       const device = await db.device.findUnique({ where: { id: request.params.id } });
       if (!device) throw notFound('device', request.params.id);
       if (device.state !== 'quarantined') {
-        throw new ApiError(409, 'not_quarantined', `device ${device.id} is ${device.state}, not quarantined; nothing to release`);
+        throw new ApiError(
+          409,
+          'not_quarantined',
+          `device ${device.id} is ${device.state}, not quarantined; nothing to release`,
+        );
       }
-      const fresh = device.lastHeartbeatAt !== null && Date.now() - device.lastHeartbeatAt.getTime() < FRESH_HEARTBEAT_MS;
+      const fresh =
+        device.lastHeartbeatAt !== null && Date.now() - device.lastHeartbeatAt.getTime() < FRESH_HEARTBEAT_MS;
       const { quarantine: _dropped, ...properties } = asObject(device.properties);
       const row = await db.device.update({
         where: { id: device.id },
-        data: { state: fresh ? 'available' : 'offline', consecutiveFailures: 0, properties: properties as Prisma.InputJsonObject },
+        data: {
+          state: fresh ? 'available' : 'offline',
+          consecutiveFailures: 0,
+          properties: properties as Prisma.InputJsonObject,
+        },
       });
       return deviceJson(row);
     },

@@ -54,14 +54,23 @@ export async function modelRoutes(app: FastifyInstance, deps: ApiDeps, opts: Mod
     },
     async (request, reply) => {
       if (!request.isMultipart()) {
-        throw new ApiError(415, 'unsupported_media_type', 'send the model as multipart/form-data with the file in the field "file"');
+        throw new ApiError(
+          415,
+          'unsupported_media_type',
+          'send the model as multipart/form-data with the file in the field "file"',
+        );
       }
       const declared = Number(request.headers['content-length']);
       if (Number.isFinite(declared) && declared > limit + MULTIPART_OVERHEAD) {
-        throw new ApiError(413, 'payload_too_large', `the upload (${declared} bytes) is larger than the limit of ${limit} bytes; nothing was stored`, {
-          headers: { connection: 'close' },
-          details: { limitBytes: limit },
-        });
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `the upload (${declared} bytes) is larger than the limit of ${limit} bytes; nothing was stored`,
+          {
+            headers: { connection: 'close' },
+            details: { limitBytes: limit },
+          },
+        );
       }
       const upload = await receiveModelUpload(request, store, limit);
       const existing = await db.modelFile.findUnique({ where: { sha256: upload.sha256 } });

@@ -67,7 +67,13 @@ export function runLogRoutes(app: FastifyInstance, { db }: ApiDeps, opts: RunLog
           properties: {
             format: { type: 'string', enum: ['sse', 'json'] },
             after: { type: 'string', pattern: '^[0-9]{1,19}$', description: 'only lines with a larger id' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: DEFAULT_JSON_LIMIT, description: 'JSON mode: lines per page' },
+            limit: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+              default: DEFAULT_JSON_LIMIT,
+              description: 'JSON mode: lines per page',
+            },
           },
         },
         headers: {
@@ -153,7 +159,10 @@ export function runLogRoutes(app: FastifyInstance, { db }: ApiDeps, opts: RunLog
         while (!closed) {
           // Read the status before the rows: a row written before the run turned terminal is then
           // always among the rows read after it.
-          const status = (await db.run.findUnique({ where: { id: runId }, select: { status: true, reason: true } })) ?? {
+          const status = (await db.run.findUnique({
+            where: { id: runId },
+            select: { status: true, reason: true },
+          })) ?? {
             status: 'cancelled' as const,
             reason: 'the run was deleted',
           };
@@ -180,7 +189,8 @@ export function runLogRoutes(app: FastifyInstance, { db }: ApiDeps, opts: RunLog
         }
       } catch (err) {
         request.log.error({ err, runId }, 'log stream failed');
-        if (!closed) res.write(sseEvent('error', { message: 'the log stream failed; reconnect with Last-Event-ID to resume' }));
+        if (!closed)
+          res.write(sseEvent('error', { message: 'the log stream failed; reconnect with Last-Event-ID to resume' }));
       } finally {
         clearInterval(heartbeat);
         res.off('close', onClose);

@@ -8,7 +8,16 @@ import type { ApiDeps } from '../deps.js';
 import { principalOf, USER, USER_OR_AGENT } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
-import { AUTH_ERRORS, BEARER_SECURITY, dateTime, errors, idParams, listQuery, pageOf, uuid } from '../schemas/common.js';
+import {
+  AUTH_ERRORS,
+  BEARER_SECURITY,
+  dateTime,
+  errors,
+  idParams,
+  listQuery,
+  pageOf,
+  uuid,
+} from '../schemas/common.js';
 import { RUN_STATUS_VALUES, runSchema, runSummarySchema } from '../schemas/resources.js';
 import { createRunBodySchema, IDEMPOTENCY_KEY, normalizeRunOptions, type CreateRunBody } from '../schemas/runs.js';
 import { runJson, runWithJobsJson } from '../serialize.js';
@@ -48,7 +57,9 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
         security: BEARER_SECURITY,
         headers: {
           type: 'object',
-          properties: { 'idempotency-key': { ...IDEMPOTENCY_KEY, description: 'same as the body field idempotencyKey' } },
+          properties: {
+            'idempotency-key': { ...IDEMPOTENCY_KEY, description: 'same as the body field idempotencyKey' },
+          },
         },
         body: createRunBodySchema,
         response: {
@@ -62,7 +73,11 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const body = request.body;
       const header = request.headers['idempotency-key'];
       if (header !== undefined && body.idempotencyKey !== undefined && header !== body.idempotencyKey) {
-        throw new ApiError(400, 'invalid_request', 'body.idempotencyKey: differs from the Idempotency-Key header; send one of them');
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'body.idempotencyKey: differs from the Idempotency-Key header; send one of them',
+        );
       }
       const idempotencyKey = body.idempotencyKey ?? header;
       const createdById = principalOf(request).userId;
@@ -100,9 +115,14 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
       } catch (err) {
         if (err instanceof RunInputError) {
           const field = INPUT_FIELDS[err.field] ?? `body.${err.field}`;
-          throw new ApiError(err.statusCode, err.statusCode === 404 ? 'not_found' : 'invalid_run', `${field}: ${err.message}`, {
-            details: { field },
-          });
+          throw new ApiError(
+            err.statusCode,
+            err.statusCode === 404 ? 'not_found' : 'invalid_run',
+            `${field}: ${err.message}`,
+            {
+              details: { field },
+            },
+          );
         }
         throw err;
       }
@@ -110,7 +130,12 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
   );
 
   app.get<{
-    Querystring: PageQuery & { status?: RunStatus[]; deploymentId?: string; createdAfter?: string; createdBefore?: string };
+    Querystring: PageQuery & {
+      status?: RunStatus[];
+      deploymentId?: string;
+      createdAfter?: string;
+      createdBefore?: string;
+    };
   }>(
     '/v1/runs',
     {

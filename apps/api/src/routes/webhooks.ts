@@ -48,7 +48,12 @@ export function webhookRoutes(app: FastifyInstance, { db }: ApiDeps): void {
               uniqueItems: true,
               description: 'events to receive; empty or absent = every event',
             },
-            secret: { type: 'string', minLength: 16, maxLength: 200, description: 'signing key; generated when absent' },
+            secret: {
+              type: 'string',
+              minLength: 16,
+              maxLength: 200,
+              description: 'signing key; generated when absent',
+            },
           },
         },
         response: { 201: createdWebhookSchema, ...errors(400, ...AUTH_ERRORS) },
@@ -57,7 +62,12 @@ export function webhookRoutes(app: FastifyInstance, { db }: ApiDeps): void {
     async (request, reply) => {
       const secret = request.body.secret ?? generateWebhookSecret();
       const row = await db.webhook.create({
-        data: { url: request.body.url, events: request.body.events ?? [], secret, createdById: principalOf(request).userId },
+        data: {
+          url: request.body.url,
+          events: request.body.events ?? [],
+          secret,
+          createdById: principalOf(request).userId,
+        },
       });
       return reply.code(201).send({ ...webhookJson(row), secret });
     },
@@ -81,7 +91,12 @@ export function webhookRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         reply,
         request.query,
         ({ idBelow, skip, take }) =>
-          db.webhook.findMany({ where: { ...visibleTo(request), id: idBelowFilter(idBelow) }, orderBy: { id: 'desc' }, skip, take }),
+          db.webhook.findMany({
+            where: { ...visibleTo(request), id: idBelowFilter(idBelow) },
+            orderBy: { id: 'desc' },
+            skip,
+            take,
+          }),
         webhookJson,
       ),
   );

@@ -66,7 +66,12 @@ export const DEFAULT_PAGE_SIZE = 20;
 /** Query fields of every list route. */
 export const pageQueryProperties = {
   limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
-  cursor: { type: 'string', minLength: 1, maxLength: 200, description: 'nextCursor of the previous page (wins over offset)' },
+  cursor: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 200,
+    description: 'nextCursor of the previous page (wins over offset)',
+  },
   offset: { type: 'integer', minimum: 0, maximum: 1_000_000, description: 'rows to skip (when no cursor is given)' },
 } as const;
 

@@ -18,13 +18,28 @@ export const RUN_STATUS_VALUES = ['queued', 'running', 'succeeded', 'failed', 'e
 export const TERMINAL_RUN_STATUSES = ['succeeded', 'failed', 'errored', 'cancelled'] as const;
 export const JOB_KIND_VALUES = ['convert', 'build', 'validate', 'benchmark', 'tune'] as const;
 export const JOB_STATUS_VALUES = [
-  'pending', 'queued', 'running', 'succeeded', 'failed', 'errored', 'cancelled',
+  'pending',
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'errored',
+  'cancelled',
 ] as const;
 export const DEVICE_KIND_VALUES = ['host', 'android', 'linux'] as const;
 export const DEVICE_STATE_VALUES = ['available', 'busy', 'offline', 'unauthorized', 'quarantined'] as const;
 export const ARTIFACT_KIND_VALUES = [
-  'model_graph', 'model_data', 'reference_outputs', 'coverage', 'library', 'binary', 'tuned_binary',
-  'tuned_parameters', 'log', 'outputs', 'other',
+  'model_graph',
+  'model_data',
+  'reference_outputs',
+  'coverage',
+  'library',
+  'binary',
+  'tuned_binary',
+  'tuned_parameters',
+  'log',
+  'outputs',
+  'other',
 ] as const;
 export const LOG_STREAM_VALUES = ['stdout', 'stderr', 'system'] as const;
 

@@ -24,7 +24,8 @@ const affinity = { type: 'integer', enum: [0, 1, 2], description: '0 none, 1 big
 export const runOptionsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  description: 'options of the device tools; MACE’s names (omp_num_threads, cpu_affinity_policy, warmup_runs) are accepted as aliases',
+  description:
+    'options of the device tools; MACE’s names (omp_num_threads, cpu_affinity_policy, warmup_runs) are accepted as aliases',
   properties: {
     round: { type: 'integer', minimum: 1, maximum: 10_000, description: 'benchmark_model timed runs (default 20)' },
     warmupRuns: { type: 'integer', minimum: 0, maximum: 1_000, description: 'untimed runs first (default 1)' },
@@ -56,7 +57,8 @@ export const createRunBodySchema: JsonSchema = {
     options: runOptionsSchema,
     idempotencyKey: {
       ...IDEMPOTENCY_KEY,
-      description: 'a repeated request with the same key (per user) returns the first run (200); also the Idempotency-Key header',
+      description:
+        'a repeated request with the same key (per user) returns the first run (200); also the Idempotency-Key header',
     },
   },
 };
@@ -74,7 +76,8 @@ export function normalizeRunOptions(options: CreateRunBody['options'] = {}): Run
   const { omp_num_threads, cpu_affinity_policy, warmup_runs, ...rest } = options;
   const out: RunOptions = { ...rest };
   if (out.threads === undefined && omp_num_threads !== undefined) out.threads = omp_num_threads;
-  if (out.cpuAffinityPolicy === undefined && cpu_affinity_policy !== undefined) out.cpuAffinityPolicy = cpu_affinity_policy;
+  if (out.cpuAffinityPolicy === undefined && cpu_affinity_policy !== undefined)
+    out.cpuAffinityPolicy = cpu_affinity_policy;
   if (out.warmupRuns === undefined && warmup_runs !== undefined) out.warmupRuns = warmup_runs;
   return out;
 }

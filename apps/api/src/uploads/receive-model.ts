@@ -129,14 +129,24 @@ export async function receiveModelUpload(
     } catch (err) {
       if (isSizeError(err)) throw tooLarge(limit);
       if (err instanceof StoreChecksumError) {
-        throw new ApiError(422, 'checksum_mismatch', `the file's sha256 differs from the form's ${expected}; nothing was stored — check that the right file was sent`, {
-          details: { expected },
-        });
+        throw new ApiError(
+          422,
+          'checksum_mismatch',
+          `the file's sha256 differs from the form's ${expected}; nothing was stored — check that the right file was sent`,
+          {
+            details: { expected },
+          },
+        );
       }
       throw err;
     }
     if (stored) return { ...stored, filename };
-    if (!spooled) throw new ApiError(400, 'invalid_request', 'body.file: is required (a multipart/form-data upload with the model in the field "file")');
+    if (!spooled)
+      throw new ApiError(
+        400,
+        'invalid_request',
+        'body.file: is required (a multipart/form-data upload with the model in the field "file")',
+      );
     if (expected && expected !== spooled.sha256) throw checksumMismatch(expected, spooled.sha256);
     const result = await store.putStream(createReadStream(spooled.file), {
       maxBytes: limit,
@@ -159,7 +169,11 @@ function fieldValue(part: MultipartValue, previous: string | undefined): string 
   return String(part.value).toLowerCase();
 }
 
-async function spool(part: MultipartFile, file: string, limit: number): Promise<{ file: string; sha256: string; size: number }> {
+async function spool(
+  part: MultipartFile,
+  file: string,
+  limit: number,
+): Promise<{ file: string; sha256: string; size: number }> {
   const limiter = new HashingLimiter(limit);
   await pipeline(part.file as Readable, limiter, createWriteStream(file));
   if (part.file.truncated) throw tooLarge(limit);

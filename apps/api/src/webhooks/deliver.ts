@@ -69,8 +69,15 @@ export function subscribes(events: string[], event: string): boolean {
 }
 
 /** The body POSTed for a delivery. */
-export function webhookEnvelope(delivery: Pick<WebhookDelivery, 'id' | 'event' | 'payload' | 'createdAt'>): WebhookEnvelope {
-  return { id: delivery.id, event: delivery.event, createdAt: delivery.createdAt.toISOString(), data: delivery.payload };
+export function webhookEnvelope(
+  delivery: Pick<WebhookDelivery, 'id' | 'event' | 'payload' | 'createdAt'>,
+): WebhookEnvelope {
+  return {
+    id: delivery.id,
+    event: delivery.event,
+    createdAt: delivery.createdAt.toISOString(),
+    data: delivery.payload,
+  };
 }
 
 /**
@@ -91,7 +98,9 @@ export async function deliverWebhooks(
   const data = (payload ?? null) as Prisma.InputJsonValue;
   const deliveries = await db.$transaction(
     targets.map((h) =>
-      db.webhookDelivery.create({ data: { webhookId: h.id, event, payload: data, status: 'pending', nextAttemptAt: now, createdAt: now } }),
+      db.webhookDelivery.create({
+        data: { webhookId: h.id, event, payload: data, status: 'pending', nextAttemptAt: now, createdAt: now },
+      }),
     ),
   );
   const settings = settingsOf(options);
@@ -102,7 +111,10 @@ export async function deliverWebhooks(
  * Finishes deliveries left pending (their process stopped between attempts) whose next attempt
  * is due. Returns what happened to each.
  */
-export async function retryPendingDeliveries(db: Db, options: DeliveryOptions & { limit?: number } = {}): Promise<DeliveryOutcome[]> {
+export async function retryPendingDeliveries(
+  db: Db,
+  options: DeliveryOptions & { limit?: number } = {},
+): Promise<DeliveryOutcome[]> {
   const due = await db.webhookDelivery.findMany({
     where: { status: 'pending', nextAttemptAt: { lte: new Date() } },
     orderBy: { nextAttemptAt: 'asc' },
@@ -153,7 +165,12 @@ async function runDelivery(db: Db, id: string, settings: Settings, scheduledAt?:
     const claimed = await claim(db, id, settings, dueBy);
     const row = await db.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
     if (!row) return { deliveryId: id, webhookId: '', status: 'failed', attempts: 0 }; // its webhook was deleted
-    const outcome = (): DeliveryOutcome => ({ deliveryId: row.id, webhookId: row.webhookId, status: row.status, attempts: row.attempts });
+    const outcome = (): DeliveryOutcome => ({
+      deliveryId: row.id,
+      webhookId: row.webhookId,
+      status: row.status,
+      attempts: row.attempts,
+    });
     if (!claimed) return outcome(); // delivered, failed, or in another process's hands
 
     const attempt = row.attempts + 1;

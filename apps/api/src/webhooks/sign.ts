@@ -7,7 +7,11 @@ export function signWebhookBody(secret: string, body: string | Uint8Array): stri
 }
 
 /** Whether `signature` (the header's value) signs `body` with `secret`. For receivers and tests. */
-export function verifyWebhookSignature(secret: string, body: string | Uint8Array, signature: string | undefined): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  body: string | Uint8Array,
+  signature: string | undefined,
+): boolean {
   if (!signature) return false;
   const expected = Buffer.from(signWebhookBody(secret, body));
   const given = Buffer.from(signature);

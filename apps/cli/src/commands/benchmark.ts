@@ -19,7 +19,12 @@ export const benchmarkCommand: Command = {
     round: { type: 'string', value: 'N', description: 'number of timed runs', default: '100' },
     warmup_runs: { type: 'string', value: 'N', description: 'untimed runs first', default: '1' },
     omp_num_threads: { type: 'string', value: 'N', description: 'CPU threads (default: one per core)' },
-    cpu_affinity_policy: { type: 'string', value: 'P', description: '0 none, 1 big cores, 2 little cores', default: '0' },
+    cpu_affinity_policy: {
+      type: 'string',
+      value: 'P',
+      description: '0 none, 1 big cores, 2 little cores',
+      default: '0',
+    },
     json: { type: 'string', value: 'FILE', description: 'write the benchmark result(s) as JSON' },
     out: { type: 'string', value: 'DIR', description: 'folder for converted models', default: 'builds' },
   },
@@ -47,20 +52,31 @@ export const benchmarkCommand: Command = {
         const r = spawnSync(
           tools.benchmarkModel,
           [
-            `--model_file=${converted.macePath}`, `--model_data_file=${converted.dataPath}`,
-            `--input_node=${sg.inputTensors.join(',')}`, `--output_node=${sg.outputTensors.join(',')}`,
-            `--input_file=${inputFiles.join(',')}`, `--round=${rounds}`, `--warmup_runs=${warmup}`,
-            `--omp_num_threads=${threads ?? -1}`, `--cpu_affinity_policy=${policy}`, `--json=${jsonFile}`,
+            `--model_file=${converted.macePath}`,
+            `--model_data_file=${converted.dataPath}`,
+            `--input_node=${sg.inputTensors.join(',')}`,
+            `--output_node=${sg.outputTensors.join(',')}`,
+            `--input_file=${inputFiles.join(',')}`,
+            `--round=${rounds}`,
+            `--warmup_runs=${warmup}`,
+            `--omp_num_threads=${threads ?? -1}`,
+            `--cpu_affinity_policy=${policy}`,
+            `--json=${jsonFile}`,
           ],
           { stdio: ['ignore', 'inherit', 'inherit'] },
         );
         if (r.status !== 0) throw new UserError(`model ${model.tag}: benchmark_model failed (exit ${r.status})`);
-        results.push({ ...parseBenchmarkResult(JSON.parse(readFileSync(jsonFile, "utf8"))), model: model.tag, modelFile: converted.macePath });
+        results.push({
+          ...parseBenchmarkResult(JSON.parse(readFileSync(jsonFile, 'utf8'))),
+          model: model.tag,
+          modelFile: converted.macePath,
+        });
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
     }
-    if (values.json) writeFileSync(String(values.json), JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n');
+    if (values.json)
+      writeFileSync(String(values.json), JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n');
     return 0;
   },
 };

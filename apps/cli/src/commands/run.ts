@@ -21,16 +21,26 @@ export function tensorFileName(name: string): string {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Converts and runs each model of a deployment file on this host; --validate compares with the original framework.',
-  usage: 'mace run --config FILE.yml [--validate] [--round N] [--output-dir DIR] [--json FILE] [--omp_num_threads N] [--cpu_affinity_policy 0|1|2]',
+  summary:
+    'Converts and runs each model of a deployment file on this host; --validate compares with the original framework.',
+  usage:
+    'mace run --config FILE.yml [--validate] [--round N] [--output-dir DIR] [--json FILE] [--omp_num_threads N] [--cpu_affinity_policy 0|1|2]',
   options: {
     config: { type: 'string', value: 'FILE', description: 'the deployment file (MACE YAML)' },
-    validate: { type: 'boolean', description: 'compare outputs with onnxruntime (cosine, SQNR, top-1); exit 1 if any output fails' },
+    validate: {
+      type: 'boolean',
+      description: 'compare outputs with onnxruntime (cosine, SQNR, top-1); exit 1 if any output fails',
+    },
     round: { type: 'string', value: 'N', description: 'number of runs', default: '1' },
     'output-dir': { type: 'string', value: 'DIR', description: 'write <output name>.npy per output' },
     json: { type: 'string', value: 'FILE', description: 'write timings and validation metrics as JSON' },
     omp_num_threads: { type: 'string', value: 'N', description: 'CPU threads (default: one per core)' },
-    cpu_affinity_policy: { type: 'string', value: 'P', description: '0 none, 1 big cores, 2 little cores', default: '0' },
+    cpu_affinity_policy: {
+      type: 'string',
+      value: 'P',
+      description: '0 none, 1 big cores, 2 little cores',
+      default: '0',
+    },
     out: { type: 'string', value: 'DIR', description: 'folder for converted models', default: 'builds' },
   },
   async run(values) {
@@ -57,15 +67,26 @@ export const runCommand: Command = {
         const outDir = join(work, 'out');
         const timingFile = join(work, 'timing.json');
         const args = [
-          `--model_file=${converted.macePath}`, `--model_data_file=${converted.dataPath}`,
-          `--input_node=${sg.inputTensors.join(',')}`, `--output_node=${sg.outputTensors.join(',')}`,
-          `--input_file=${inputFiles.join(',')}`, `--output_dir=${outDir}`, `--round=${rounds}`,
-          `--omp_num_threads=${threads ?? -1}`, `--cpu_affinity_policy=${policy}`, `--json=${timingFile}`,
+          `--model_file=${converted.macePath}`,
+          `--model_data_file=${converted.dataPath}`,
+          `--input_node=${sg.inputTensors.join(',')}`,
+          `--output_node=${sg.outputTensors.join(',')}`,
+          `--input_file=${inputFiles.join(',')}`,
+          `--output_dir=${outDir}`,
+          `--round=${rounds}`,
+          `--omp_num_threads=${threads ?? -1}`,
+          `--cpu_affinity_policy=${policy}`,
+          `--json=${timingFile}`,
         ];
         const r = spawnSync(tools.maceRun, args, { encoding: 'utf8' });
-        if (r.status !== 0) throw new UserError(`model ${model.tag}: mace_run failed:\n${(r.stderr || r.stdout).trim()}`);
+        if (r.status !== 0)
+          throw new UserError(`model ${model.tag}: mace_run failed:\n${(r.stderr || r.stdout).trim()}`);
         process.stdout.write(`${model.tag}:\n${r.stdout.trimEnd().replace(/^/gm, '  ')}\n`);
-        const timing = JSON.parse(readFileSync(timingFile, 'utf8')) as { init_ms: number; run_ms: number[]; peak_rss_kb: number };
+        const timing = JSON.parse(readFileSync(timingFile, 'utf8')) as {
+          init_ms: number;
+          run_ms: number[];
+          peak_rss_kb: number;
+        };
         const outputs = new Map<string, { data: Float32Array; shape: number[] }>();
         for (const name of sg.outputTensors) {
           const file = join(outDir, `${tensorFileName(name)}.npy`);
@@ -78,11 +99,24 @@ export const runCommand: Command = {
         }
         const entry: Record<string, unknown> = { model: model.tag, ...timing };
         if (values.validate) {
-          const metrics = await validate(converted.modelBytes, inputs, sg, outputs, model.runtime === 'gpu' ? sg.validationThreshold.gpu : sg.validationThreshold.cpu);
+          const metrics = await validate(
+            converted.modelBytes,
+            inputs,
+            sg,
+            outputs,
+            model.runtime === 'gpu' ? sg.validationThreshold.gpu : sg.validationThreshold.cpu,
+          );
           printTable(
             ['output', 'cosine', 'SQNR (dB)', 'top-1', 'max |err|', 'threshold', 'result'],
-            metrics.map((m) => [m.output, m.cosine.toFixed(6), Number.isFinite(m.sqnrDb) ? m.sqnrDb.toFixed(2) : 'inf',
-              m.pixelAccuracy.toFixed(4), m.maxAbsError.toExponential(2), String(m.threshold), m.passed ? 'PASS' : 'FAIL']),
+            metrics.map((m) => [
+              m.output,
+              m.cosine.toFixed(6),
+              Number.isFinite(m.sqnrDb) ? m.sqnrDb.toFixed(2) : 'inf',
+              m.pixelAccuracy.toFixed(4),
+              m.maxAbsError.toExponential(2),
+              String(m.threshold),
+              m.passed ? 'PASS' : 'FAIL',
+            ]),
           );
           entry.validation = metrics;
           if (!metrics.every((m) => m.passed)) allPassed = false;
@@ -117,10 +151,13 @@ async function validate(
   const ref = await runOnnxReference(modelBytes, refInputs, sg.outputTensors);
   return sg.outputTensors.map((name, i) => {
     let expected = ref.get(name)!;
-    if (sg.outputDataFormats[i] === 'NHWC' && expected.shape.length === 4) expected = transpose4d(expected.data, expected.shape, NCHW_TO_NHWC);
+    if (sg.outputDataFormats[i] === 'NHWC' && expected.shape.length === 4)
+      expected = transpose4d(expected.data, expected.shape, NCHW_TO_NHWC);
     const actual = outputs.get(name)!;
     if (actual.data.length !== expected.data.length)
-      throw new UserError(`output '${name}' has ${actual.data.length} values ([${actual.shape}]) but the original model gives ${expected.data.length} ([${expected.shape}])`);
+      throw new UserError(
+        `output '${name}' has ${actual.data.length} values ([${actual.shape}]) but the original model gives ${expected.data.length} ([${expected.shape}])`,
+      );
     return computeValidationMetrics(actual.data, expected.data, expected.shape, threshold, name);
   });
 }

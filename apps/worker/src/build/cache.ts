@@ -14,7 +14,14 @@ import { InfrastructureError } from '@mace/pipeline';
 import type { BuildPackageManifest } from '@mace/protocol';
 import { runLogged } from '../child.js';
 import { buildCacheDir, nativeBuildScript, nativeDir, setupHostBuildDir } from '../paths.js';
-import { ARCHIVE_FILE, assemblePackage, MANIFEST_FILE, PACKAGE_OUTPUTS, PACKAGE_TARGETS, packFolder } from './package.js';
+import {
+  ARCHIVE_FILE,
+  assemblePackage,
+  MANIFEST_FILE,
+  PACKAGE_OUTPUTS,
+  PACKAGE_TARGETS,
+  packFolder,
+} from './package.js';
 import { nativeSourceSnapshot, type SourceSnapshot } from './source-hash.js';
 
 /** Package folders kept (most recent first). */
@@ -60,16 +67,24 @@ async function withLock<T>(name: string, signal: AbortSignal, log: JobLogger, bo
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = Date.now() - (await stat(lock).then((s) => s.mtimeMs, () => Date.now()));
+      const age =
+        Date.now() -
+        (await stat(lock).then(
+          (s) => s.mtimeMs,
+          () => Date.now(),
+        ));
       const owner = Number(await readFile(path.join(lock, 'owner'), 'utf8').catch(() => 'NaN'));
-      const ownerAlive = Number.isInteger(owner) && owner > 0 && (() => {
-        try {
-          process.kill(owner, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      })();
+      const ownerAlive =
+        Number.isInteger(owner) &&
+        owner > 0 &&
+        (() => {
+          try {
+            process.kill(owner, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        })();
       if (age > STALE_LOCK_MS || (Number.isInteger(owner) && owner > 0 && !ownerAlive)) {
         await rm(lock, { recursive: true, force: true });
         continue;
@@ -94,7 +109,8 @@ async function setupBuildIsCurrent(snapshot: SourceSnapshot): Promise<boolean> {
   try {
     const cache = await readFile(path.join(dir, 'CMakeCache.txt'), 'utf8');
     if (!/^CMAKE_BUILD_TYPE:STRING=Release$/m.test(cache) || /^MACE_SANITIZE:BOOL=ON$/m.test(cache)) return false;
-    for (const o of PACKAGE_OUTPUTS) if ((await stat(path.join(dir, o.from))).mtimeMs <= snapshot.newestMtimeMs) return false;
+    for (const o of PACKAGE_OUTPUTS)
+      if ((await stat(path.join(dir, o.from))).mtimeMs <= snapshot.newestMtimeMs) return false;
     return true;
   } catch {
     return false;
@@ -114,7 +130,9 @@ async function compile(req: BuildRequest): Promise<string> {
     },
   });
   if (exit.code !== 0)
-    throw new InfrastructureError(`scripts/native-build.sh ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; see the job log`);
+    throw new InfrastructureError(
+      `scripts/native-build.sh ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; see the job log`,
+    );
   return work;
 }
 
@@ -154,7 +172,9 @@ export async function ensureHostPackage(req: BuildRequest): Promise<HostPackage>
     }
     const after = await nativeSourceSnapshot(nativeDir(), nativeBuildScript());
     if (after.hash !== snapshot.hash)
-      throw new InfrastructureError('the native sources changed during the build; the build is retried with the new sources');
+      throw new InfrastructureError(
+        'the native sources changed during the build; the build is retried with the new sources',
+      );
     const staging = `${dir}.tmp-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });

@@ -41,7 +41,12 @@ export function buildHandler(store: ArtifactStore) {
           sha256: blob.sha256,
           size: blob.size,
           contentType: 'application/gzip',
-          metadata: { abi, nativeSourceHash: pkg.manifest.nativeSourceHash, origin: pkg.origin, files: pkg.manifest.files } as unknown as Prisma.InputJsonValue,
+          metadata: {
+            abi,
+            nativeSourceHash: pkg.manifest.nativeSourceHash,
+            origin: pkg.origin,
+            files: pkg.manifest.files,
+          } as unknown as Prisma.InputJsonValue,
         },
       ],
     };

@@ -59,7 +59,12 @@ export async function assemblePackage(
     const st = await stat(full);
     files.push({ path: rel, sha256: await sha256File(full), size: st.size, mode: st.mode & 0o777 });
   }
-  const manifest: BuildPackageManifest = { format: 'mace-build/1', abi: info.abi, nativeSourceHash: info.nativeSourceHash, files };
+  const manifest: BuildPackageManifest = {
+    format: 'mace-build/1',
+    abi: info.abi,
+    nativeSourceHash: info.nativeSourceHash,
+    files,
+  };
   await writeFile(path.join(dest, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }
@@ -67,5 +72,8 @@ export async function assemblePackage(
 /** Writes the deterministic tar.gz of the package folder `dir` to `file`. */
 export async function packFolder(dir: string, file: string): Promise<void> {
   const entries = await listFiles(dir);
-  await createTar({ gzip: { level: 6 }, file, cwd: dir, portable: true, mtime: new Date(0), noDirRecurse: true }, entries);
+  await createTar(
+    { gzip: { level: 6 }, file, cwd: dir, portable: true, mtime: new Date(0), noDirRecurse: true },
+    entries,
+  );
 }

@@ -11,7 +11,14 @@ import { convert, ConversionError, writeNpy } from '@mace/converter';
 import * as ort from 'onnxruntime-node';
 import { holdConvertTaskForTests } from '../test-hooks.js';
 import {
-  TASK_FILES, USER_ERROR_EXIT, TaskUserError, onParentExit, type ConvertTaskError, type ConvertTaskRequest, type ConvertTaskResult, type TaskTensor,
+  TASK_FILES,
+  USER_ERROR_EXIT,
+  TaskUserError,
+  onParentExit,
+  type ConvertTaskError,
+  type ConvertTaskRequest,
+  type ConvertTaskResult,
+  type TaskTensor,
 } from './task-protocol.js';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, prepareInputs, transpose4d, type NamedTensor } from './tensors.js';
 
@@ -33,10 +40,16 @@ async function main(work: string): Promise<void> {
     throw new ConversionError(`${model.subgraphs.length} subgraphs given; exactly one is supported`);
   const sg = model.subgraphs[0];
   const modelBytes = readFileSync(req.modelPath);
-  console.log(`converting ${model.tag} (${modelBytes.length} bytes, ${sg.inputTensors.length} input(s), ${sg.outputTensors.length} output(s))`);
+  console.log(
+    `converting ${model.tag} (${modelBytes.length} bytes, ${sg.inputTensors.length} input(s), ${sg.outputTensors.length} output(s))`,
+  );
   const converted = convert(modelBytes, {
     platform: 'onnx',
-    inputs: sg.inputTensors.map((name, i) => ({ name, shape: sg.inputShapes[i], format: sg.inputDataFormats[i] ?? 'NONE' })),
+    inputs: sg.inputTensors.map((name, i) => ({
+      name,
+      shape: sg.inputShapes[i],
+      format: sg.inputDataFormats[i] ?? 'NONE',
+    })),
     outputs: sg.outputTensors.map((name, i) => ({
       name,
       ...(sg.outputShapes ? { shape: sg.outputShapes[i] } : {}),
@@ -48,14 +61,21 @@ async function main(work: string): Promise<void> {
   writeFileSync(path.join(work, TASK_FILES.data), converted.data);
   writeFileSync(path.join(work, TASK_FILES.coverage), JSON.stringify(converted.coverage, null, 2) + '\n');
   const s = converted.stats;
-  console.log(`converted: ${s.nodesIn} → ${s.nodesOut} nodes, ${s.folded} folded, memory ${s.memory.plannedBytes} B planned (naive ${s.memory.naiveBytes} B)`);
+  console.log(
+    `converted: ${s.nodesIn} → ${s.nodesOut} nodes, ${s.folded} folded, memory ${s.memory.plannedBytes} B planned (naive ${s.memory.naiveBytes} B)`,
+  );
 
   const inputs = prepareInputs(sg, req.validationInputs, req.seed);
-  console.log(`reference: onnxruntime-node ${onnxruntimeVersion()} on ${req.validationInputs ? 'validation_inputs_data' : `random inputs (seed ${req.seed})`}`);
+  console.log(
+    `reference: onnxruntime-node ${onnxruntimeVersion()} on ${req.validationInputs ? 'validation_inputs_data' : `random inputs (seed ${req.seed})`}`,
+  );
   // The original model takes NCHW: undo the deployment file's NHWC layout for it.
   const feeds: Record<string, ort.Tensor> = {};
   inputs.forEach((inp, i) => {
-    const t = sg.inputDataFormats[i] === 'NHWC' && inp.shape.length === 4 ? transpose4d(inp.data, inp.shape, NHWC_TO_NCHW) : inp;
+    const t =
+      sg.inputDataFormats[i] === 'NHWC' && inp.shape.length === 4
+        ? transpose4d(inp.data, inp.shape, NHWC_TO_NCHW)
+        : inp;
     feeds[inp.name] = new ort.Tensor('float32', t.data, t.shape);
   });
   let out: ort.InferenceSession.OnnxValueMapType;
@@ -64,13 +84,18 @@ async function main(work: string): Promise<void> {
     out = await session.run(feeds, sg.outputTensors);
     await session.release();
   } catch (err) {
-    throw new TaskUserError(`onnxruntime could not run the original model for reference outputs: ${(err as Error).message}`);
+    throw new TaskUserError(
+      `onnxruntime could not run the original model for reference outputs: ${(err as Error).message}`,
+    );
   }
   const outputs: NamedTensor[] = sg.outputTensors.map((name, i) => {
     const t = out[name];
     const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>, Number);
     const shape = [...t.dims].map(Number);
-    const laidOut = sg.outputDataFormats[i] === 'NHWC' && shape.length === 4 ? transpose4d(data, shape, NCHW_TO_NHWC) : { data, shape };
+    const laidOut =
+      sg.outputDataFormats[i] === 'NHWC' && shape.length === 4
+        ? transpose4d(data, shape, NCHW_TO_NHWC)
+        : { data, shape };
     return { name, ...laidOut };
   });
 
@@ -82,7 +107,13 @@ async function main(work: string): Promise<void> {
       return { name: t.name, shape: t.shape, dataFormat: formats[i] ?? 'NONE', file };
     });
   const result: ConvertTaskResult = {
-    stats: { nodesIn: s.nodesIn, nodesOut: s.nodesOut, folded: s.folded, plannedBytes: s.memory.plannedBytes, naiveBytes: s.memory.naiveBytes },
+    stats: {
+      nodesIn: s.nodesIn,
+      nodesOut: s.nodesOut,
+      folded: s.folded,
+      plannedBytes: s.memory.plannedBytes,
+      naiveBytes: s.memory.naiveBytes,
+    },
     framework: { name: 'onnxruntime-node', version: onnxruntimeVersion() },
     inputs: save(inputs, 'input', sg.inputDataFormats),
     outputs: save(outputs, 'output', sg.outputDataFormats),

@@ -42,10 +42,14 @@ export function prepareInputs(sg: SubgraphConfig, files: string[] | null, seed: 
       try {
         t = readNpy(readFileSync(files[i]));
       } catch (err) {
-        throw new TaskUserError(`validation input ${i} for '${name}' is not a readable .npy file: ${(err as Error).message}`);
+        throw new TaskUserError(
+          `validation input ${i} for '${name}' is not a readable .npy file: ${(err as Error).message}`,
+        );
       }
       if (t.data.length !== count)
-        throw new TaskUserError(`validation input for '${name}' holds ${t.data.length} values ([${t.dims}]) but input_shapes gives [${shape}]`);
+        throw new TaskUserError(
+          `validation input for '${name}' holds ${t.data.length} values ([${t.dims}]) but input_shapes gives [${shape}]`,
+        );
       return { name, shape, data: toFloat32(t) };
     }
     const [lo, hi] = sg.inputRanges[i] ?? sg.inputRanges[0] ?? [-1, 1];
@@ -56,7 +60,11 @@ export function prepareInputs(sg: SubgraphConfig, files: string[] | null, seed: 
 }
 
 /** Permutes a row-major 4-D tensor. */
-export function transpose4d(data: Float32Array, shape: number[], perm: number[]): { data: Float32Array; shape: number[] } {
+export function transpose4d(
+  data: Float32Array,
+  shape: number[],
+  perm: number[],
+): { data: Float32Array; shape: number[] } {
   const outShape = perm.map((p) => shape[p]);
   const inStrides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
   const s = perm.map((p) => inStrides[p]);

@@ -56,14 +56,14 @@ export function cpuReasons(node: Node, graph: Graph): string[] {
   const reasons: string[] = [];
   const seen = new Set<DType>();
   for (const t of [...node.inputs, ...node.outputs]) {
-    const dt = t ? graph.values.get(t)?.dtype ?? graph.constants.get(t)?.dtype : undefined;
+    const dt = t ? (graph.values.get(t)?.dtype ?? graph.constants.get(t)?.dtype) : undefined;
     if (!dt || seen.has(dt) || !UNSTORABLE[dt]) continue;
     seen.add(dt);
     reasons.push(`data type ${dt} is not supported; ${UNSTORABLE[dt]}`);
   }
   if (reasons.length === 0) {
     const name = spec.dtypeOf ? spec.dtypeOf(node) : node.outputs[0] || node.inputs[0];
-    const dt = name ? graph.values.get(name)?.dtype ?? graph.constants.get(name)?.dtype : undefined;
+    const dt = name ? (graph.values.get(name)?.dtype ?? graph.constants.get(name)?.dtype) : undefined;
     if (dt && !spec.cpuDtypes.includes(dt))
       reasons.push(`${node.opType} on ${dt} tensors is not supported on CPU (supported: ${spec.cpuDtypes.join(', ')})`);
   }
@@ -94,10 +94,19 @@ export function checkCoverage(graph: Graph): CoverageReport {
  * Throws a ConversionError naming every node the engine cannot run on `device` (default CPU);
  * returns the report otherwise. A model is converted whole or not at all.
  */
-export function assertSupported(graph: Graph, device: 'cpu' | 'gpu' = 'cpu', report = checkCoverage(graph)): CoverageReport {
+export function assertSupported(
+  graph: Graph,
+  device: 'cpu' | 'gpu' = 'cpu',
+  report = checkCoverage(graph),
+): CoverageReport {
   const bad = report.nodes.filter((n) => !n[device].supported);
   if (bad.length === 0) return report;
-  const nodes = bad.map((n) => ({ name: n.name, opType: n.opType, opset: n.opset, reason: n[device].reason ?? 'unsupported' }));
+  const nodes = bad.map((n) => ({
+    name: n.name,
+    opType: n.opType,
+    opset: n.opset,
+    reason: n[device].reason ?? 'unsupported',
+  }));
   const types = [...new Set(bad.map((n) => n.opType))];
   const shown = nodes.slice(0, 30).map((n) => `  - ${n.name || '(unnamed)'} (${n.opType}): ${n.reason}`);
   if (nodes.length > shown.length) shown.push(`  ... and ${nodes.length - shown.length} more`);

@@ -15,7 +15,11 @@ export function formatCoverage(report: CoverageReport): string {
   for (const n of report.nodes) {
     const key = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType;
     let r = rows.get(key);
-    if (!r) rows.set(key, (r = { opType: key, count: 0, cpu: { supported: true }, gpu: { supported: true }, reasons: new Set() }));
+    if (!r)
+      rows.set(
+        key,
+        (r = { opType: key, count: 0, cpu: { supported: true }, gpu: { supported: true }, reasons: new Set() }),
+      );
     r.count++;
     if (!n.cpu.supported) {
       r.cpu = n.cpu;
@@ -24,7 +28,8 @@ export function formatCoverage(report: CoverageReport): string {
     if (!n.gpu.supported) r.gpu = n.gpu;
   }
   const sorted = [...rows.values()].sort(
-    (a, b) => Number(a.cpu.supported) - Number(b.cpu.supported) || b.count - a.count || a.opType.localeCompare(b.opType),
+    (a, b) =>
+      Number(a.cpu.supported) - Number(b.cpu.supported) || b.count - a.count || a.opType.localeCompare(b.opType),
   );
   const cells = sorted.map((r) => [
     r.opType,
@@ -35,7 +40,11 @@ export function formatCoverage(report: CoverageReport): string {
   ]);
   const head = ['op type', 'count', 'CPU', 'GPU', 'note'];
   const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (i < 4 ? c[i].length : 0))));
-  const line = (c: string[]): string => c.map((x, i) => (i < 4 ? x.padEnd(width[i]) : x)).join('  ').trimEnd();
+  const line = (c: string[]): string =>
+    c
+      .map((x, i) => (i < 4 ? x.padEnd(width[i]) : x))
+      .join('  ')
+      .trimEnd();
   const unsupported = report.nodes.filter((n) => !n.cpu.supported).length;
   const summary = `${report.nodes.length} nodes, ${rows.size} op types; CPU: ${
     unsupported ? `${unsupported} node(s) unsupported` : 'all supported'

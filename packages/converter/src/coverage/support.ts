@@ -42,7 +42,8 @@ function spatialRank(what: string): NodeCheck {
     if (x?.shape && (x.shape.length < 3 || x.shape.length > 5))
       return `${what} supports 1-D, 2-D and 3-D windows (input rank 3 to 5); the input has rank ${x.shape.length}`;
     const ks = attrInts(node, 'kernel_shape');
-    if (ks && (ks.length < 1 || ks.length > 3)) return `${what} supports 1 to 3 spatial dims; kernel_shape has ${ks.length}`;
+    if (ks && (ks.length < 1 || ks.length > 3))
+      return `${what} supports 1 to 3 spatial dims; kernel_shape has ${ks.length}`;
     return undefined;
   };
 }
@@ -52,10 +53,12 @@ const autoPad: NodeCheck = (node) => {
   return ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'].includes(p) ? undefined : `auto_pad '${p}' is not valid`;
 };
 
-const onlyFirstOutput = (what: string): NodeCheck => (node, graph) => {
-  const used = node.outputs.slice(1).filter((o) => o && isUsed(graph, o));
-  return used.length ? `${what} output '${used[0]}' is not supported (inference only)` : undefined;
-};
+const onlyFirstOutput =
+  (what: string): NodeCheck =>
+  (node, graph) => {
+    const used = node.outputs.slice(1).filter((o) => o && isUsed(graph, o));
+    return used.length ? `${what} output '${used[0]}' is not supported (inference only)` : undefined;
+  };
 
 function isUsed(graph: Graph, name: string): boolean {
   return graph.outputs.some((o) => o.name === name) || graph.nodes.some((n) => n.inputs.includes(name));
@@ -70,7 +73,19 @@ const resizeCheck: NodeCheck = (node) => {
 };
 
 /** Activations the LSTM/GRU kernels implement (with activation_alpha/beta where they take them). */
-const RNN_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'affine', 'leakyrelu', 'thresholdedrelu', 'scaledtanh', 'hardsigmoid', 'elu', 'softsign', 'softplus'];
+const RNN_ACTIVATIONS = [
+  'sigmoid',
+  'tanh',
+  'relu',
+  'affine',
+  'leakyrelu',
+  'thresholdedrelu',
+  'scaledtanh',
+  'hardsigmoid',
+  'elu',
+  'softsign',
+  'softplus',
+];
 
 const rnnCheck: NodeCheck = (node) => {
   const unknown = (attrStrings(node, 'activations') ?? []).filter((a) => !RNN_ACTIVATIONS.includes(a.toLowerCase()));
@@ -78,7 +93,9 @@ const rnnCheck: NodeCheck = (node) => {
 };
 
 const bnCheck: NodeCheck = (node) =>
-  attrInt(node, 'training_mode', 0) !== 0 ? 'BatchNormalization with training_mode=1 is not supported (inference only)' : undefined;
+  attrInt(node, 'training_mode', 0) !== 0
+    ? 'BatchNormalization with training_mode=1 is not supported (inference only)'
+    : undefined;
 
 const maxPoolCheck: NodeCheck = (node) => {
   const order = attrInt(node, 'storage_order', 0);

@@ -11,9 +11,31 @@ const KERNELS: Record<string, Kernel> = { ...elementwiseKernels(), ...tensorKern
 
 /** Inputs each op needs (the rest are optional). */
 const REQUIRED: Record<string, number> = {
-  Reshape: 2, Expand: 2, Tile: 2, Slice: 3, Gather: 2, Range: 3, ConstantOfShape: 1, Where: 3, PRelu: 2, CastLike: 2,
-  MatMul: 2, Add: 2, Sub: 2, Mul: 2, Div: 2, Pow: 2, Mod: 2, Equal: 2, Less: 2, Greater: 2, LessOrEqual: 2,
-  GreaterOrEqual: 2, And: 2, Or: 2, Xor: 2,
+  Reshape: 2,
+  Expand: 2,
+  Tile: 2,
+  Slice: 3,
+  Gather: 2,
+  Range: 3,
+  ConstantOfShape: 1,
+  Where: 3,
+  PRelu: 2,
+  CastLike: 2,
+  MatMul: 2,
+  Add: 2,
+  Sub: 2,
+  Mul: 2,
+  Div: 2,
+  Pow: 2,
+  Mod: 2,
+  Equal: 2,
+  Less: 2,
+  Greater: 2,
+  LessOrEqual: 2,
+  GreaterOrEqual: 2,
+  And: 2,
+  Or: 2,
+  Xor: 2,
 };
 
 export function canEvaluate(opType: string): boolean {
@@ -28,6 +50,7 @@ export function evaluateNode(node: Node, inputs: (TensorValue | null)[], opset: 
   for (let i = 0; i < need; i++) if (!inputs[i]) unsupported(node, `input ${i} is missing`);
   if (node.opType !== 'Shape' && node.opType !== 'Size')
     for (const t of inputs)
-      if (t && t.data.length !== t.dims.reduce((p, d) => p * d, 1)) unsupported(node, `input [${t.dims}] has ${t.data.length} values`);
+      if (t && t.data.length !== t.dims.reduce((p, d) => p * d, 1))
+        unsupported(node, `input [${t.dims}] has ${t.data.length} values`);
   return k(node, inputs, opset);
 }

@@ -22,7 +22,10 @@ function foldShapeOnly(graph: Graph, node: Node): TensorValue[] | null {
   const dims = graph.values.get(node.inputs[0])?.shape;
   if (!dims) return null;
   if (node.opType === 'Size') return dims.every((d) => d >= 0) ? [sizeValue(dims)] : null;
-  const full = shapeValue(node, dims.map((_, i) => i));
+  const full = shapeValue(
+    node,
+    dims.map((_, i) => i),
+  );
   const picked = Array.from(full.data as BigInt64Array, (i) => dims[Number(i)]);
   return picked.every((d) => d >= 0) ? [shapeValue(node, dims)] : null;
 }
@@ -42,7 +45,7 @@ function estimatedSize(graph: Graph, node: Node): number {
 
 function tryFold(graph: Graph, node: Node): TensorValue[] | null {
   if (!isDefault(node) || !canEvaluate(node.opType)) return null;
-  const inputs = node.inputs.map((i) => (i ? graph.constants.get(i) ?? null : null));
+  const inputs = node.inputs.map((i) => (i ? (graph.constants.get(i) ?? null) : null));
   const allConst = node.inputs.every((i, k) => !i || inputs[k] !== null);
   if (!allConst) return node.opType === 'Shape' || node.opType === 'Size' ? foldShapeOnly(graph, node) : null;
   const out = estimatedSize(graph, node);
@@ -108,7 +111,14 @@ export function foldConstants(graph: Graph): { folded: number } {
         const c = freshName(graph, taken, `${o}_folded`);
         graph.constants.set(c, t);
         graph.values.set(c, { dtype: t.dtype, shape: [...t.dims] });
-        kept.push({ name: i === 0 ? node.name : `${node.name}_${i}`, opType: 'Identity', domain: '', inputs: [c], outputs: [o], attrs: {} });
+        kept.push({
+          name: i === 0 ? node.name : `${node.name}_${i}`,
+          opType: 'Identity',
+          domain: '',
+          inputs: [c],
+          outputs: [o],
+          attrs: {},
+        });
       } else graph.constants.set(o, t);
       graph.values.set(o, { dtype: t.dtype, shape: [...t.dims] });
     });

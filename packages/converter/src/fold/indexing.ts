@@ -28,7 +28,12 @@ export function broadcastOffsets(outDims: readonly number[], inDims: readonly nu
 }
 
 /** Offsets base + Σ idx[i]·st[i] for every index of dims, in row-major order. */
-export function offsetsFor(dims: readonly number[], st: readonly number[], base: number, n = elementCount(dims)): Int32Array {
+export function offsetsFor(
+  dims: readonly number[],
+  st: readonly number[],
+  base: number,
+  n = elementCount(dims),
+): Int32Array {
   const out = new Int32Array(n);
   if (n === 0) return out;
   const r = dims.length;
@@ -48,7 +53,12 @@ export function offsetsFor(dims: readonly number[], st: readonly number[], base:
 }
 
 /** A new tensor whose element k is src.data[offsets[k]] (-1 = `fill`). */
-export function gatherElements(src: TensorValue, dims: number[], offsets: Int32Array, fill?: number | bigint | string): TensorValue {
+export function gatherElements(
+  src: TensorValue,
+  dims: number[],
+  offsets: Int32Array,
+  fill?: number | bigint | string,
+): TensorValue {
   const data = allocData(src.dtype, offsets.length) as unknown as { [i: number]: unknown };
   const s = src.data as unknown as { [i: number]: unknown };
   for (let k = 0; k < offsets.length; k++) {

@@ -11,5 +11,7 @@ export class EvaluationError extends ConversionError {}
 
 export function unsupported(node: Node, what: string): never {
   const reason = `cannot evaluate ${node.opType}: ${what}`;
-  throw new EvaluationError(`${reason} (node '${node.name}')`, [{ name: node.name, opType: node.opType, opset: 0, reason }]);
+  throw new EvaluationError(`${reason} (node '${node.name}')`, [
+    { name: node.name, opType: node.opType, opset: 0, reason },
+  ]);
 }

@@ -28,9 +28,18 @@ export function erf(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-          t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - r : r - 1;
 }
@@ -63,28 +72,56 @@ const UNARY: Record<string, Unary> = {
   LeakyRelu: (x, n) => (x >= 0 ? x : x * attrFloat(n, 'alpha', 0.01)),
   Elu: (x, n) => (x >= 0 ? x : attrFloat(n, 'alpha', 1) * (Math.exp(x) - 1)),
   Selu: (x, n) =>
-    attrFloat(n, 'gamma', 1.05070102214813232421875) * (x > 0 ? x : attrFloat(n, 'alpha', 1.67326319217681884765625) * (Math.exp(x) - 1)),
+    attrFloat(n, 'gamma', 1.05070102214813232421875) *
+    (x > 0 ? x : attrFloat(n, 'alpha', 1.67326319217681884765625) * (Math.exp(x) - 1)),
   HardSigmoid: (x, n) => Math.max(0, Math.min(1, attrFloat(n, 'alpha', 0.2) * x + attrFloat(n, 'beta', 0.5))),
   HardSwish: (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)),
   Softplus: (x) => Math.log1p(Math.exp(x)),
   Softsign: (x) => x / (1 + Math.abs(x)),
 };
 
-const FLOAT_ONLY = new Set(['Sqrt', 'Exp', 'Log', 'Reciprocal', 'Sigmoid', 'Tanh', 'Erf', 'Sin', 'Cos', 'LeakyRelu', 'Elu', 'Selu',
-  'HardSigmoid', 'HardSwish', 'Softplus', 'Softsign', 'Floor', 'Ceil', 'Round']);
+const FLOAT_ONLY = new Set([
+  'Sqrt',
+  'Exp',
+  'Log',
+  'Reciprocal',
+  'Sigmoid',
+  'Tanh',
+  'Erf',
+  'Sin',
+  'Cos',
+  'LeakyRelu',
+  'Elu',
+  'Selu',
+  'HardSigmoid',
+  'HardSwish',
+  'Softplus',
+  'Softsign',
+  'Floor',
+  'Ceil',
+  'Round',
+]);
 
 /** The values as numbers: the typed array itself where it holds plain numbers, else a float64 copy. */
 function numeric(t: TensorValue, node: Node): ArrayLike<number> {
   if (t.dtype === 'string') unsupported(node, 'string tensors');
   const d = t.data;
-  if (t.dtype === 'float16' || t.dtype === 'bfloat16' || d instanceof BigInt64Array || d instanceof BigUint64Array) return readNumbers(t);
+  if (t.dtype === 'float16' || t.dtype === 'bfloat16' || d instanceof BigInt64Array || d instanceof BigUint64Array)
+    return readNumbers(t);
   return d as ArrayLike<number>;
 }
 
 /** Output storage of dtype for n values: a typed array written directly, or float64 converted at the end. */
 function sink(dtype: DType, n: number): { buf: { [i: number]: number }; done: (dims: number[]) => TensorValue } {
-  const direct = dtype === 'float32' || dtype === 'float64' || dtype === 'int32' || dtype === 'int16' || dtype === 'int8' ||
-    dtype === 'uint8' || dtype === 'uint16' || dtype === 'uint32';
+  const direct =
+    dtype === 'float32' ||
+    dtype === 'float64' ||
+    dtype === 'int32' ||
+    dtype === 'int16' ||
+    dtype === 'int8' ||
+    dtype === 'uint8' ||
+    dtype === 'uint16' ||
+    dtype === 'uint32';
   if (direct) {
     const data = allocData(dtype, n) as Float32Array;
     return { buf: data, done: (dims) => ({ dtype, dims: [...dims], data }) };
@@ -117,11 +154,20 @@ function reader(t: TensorValue, dims: number[], node: Node): (k: number) => numb
 }
 
 function broadcastDims(node: Node, ins: TensorValue[]): number[] {
-  return broadcastShapes(ins.map((t) => t.dims), (r) => unsupported(node, r))!;
+  return broadcastShapes(
+    ins.map((t) => t.dims),
+    (r) => unsupported(node, r),
+  )!;
 }
 
 /** Broadcasts two inputs and applies f element-wise; the output has `dtype`. */
-function binaryMap(node: Node, a: TensorValue, b: TensorValue, dtype: DType, f: (x: number, y: number) => number): TensorValue {
+function binaryMap(
+  node: Node,
+  a: TensorValue,
+  b: TensorValue,
+  dtype: DType,
+  f: (x: number, y: number) => number,
+): TensorValue {
   const dims = broadcastDims(node, [a, b]);
   const n = elementCount(dims);
   const out = sink(dtype, n);
@@ -202,10 +248,14 @@ function variadicKernel(op: 'Min' | 'Max' | 'Sum' | 'Mean'): Kernel {
     if (ts.length === 0) unsupported(node, 'no inputs');
     const f = (v: number[]): number => {
       switch (op) {
-        case 'Min': return v.some(Number.isNaN) ? NaN : Math.min(...v);
-        case 'Max': return v.some(Number.isNaN) ? NaN : Math.max(...v);
-        case 'Sum': return v.reduce((s, x) => s + x, 0);
-        case 'Mean': return v.reduce((s, x) => s + x, 0) / v.length;
+        case 'Min':
+          return v.some(Number.isNaN) ? NaN : Math.min(...v);
+        case 'Max':
+          return v.some(Number.isNaN) ? NaN : Math.max(...v);
+        case 'Sum':
+          return v.reduce((s, x) => s + x, 0);
+        case 'Mean':
+          return v.reduce((s, x) => s + x, 0) / v.length;
       }
     };
     return [broadcastMap(node, ts, ts[0].dtype, f)];

@@ -93,7 +93,12 @@ const squeeze: Kernel = (node, [x, axesT]) => {
   const axes = axesInput(node, axesT);
   const ax = axes ? axes.map((a) => axis(node, a, r)) : x!.dims.flatMap((d, i) => (d === 1 ? [i] : []));
   for (const a of ax) if (x!.dims[a] !== 1) unsupported(node, `axis ${a} has size ${x!.dims[a]}`);
-  return [withDims(x!, x!.dims.filter((_, i) => !ax.includes(i)))];
+  return [
+    withDims(
+      x!,
+      x!.dims.filter((_, i) => !ax.includes(i)),
+    ),
+  ];
 };
 
 const unsqueeze: Kernel = (node, [x, axesT]) => {
@@ -196,7 +201,12 @@ const split: Kernel = (node, [x, sp]) => {
     const start = x!.dims.map((_, i) => (i === a ? off : 0));
     const len = x!.dims.map((v, i) => (i === a ? sz : v));
     off += sz;
-    return box(x!, start, len, x!.dims.map(() => 1));
+    return box(
+      x!,
+      start,
+      len,
+      x!.dims.map(() => 1),
+    );
   });
 };
 
@@ -273,11 +283,15 @@ const pad: Kernel = (node, [x, p, cv, ax]) => {
 
 const cast: Kernel = (node, [x]) => {
   const to = onnxDType(attrInt(node, 'to', 0));
-  if (!to || to === 'string' || to === 'complex64' || to === 'complex128') unsupported(node, `cast to ${to ?? 'unknown type'}`);
+  if (!to || to === 'string' || to === 'complex64' || to === 'complex128')
+    unsupported(node, `cast to ${to ?? 'unknown type'}`);
   if (x!.dtype === to) return [withDims(x!, x!.dims)];
   if (x!.dtype === 'string') unsupported(node, 'cast from string');
   if ((x!.dtype === 'int64' || x!.dtype === 'uint64') && (to === 'int64' || to === 'uint64')) {
-    const data = to === 'int64' ? BigInt64Array.from(x!.data as BigUint64Array, (v) => BigInt.asIntN(64, v)) : BigUint64Array.from(x!.data as BigInt64Array, (v) => BigInt.asUintN(64, v));
+    const data =
+      to === 'int64'
+        ? BigInt64Array.from(x!.data as BigUint64Array, (v) => BigInt.asIntN(64, v))
+        : BigUint64Array.from(x!.data as BigInt64Array, (v) => BigInt.asUintN(64, v));
     return [{ dtype: to, dims: [...x!.dims], data }];
   }
   return [fromNumbers(to, x!.dims, readNumbers(x!))];
@@ -295,7 +309,8 @@ const constantOfShape: Kernel = (node, [s]) => {
   const dims = ints(s)!;
   if (dims.some((d) => d < 0 || !Number.isInteger(d))) unsupported(node, `shape [${dims}]`);
   const v = node.attrs.value;
-  const proto: TensorValue = v && v.kind === 'tensor' ? v.value : { dtype: 'float32', dims: [1], data: new Float32Array(1) };
+  const proto: TensorValue =
+    v && v.kind === 'tensor' ? v.value : { dtype: 'float32', dims: [1], data: new Float32Array(1) };
   if (proto.data.length !== 1) unsupported(node, 'value must hold one element');
   const n = elementCount(dims);
   const data = allocData(proto.dtype, n);
@@ -333,9 +348,25 @@ const nonZero: Kernel = (_node, [x]) => {
 
 export function tensorKernels(): Record<string, Kernel> {
   return {
-    Shape: shape, Size: size, Identity: identity, Gather: gather, Squeeze: squeeze, Unsqueeze: unsqueeze,
-    Reshape: reshape, Flatten: flatten, Concat: concat, Slice: slice, Split: split, Transpose: transpose,
-    Expand: expand, Tile: tile, Pad: pad, Cast: cast, CastLike: castLike, ConstantOfShape: constantOfShape,
-    Range: range, NonZero: nonZero,
+    Shape: shape,
+    Size: size,
+    Identity: identity,
+    Gather: gather,
+    Squeeze: squeeze,
+    Unsqueeze: unsqueeze,
+    Reshape: reshape,
+    Flatten: flatten,
+    Concat: concat,
+    Slice: slice,
+    Split: split,
+    Transpose: transpose,
+    Expand: expand,
+    Tile: tile,
+    Pad: pad,
+    Cast: cast,
+    CastLike: castLike,
+    ConstantOfShape: constantOfShape,
+    Range: range,
+    NonZero: nonZero,
   };
 }

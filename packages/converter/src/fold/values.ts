@@ -12,7 +12,16 @@ export function isFloatType(d: DType): boolean {
 }
 
 export function isIntType(d: DType): boolean {
-  return d === 'int8' || d === 'uint8' || d === 'int16' || d === 'uint16' || d === 'int32' || d === 'uint32' || d === 'int64' || d === 'uint64';
+  return (
+    d === 'int8' ||
+    d === 'uint8' ||
+    d === 'int16' ||
+    d === 'uint16' ||
+    d === 'int32' ||
+    d === 'uint32' ||
+    d === 'int64' ||
+    d === 'uint64'
+  );
 }
 
 /** A number as an int64 BigInt: truncated toward zero, clamped to the int64 range, NaN → 0. */
@@ -39,18 +48,33 @@ export function readNumbers(t: TensorValue): Float64Array {
 /** An empty typed array (or string array) for n elements of dtype. */
 export function allocData(dtype: DType, n: number): TensorData {
   switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'float64': return new Float64Array(n);
-    case 'float16': case 'bfloat16': case 'uint16': return new Uint16Array(n);
-    case 'int8': return new Int8Array(n);
-    case 'uint8': case 'bool': return new Uint8Array(n);
-    case 'int16': return new Int16Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'uint32': return new Uint32Array(n);
-    case 'int64': return new BigInt64Array(n);
-    case 'uint64': return new BigUint64Array(n);
-    case 'string': return new Array<string>(n).fill('');
-    default: throw new Error(`cannot hold ${dtype} tensors`);
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+    case 'float16':
+    case 'bfloat16':
+    case 'uint16':
+      return new Uint16Array(n);
+    case 'int8':
+      return new Int8Array(n);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'uint32':
+      return new Uint32Array(n);
+    case 'int64':
+      return new BigInt64Array(n);
+    case 'uint64':
+      return new BigUint64Array(n);
+    case 'string':
+      return new Array<string>(n).fill('');
+    default:
+      throw new Error(`cannot hold ${dtype} tensors`);
   }
 }
 
@@ -59,14 +83,23 @@ export function fromNumbers(dtype: DType, dims: number[], v: ArrayLike<number>):
   const n = v.length;
   const data = allocData(dtype, n);
   switch (dtype) {
-    case 'float16': for (let i = 0; i < n; i++) (data as Uint16Array)[i] = f32ToF16(v[i]); break;
-    case 'bfloat16': for (let i = 0; i < n; i++) (data as Uint16Array)[i] = f32ToBf16(v[i]); break;
-    case 'bool': for (let i = 0; i < n; i++) (data as Uint8Array)[i] = v[i] !== 0 ? 1 : 0; break;
-    case 'int64': for (let i = 0; i < n; i++) (data as BigInt64Array)[i] = toInt64(v[i]); break;
+    case 'float16':
+      for (let i = 0; i < n; i++) (data as Uint16Array)[i] = f32ToF16(v[i]);
+      break;
+    case 'bfloat16':
+      for (let i = 0; i < n; i++) (data as Uint16Array)[i] = f32ToBf16(v[i]);
+      break;
+    case 'bool':
+      for (let i = 0; i < n; i++) (data as Uint8Array)[i] = v[i] !== 0 ? 1 : 0;
+      break;
+    case 'int64':
+      for (let i = 0; i < n; i++) (data as BigInt64Array)[i] = toInt64(v[i]);
+      break;
     case 'uint64':
       for (let i = 0; i < n; i++) (data as BigUint64Array)[i] = BigInt.asUintN(64, toInt64(v[i]));
       break;
-    case 'string': throw new Error('cannot build a string tensor from numbers');
+    case 'string':
+      throw new Error('cannot build a string tensor from numbers');
     default:
       if (isFloatType(dtype)) (data as Float32Array).set(v);
       // Integer typed arrays wrap modulo 2^bits after truncation, but NaN/Infinity become 0; truncate first.

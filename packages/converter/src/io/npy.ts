@@ -9,8 +9,18 @@ import { gatherElements, offsetsFor } from '../fold/indexing.js';
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 const DESCR: Record<string, DType> = {
-  f4: 'float32', f8: 'float64', f2: 'float16', i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16',
-  i4: 'int32', u4: 'uint32', i8: 'int64', u8: 'uint64', b1: 'bool',
+  f4: 'float32',
+  f8: 'float64',
+  f2: 'float16',
+  i1: 'int8',
+  u1: 'uint8',
+  i2: 'int16',
+  u2: 'uint16',
+  i4: 'int32',
+  u4: 'uint32',
+  i8: 'int64',
+  u8: 'uint64',
+  b1: 'bool',
 };
 
 function fail(what: string): never {
@@ -21,7 +31,8 @@ function parseHeader(h: string): { descr: string; fortran: boolean; shape: numbe
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(h)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(h)?.[1];
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(h)?.[1];
-  if (descr === undefined || fortran === undefined || shape === undefined) fail(`unreadable header ${JSON.stringify(h.trim())}`);
+  if (descr === undefined || fortran === undefined || shape === undefined)
+    fail(`unreadable header ${JSON.stringify(h.trim())}`);
   const dims = shape
     .split(',')
     .map((s) => s.trim())
@@ -60,8 +71,7 @@ export function readNpy(bytes: Uint8Array): TensorValue {
   if (body.length < n * size) fail(`data holds ${body.length} bytes, shape (${shape}) of ${descr} needs ${n * size}`);
   const raw = new Uint8Array(n * size);
   raw.set(body.subarray(0, n * size));
-  if (m[1] === '>' && size > 1)
-    for (let i = 0; i < n; i++) raw.subarray(i * size, (i + 1) * size).reverse();
+  if (m[1] === '>' && size > 1) for (let i = 0; i < n; i++) raw.subarray(i * size, (i + 1) * size).reverse();
   const data = allocData(dtype, n);
   new Uint8Array((data as Uint8Array).buffer).set(raw);
   if (dtype === 'bool') for (let i = 0; i < n; i++) (data as Uint8Array)[i] = (data as Uint8Array)[i] ? 1 : 0;
@@ -73,14 +83,25 @@ export function readNpy(bytes: Uint8Array): TensorValue {
 }
 
 const CODE: Partial<Record<DType, string>> = {
-  float32: '<f4', float64: '<f8', float16: '<f2', int8: '|i1', uint8: '|u1', int16: '<i2', uint16: '<u2',
-  int32: '<i4', uint32: '<u4', int64: '<i8', uint64: '<u8', bool: '|b1',
+  float32: '<f4',
+  float64: '<f8',
+  float16: '<f2',
+  int8: '|i1',
+  uint8: '|u1',
+  int16: '<i2',
+  uint16: '<u2',
+  int32: '<i4',
+  uint32: '<u4',
+  int64: '<i8',
+  uint64: '<u8',
+  bool: '|b1',
 };
 
 export function writeNpy(t: TensorValue): Uint8Array {
   const descr = CODE[t.dtype];
   if (!descr || Array.isArray(t.data)) throw new ConversionError(`cannot write a ${t.dtype} tensor as .npy`);
-  if (t.data.length !== elementCount(t.dims)) throw new ConversionError(`tensor of shape [${t.dims}] has ${t.data.length} values`);
+  if (t.data.length !== elementCount(t.dims))
+    throw new ConversionError(`tensor of shape [${t.dims}] has ${t.data.length} values`);
   const shape = t.dims.length === 1 ? `(${t.dims[0]},)` : `(${t.dims.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
   const total = 10 + header.length + 1;

@@ -49,7 +49,8 @@ class Writer {
 
 /** Serialises a tensor as a TensorProto message. */
 export function writeTensorProto(t: TensorValue, name = ''): Uint8Array {
-  if (t.data.length !== elementCount(t.dims)) throw new ConversionError(`tensor of shape [${t.dims}] has ${t.data.length} values`);
+  if (t.data.length !== elementCount(t.dims))
+    throw new ConversionError(`tensor of shape [${t.dims}] has ${t.data.length} values`);
   const w = new Writer();
   for (const d of t.dims) {
     w.tag(1, 0);

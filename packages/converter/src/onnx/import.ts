@@ -39,10 +39,14 @@ function describeDims(v: OnnxValueInfo): string {
 
 function inputIO(v: OnnxValueInfo, override: number[] | undefined): GraphIO {
   if (v.type.kind !== 'tensor')
-    throw new ConversionError(`graph input '${v.name}' is a ${v.type.kind === 'none' ? 'value without a type' : v.type.kind}; only tensor inputs are supported`);
+    throw new ConversionError(
+      `graph input '${v.name}' is a ${v.type.kind === 'none' ? 'value without a type' : v.type.kind}; only tensor inputs are supported`,
+    );
   const dtype = onnxDType(v.type.elemType);
   if (!dtype || dtype === 'string' || dtype === 'complex64' || dtype === 'complex128')
-    throw new ConversionError(`graph input '${v.name}' has data type ${onnxTypeName(v.type.elemType)}, which the converter does not support`);
+    throw new ConversionError(
+      `graph input '${v.name}' has data type ${onnxTypeName(v.type.elemType)}, which the converter does not support`,
+    );
   const declared = v.type.shape;
   if (override) {
     if (!Array.isArray(override) || override.some((d) => !Number.isInteger(d) || d < 0))
@@ -104,7 +108,9 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
   if (opset < MIN_OPSET || opset > MAX_OPSET) throw new ConversionError(opsetRangeMessage(opset));
   const g = model.graph;
   if (g.sparseInitializers.length)
-    throw new ConversionError(`the model has sparse initializers (${g.sparseInitializers.join(', ')}), which are not supported; densify them`);
+    throw new ConversionError(
+      `the model has sparse initializers (${g.sparseInitializers.join(', ')}), which are not supported; densify them`,
+    );
 
   const constants = new Map<string, TensorValue>();
   for (const init of g.initializers) {
@@ -150,7 +156,12 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
       return;
     }
     nodes.push({
-      name, opType: on.opType, domain, inputs: [...on.inputs], outputs: [...on.outputs], attrs: convertAttributes(on.attributes),
+      name,
+      opType: on.opType,
+      domain,
+      inputs: [...on.inputs],
+      outputs: [...on.outputs],
+      attrs: convertAttributes(on.attributes),
     });
   });
 
@@ -189,7 +200,12 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
     if (newer) refuse(node, newer);
     else normalizeNode(node, ctx);
   }
-  for (const node of nodes) nameOmittedOutputs(node, (v) => names.has(v), (v) => names.add(v));
+  for (const node of nodes)
+    nameOmittedOutputs(
+      node,
+      (v) => names.has(v),
+      (v) => names.add(v),
+    );
   // A graph output that is a constant (initializer or Constant node) stays produced by a node: Identity.
   for (const o of outputs) {
     const t = constants.get(o.name);
@@ -197,7 +213,14 @@ export function importOnnx(model: OnnxModel, options: ImportOptions = {}): Graph
     const c = ctx.addConstant(`${o.name}_value`, t);
     constants.delete(o.name);
     for (const n of nodes) n.inputs = n.inputs.map((i) => (i === o.name ? c : i));
-    nodes.push({ name: `Identity_${o.name}`, opType: 'Identity', domain: '', inputs: [c], outputs: [o.name], attrs: {} });
+    nodes.push({
+      name: `Identity_${o.name}`,
+      opType: 'Identity',
+      domain: '',
+      inputs: [c],
+      outputs: [o.name],
+      attrs: {},
+    });
   }
   if (problems.length) throw importProblems(problems);
 

@@ -24,15 +24,30 @@ function takeAttr(node: Node, name: string): AttrValue | undefined {
 
 /** TensorProto.DataType names (Cast-1 took `to` as a string) → codes. */
 const TYPE_CODES: Record<string, number> = {
-  FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, FLOAT16: 10,
-  DOUBLE: 11, UINT32: 12, UINT64: 13, COMPLEX64: 14, COMPLEX128: 15, BFLOAT16: 16,
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  UINT16: 4,
+  INT16: 5,
+  INT32: 6,
+  INT64: 7,
+  STRING: 8,
+  BOOL: 9,
+  FLOAT16: 10,
+  DOUBLE: 11,
+  UINT32: 12,
+  UINT64: 13,
+  COMPLEX64: 14,
+  COMPLEX128: 15,
+  BFLOAT16: 16,
 };
 
 const cast: LegacyRule = (node, ctx) => {
   const to = node.attrs.to;
   if (ctx.opset >= 6 || !to || to.kind !== 'string') return;
   const code = TYPE_CODES[to.value.toUpperCase()];
-  if (code === undefined) return ctx.refuse(node, `Cast-1 target type '${to.value}' is not a TensorProto data type name`);
+  if (code === undefined)
+    return ctx.refuse(node, `Cast-1 target type '${to.value}' is not a TensorProto data type name`);
   node.attrs.to = { kind: 'int', value: code };
 };
 
@@ -66,7 +81,8 @@ const upsample: LegacyRule = (node, ctx) => {
   const w = num(takeAttr(node, 'width_scale'));
   if (h === null || w === null) return ctx.refuse(node, 'Upsample-1 needs both height_scale and width_scale');
   const mode = node.attrs.mode?.kind === 'string' ? node.attrs.mode.value : 'nearest';
-  if (mode !== 'nearest' && mode !== 'bilinear') return ctx.refuse(node, `Upsample-1 mode '${mode}' is not defined (nearest, bilinear)`);
+  if (mode !== 'nearest' && mode !== 'bilinear')
+    return ctx.refuse(node, `Upsample-1 mode '${mode}' is not defined (nearest, bilinear)`);
   node.attrs.mode = { kind: 'string', value: mode === 'bilinear' ? 'linear' : 'nearest' };
   node.attrs.scales = { kind: 'floats', value: [1, 1, h, w] };
 };
@@ -93,7 +109,11 @@ function appendUnitDims(node: Node, i: number, count: number, s: ShapedContext):
   const rank = s.shape(name)?.length ?? 0;
   const t = s.constant(name);
   if (t) {
-    const reshaped: TensorValue = { dtype: t.dtype, dims: [...t.dims, ...Array(count).fill(1)], data: t.data.slice() as TensorValue['data'] };
+    const reshaped: TensorValue = {
+      dtype: t.dtype,
+      dims: [...t.dims, ...Array(count).fill(1)],
+      data: t.data.slice() as TensorValue['data'],
+    };
     node.inputs[i] = s.addConstant(`${name}_aligned`, reshaped);
     return;
   }
@@ -140,7 +160,9 @@ const prelu: LegacyRule = (node, ctx) => {
       if (x.length > 2) appendUnitDims(n, 1, x.length - 2, s);
       return { sameShapeAs: n.inputs[0] };
     }
-    return s.refuse(`PRelu-6 slope of shape [${slope}] for input [${x}]: only one slope, one per channel or one per element is defined`);
+    return s.refuse(
+      `PRelu-6 slope of shape [${slope}] for input [${x}]: only one slope, one per channel or one per element is defined`,
+    );
   });
 };
 
@@ -151,7 +173,14 @@ const tile: LegacyRule = (node, ctx) => {
     const tiles = s.constant(n.inputs[1]);
     const axis = s.constant(n.inputs[2]);
     const x = s.shape(n.inputs[0]);
-    if (!tiles || !axis || elementCount(tiles.dims) !== 1 || elementCount(axis.dims) !== 1 || tiles.dtype === 'string' || axis.dtype === 'string')
+    if (
+      !tiles ||
+      !axis ||
+      elementCount(tiles.dims) !== 1 ||
+      elementCount(axis.dims) !== 1 ||
+      tiles.dtype === 'string' ||
+      axis.dtype === 'string'
+    )
       return s.refuse('Tile-1 needs constant scalar tiles and axis inputs');
     if (!x) return s.refuse('Tile-1 needs the rank of its input, which is unknown');
     const a0 = Number(readNumbers(axis)[0]);

@@ -63,9 +63,11 @@ function attrToInput(node: Node, ctx: NormalizeContext, attr: string, index: num
   return true;
 }
 
-const axesToInput = (since: number): Rule => (node, ctx) => {
-  if (ctx.opset < since) attrToInput(node, ctx, 'axes', 1);
-};
+const axesToInput =
+  (since: number): Rule =>
+  (node, ctx) => {
+    if (ctx.opset < since) attrToInput(node, ctx, 'axes', 1);
+  };
 
 function isEmptyConstant(ctx: NormalizeContext, name: string): boolean {
   const t = name ? ctx.constants.get(name) : undefined;
@@ -85,7 +87,8 @@ const pad: Rule = (node, ctx) => {
   const value = takeNumber(node, 'value');
   if (pads === null) return ctx.refuse(node, 'Pad has no pads attribute');
   node.inputs = [node.inputs[0], ctx.addConstant(`${node.name}_pads`, int64Tensor(pads))];
-  if (value !== null && value !== 0) node.inputs.push(ctx.addConstant(`${node.name}_value`, float32Tensor([value], [])));
+  if (value !== null && value !== 0)
+    node.inputs.push(ctx.addConstant(`${node.name}_value`, float32Tensor([value], [])));
 };
 
 const clip: Rule = (node, ctx) => {
@@ -175,7 +178,10 @@ const resize: Rule = (node, ctx) => {
     const nm = node.attrs.nearest_mode?.kind === 'string' ? node.attrs.nearest_mode.value : 'round_prefer_floor';
     const mapped = ({ floor: 'round_prefer_ceil', round_prefer_floor: 'ceil' } as Record<string, string>)[nm];
     if (!mapped)
-      return ctx.refuse(node, `coordinate_transformation_mode tf_half_pixel_for_nn with nearest_mode ${nm} has no opset-19 equivalent`);
+      return ctx.refuse(
+        node,
+        `coordinate_transformation_mode tf_half_pixel_for_nn with nearest_mode ${nm} has no opset-19 equivalent`,
+      );
     node.attrs.coordinate_transformation_mode = { kind: 'string', value: 'half_pixel' };
     node.attrs.nearest_mode = { kind: 'string', value: mapped };
   }
@@ -195,7 +201,11 @@ const batchNorm: Rule = (node, ctx) => {
     // Before opset 14, declaring the statistics outputs selects training mode (batch statistics): the opset-15
     // form of that is training_mode=1 with outputs (Y, running_mean, running_var); saved_mean/var are gone.
     const saved = node.outputs.slice(3).filter((o) => o && ctx.isUsed(o));
-    if (saved.length) return ctx.refuse(node, `uses the saved_mean/saved_var outputs (${saved.join(', ')}), which opset 15 no longer has`);
+    if (saved.length)
+      return ctx.refuse(
+        node,
+        `uses the saved_mean/saved_var outputs (${saved.join(', ')}), which opset 15 no longer has`,
+      );
     node.attrs.training_mode = { kind: 'int', value: 1 };
     node.outputs = node.outputs.slice(0, 3);
     trim(node.outputs);
@@ -208,12 +218,16 @@ const batchNorm: Rule = (node, ctx) => {
 
 const dropout: Rule = (node, ctx) => {
   const mask = node.outputs[1];
-  if (mask && ctx.isUsed(mask)) return ctx.refuse(node, `Dropout mask output '${mask}' is used; only inference Dropout (an identity) is supported`);
+  if (mask && ctx.isUsed(mask))
+    return ctx.refuse(node, `Dropout mask output '${mask}' is used; only inference Dropout (an identity) is supported`);
   const training = node.inputs[2];
   if (training) {
     const t = ctx.constants.get(training);
     if (!t || t.data.length !== 1 || Number(t.data[0]) !== 0)
-      return ctx.refuse(node, 'Dropout in training mode (training_mode input not a constant false) is not supported for inference');
+      return ctx.refuse(
+        node,
+        'Dropout in training mode (training_mode input not a constant false) is not supported for inference',
+      );
   }
   node.opType = 'Identity';
   node.inputs = [node.inputs[0]];
@@ -224,7 +238,7 @@ const dropout: Rule = (node, ctx) => {
 /** Softmax-family before opset 13: explicit axis (default 1) and coerce_2d=1 (see simplifySoftmax). */
 const softmax: Rule = (node, ctx) => {
   if (ctx.opset >= 13) return;
-  const axis = node.attrs.axis && (node.attrs.axis.kind === 'int') ? node.attrs.axis.value : 1;
+  const axis = node.attrs.axis && node.attrs.axis.kind === 'int' ? node.attrs.axis.value : 1;
   node.attrs.axis = { kind: 'int', value: axis };
   if (axis !== -1) node.attrs.coerce_2d = { kind: 'int', value: 1 };
 };
@@ -244,7 +258,17 @@ const scatter: Rule = (node) => {
   node.opType = 'ScatterElements';
 };
 
-const REDUCE_18 = ['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare'];
+const REDUCE_18 = [
+  'ReduceMean',
+  'ReduceMax',
+  'ReduceMin',
+  'ReduceProd',
+  'ReduceL1',
+  'ReduceL2',
+  'ReduceLogSum',
+  'ReduceLogSumExp',
+  'ReduceSumSquare',
+];
 
 const RULES: Record<string, Rule> = {
   Squeeze: axesToInput(13),

@@ -39,6 +39,8 @@ export function newerOpsetProblem(node: Node, opset: number): string | undefined
   const changed = (CHANGED_AFTER_CONTRACT[node.opType] ?? []).filter((c) => c.since <= opset);
   if (!changed.length) return undefined;
   const first = Math.min(...changed.map((c) => c.since));
-  return `${changed.map((c) => c.change).join('; ')}, which the converter does not implement; ` +
-    `re-export the model with opset_version=${first - 1} or lower`;
+  return (
+    `${changed.map((c) => c.change).join('; ')}, which the converter does not implement; ` +
+    `re-export the model with opset_version=${first - 1} or lower`
+  );
 }

@@ -35,7 +35,8 @@ interface Run {
 function pushFixed(run: Run, r: WireReader, wire: number, width: 4 | 8, field: number): void {
   if (wire === WIRE_LEN) {
     const b = r.bytesField();
-    if (b.length % width !== 0) r.fail(`${MSG} packed field ${field} has ${b.length} bytes, not a multiple of ${width}`);
+    if (b.length % width !== 0)
+      r.fail(`${MSG} packed field ${field} has ${b.length} bytes, not a multiple of ${width}`);
     run.parts.push(b);
     run.count += b.length / width;
   } else {
@@ -47,25 +48,64 @@ function pushFixed(run: Run, r: WireReader, wire: number, width: 4 | 8, field: n
 
 function readRawTensor(r: WireReader): RawTensor {
   const t: RawTensor = {
-    name: '', dims: [], dataType: 0, raw: null,
-    floats: { parts: [], count: 0 }, doubles: { parts: [], count: 0 },
-    int32s: [], int64s: [], uint64s: [], strings: [],
-    external: false, externalLocation: '', segmented: false, start: r.base + r.pos, subject: r.subject,
+    name: '',
+    dims: [],
+    dataType: 0,
+    raw: null,
+    floats: { parts: [], count: 0 },
+    doubles: { parts: [], count: 0 },
+    int32s: [],
+    int64s: [],
+    uint64s: [],
+    strings: [],
+    external: false,
+    externalLocation: '',
+    segmented: false,
+    start: r.base + r.pos,
+    subject: r.subject,
   };
   while (!r.done) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.repeated(w, WIRE_VARINT, f, MSG, (s) => t.dims.push(s.int64())); break;
-      case 2: r.expect(w, WIRE_VARINT, f, MSG); t.dataType = r.int32(); break;
-      case 3: r.expect(w, WIRE_LEN, f, MSG); r.skip(w, f); t.segmented = true; break;
-      case 4: pushFixed(t.floats, r, w, 4, f); break;
-      case 5: r.repeated(w, WIRE_VARINT, f, MSG, (s) => t.int32s.push(s.int32())); break;
-      case 6: r.expect(w, WIRE_LEN, f, MSG); t.strings.push(r.bytesField()); break;
-      case 7: r.repeated(w, WIRE_VARINT, f, MSG, (s) => t.int64s.push(s.int64Big())); break;
-      case 8: r.expect(w, WIRE_LEN, f, MSG); t.name = r.string(); break;
-      case 9: r.expect(w, WIRE_LEN, f, MSG); t.raw = r.bytesField(); break;
-      case 10: pushFixed(t.doubles, r, w, 8, f); break;
-      case 11: r.repeated(w, WIRE_VARINT, f, MSG, (s) => t.uint64s.push(s.uint64Big())); break;
+      case 1:
+        r.repeated(w, WIRE_VARINT, f, MSG, (s) => t.dims.push(s.int64()));
+        break;
+      case 2:
+        r.expect(w, WIRE_VARINT, f, MSG);
+        t.dataType = r.int32();
+        break;
+      case 3:
+        r.expect(w, WIRE_LEN, f, MSG);
+        r.skip(w, f);
+        t.segmented = true;
+        break;
+      case 4:
+        pushFixed(t.floats, r, w, 4, f);
+        break;
+      case 5:
+        r.repeated(w, WIRE_VARINT, f, MSG, (s) => t.int32s.push(s.int32()));
+        break;
+      case 6:
+        r.expect(w, WIRE_LEN, f, MSG);
+        t.strings.push(r.bytesField());
+        break;
+      case 7:
+        r.repeated(w, WIRE_VARINT, f, MSG, (s) => t.int64s.push(s.int64Big()));
+        break;
+      case 8:
+        r.expect(w, WIRE_LEN, f, MSG);
+        t.name = r.string();
+        break;
+      case 9:
+        r.expect(w, WIRE_LEN, f, MSG);
+        t.raw = r.bytesField();
+        break;
+      case 10:
+        pushFixed(t.doubles, r, w, 8, f);
+        break;
+      case 11:
+        r.repeated(w, WIRE_VARINT, f, MSG, (s) => t.uint64s.push(s.uint64Big()));
+        break;
       case 13: {
         r.expect(w, WIRE_LEN, f, MSG);
         const e = r.sub();
@@ -81,8 +121,12 @@ function readRawTensor(r: WireReader): RawTensor {
         if (key === 'location') t.externalLocation = value;
         break;
       }
-      case 14: r.expect(w, WIRE_VARINT, f, MSG); if (r.int32() === 1) t.external = true; break;
-      default: r.skip(w, f);
+      case 14:
+        r.expect(w, WIRE_VARINT, f, MSG);
+        if (r.int32() === 1) t.external = true;
+        break;
+      default:
+        r.skip(w, f);
     }
   }
   return t;
@@ -94,27 +138,55 @@ function tensorError(t: RawTensor, what: string): ConversionError {
 }
 
 const ITEM: Partial<Record<DType, number>> = {
-  float32: 4, float64: 8, int8: 1, uint8: 1, bool: 1, int16: 2, uint16: 2, float16: 2, bfloat16: 2,
-  int32: 4, uint32: 4, int64: 8, uint64: 8,
+  float32: 4,
+  float64: 8,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+  int16: 2,
+  uint16: 2,
+  float16: 2,
+  bfloat16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
 };
 
-type Ctor = { new (n: number): TensorData & ArrayLike<number | bigint>; new (b: ArrayBuffer, o: number, n: number): TensorData } & {
+type Ctor = {
+  new (n: number): TensorData & ArrayLike<number | bigint>;
+  new (b: ArrayBuffer, o: number, n: number): TensorData;
+} & {
   BYTES_PER_ELEMENT: number;
 };
 
 function ctorFor(dtype: DType): Ctor {
   switch (dtype) {
-    case 'float32': return Float32Array as unknown as Ctor;
-    case 'float64': return Float64Array as unknown as Ctor;
-    case 'int8': return Int8Array as unknown as Ctor;
-    case 'uint8': case 'bool': return Uint8Array as unknown as Ctor;
-    case 'int16': return Int16Array as unknown as Ctor;
-    case 'uint16': case 'float16': case 'bfloat16': return Uint16Array as unknown as Ctor;
-    case 'int32': return Int32Array as unknown as Ctor;
-    case 'uint32': return Uint32Array as unknown as Ctor;
-    case 'int64': return BigInt64Array as unknown as Ctor;
-    case 'uint64': return BigUint64Array as unknown as Ctor;
-    default: throw new Error(`no typed array for ${dtype}`);
+    case 'float32':
+      return Float32Array as unknown as Ctor;
+    case 'float64':
+      return Float64Array as unknown as Ctor;
+    case 'int8':
+      return Int8Array as unknown as Ctor;
+    case 'uint8':
+    case 'bool':
+      return Uint8Array as unknown as Ctor;
+    case 'int16':
+      return Int16Array as unknown as Ctor;
+    case 'uint16':
+    case 'float16':
+    case 'bfloat16':
+      return Uint16Array as unknown as Ctor;
+    case 'int32':
+      return Int32Array as unknown as Ctor;
+    case 'uint32':
+      return Uint32Array as unknown as Ctor;
+    case 'int64':
+      return BigInt64Array as unknown as Ctor;
+    case 'uint64':
+      return BigUint64Array as unknown as Ctor;
+    default:
+      throw new Error(`no typed array for ${dtype}`);
   }
 }
 
@@ -122,7 +194,7 @@ function ctorFor(dtype: DType): Ctor {
 function viewLE(dtype: DType, b: Uint8Array, n: number): TensorData {
   const C = ctorFor(dtype);
   const size = C.BYTES_PER_ELEMENT;
-  if ((b.byteOffset % size) === 0) return new C(b.buffer as ArrayBuffer, b.byteOffset, n);
+  if (b.byteOffset % size === 0) return new C(b.buffer as ArrayBuffer, b.byteOffset, n);
   const out = new C(n);
   new Uint8Array((out as unknown as Uint8Array).buffer).set(b.subarray(0, n * size));
   return out;
@@ -175,11 +247,15 @@ function toTensorValue(t: RawTensor): TensorValue {
   const item = ITEM[dtype]!;
   if (t.raw !== null) {
     if (t.raw.length !== n * item)
-      throw tensorError(t, `of type ${dtype} and shape [${dims}] needs ${n * item} bytes of raw_data, has ${t.raw.length}`);
+      throw tensorError(
+        t,
+        `of type ${dtype} and shape [${dims}] needs ${n * item} bytes of raw_data, has ${t.raw.length}`,
+      );
     return { dtype, dims, data: viewLE(dtype, t.raw, n) };
   }
   const count = (have: number, field: string): void => {
-    if (have !== n) throw tensorError(t, `of type ${dtype} and shape [${dims}] needs ${n} values, ${field} holds ${have}`);
+    if (have !== n)
+      throw tensorError(t, `of type ${dtype} and shape [${dims}] needs ${n} values, ${field} holds ${have}`);
   };
   switch (dtype) {
     case 'float32':

@@ -4,7 +4,15 @@
 import { ConversionError } from '../errors.js';
 import type { TensorValue } from '../ir/tensor.js';
 import type {
-  OnnxAttribute, OnnxDim, OnnxGraph, OnnxModel, OnnxNamedTensor, OnnxNode, OnnxOpsetId, OnnxTypeInfo, OnnxValueInfo,
+  OnnxAttribute,
+  OnnxDim,
+  OnnxGraph,
+  OnnxModel,
+  OnnxNamedTensor,
+  OnnxNode,
+  OnnxOpsetId,
+  OnnxTypeInfo,
+  OnnxValueInfo,
 } from './model.js';
 import { readTensor } from './proto-tensor.js';
 import { WIRE_I32, WIRE_LEN, WIRE_VARINT, WireReader, protoError } from './wire.js';
@@ -16,9 +24,13 @@ function readOpset(r: WireReader): OnnxOpsetId {
   const o: OnnxOpsetId = { domain: '', version: 0 };
   while (!r.done) {
     const [f, w] = r.tag();
-    if (f === 1) { r.expect(w, WIRE_LEN, f, 'OperatorSetIdProto'); o.domain = r.string(); }
-    else if (f === 2) { r.expect(w, WIRE_VARINT, f, 'OperatorSetIdProto'); o.version = r.int64(); }
-    else r.skip(w, f);
+    if (f === 1) {
+      r.expect(w, WIRE_LEN, f, 'OperatorSetIdProto');
+      o.domain = r.string();
+    } else if (f === 2) {
+      r.expect(w, WIRE_VARINT, f, 'OperatorSetIdProto');
+      o.version = r.int64();
+    } else r.skip(w, f);
   }
   return o;
 }
@@ -28,9 +40,13 @@ function readStringEntry(r: WireReader): [string, string] {
   let v = '';
   while (!r.done) {
     const [f, w] = r.tag();
-    if (f === 1) { r.expect(w, WIRE_LEN, f, 'StringStringEntryProto'); k = r.string(); }
-    else if (f === 2) { r.expect(w, WIRE_LEN, f, 'StringStringEntryProto'); v = r.string(); }
-    else r.skip(w, f);
+    if (f === 1) {
+      r.expect(w, WIRE_LEN, f, 'StringStringEntryProto');
+      k = r.string();
+    } else if (f === 2) {
+      r.expect(w, WIRE_LEN, f, 'StringStringEntryProto');
+      v = r.string();
+    } else r.skip(w, f);
   }
   return [k, v];
 }
@@ -39,9 +55,13 @@ function readDim(r: WireReader): OnnxDim {
   let d: OnnxDim = { unknown: true };
   while (!r.done) {
     const [f, w] = r.tag();
-    if (f === 1) { r.expect(w, WIRE_VARINT, f, 'Dimension'); d = { value: r.int64() }; }
-    else if (f === 2) { r.expect(w, WIRE_LEN, f, 'Dimension'); d = { param: r.string() }; }
-    else r.skip(w, f);
+    if (f === 1) {
+      r.expect(w, WIRE_VARINT, f, 'Dimension');
+      d = { value: r.int64() };
+    } else if (f === 2) {
+      r.expect(w, WIRE_LEN, f, 'Dimension');
+      d = { param: r.string() };
+    } else r.skip(w, f);
   }
   return d;
 }
@@ -50,8 +70,10 @@ function readShape(r: WireReader): OnnxDim[] {
   const dims: OnnxDim[] = [];
   while (!r.done) {
     const [f, w] = r.tag();
-    if (f === 1) { r.expect(w, WIRE_LEN, f, 'TensorShapeProto'); dims.push(readDim(r.sub())); }
-    else r.skip(w, f);
+    if (f === 1) {
+      r.expect(w, WIRE_LEN, f, 'TensorShapeProto');
+      dims.push(readDim(r.sub()));
+    } else r.skip(w, f);
   }
   return dims;
 }
@@ -59,14 +81,24 @@ function readShape(r: WireReader): OnnxDim[] {
 function readTensorType(r: WireReader, t: OnnxTypeInfo): void {
   while (!r.done) {
     const [f, w] = r.tag();
-    if (f === 1) { r.expect(w, WIRE_VARINT, f, 'TypeProto.Tensor'); t.elemType = r.int32(); }
-    else if (f === 2) { r.expect(w, WIRE_LEN, f, 'TypeProto.Tensor'); t.shape = readShape(r.sub()); }
-    else r.skip(w, f);
+    if (f === 1) {
+      r.expect(w, WIRE_VARINT, f, 'TypeProto.Tensor');
+      t.elemType = r.int32();
+    } else if (f === 2) {
+      r.expect(w, WIRE_LEN, f, 'TypeProto.Tensor');
+      t.shape = readShape(r.sub());
+    } else r.skip(w, f);
   }
 }
 
 /** TypeProto's oneof fields. */
-const TYPE_KINDS: Record<number, OnnxTypeInfo['kind']> = { 1: 'tensor', 4: 'sequence', 5: 'map', 8: 'sparse_tensor', 9: 'optional' };
+const TYPE_KINDS: Record<number, OnnxTypeInfo['kind']> = {
+  1: 'tensor',
+  4: 'sequence',
+  5: 'map',
+  8: 'sparse_tensor',
+  9: 'optional',
+};
 
 function readType(r: WireReader): OnnxTypeInfo {
   const t: OnnxTypeInfo = { kind: 'none', elemType: 0, shape: null };
@@ -87,9 +119,13 @@ function readValueInfo(r: WireReader): OnnxValueInfo {
   const v: OnnxValueInfo = { name: '', type: { kind: 'none', elemType: 0, shape: null } };
   while (!r.done) {
     const [f, w] = r.tag();
-    if (f === 1) { r.expect(w, WIRE_LEN, f, 'ValueInfoProto'); v.name = r.string(); }
-    else if (f === 2) { r.expect(w, WIRE_LEN, f, 'ValueInfoProto'); v.type = readType(r.sub()); }
-    else r.skip(w, f);
+    if (f === 1) {
+      r.expect(w, WIRE_LEN, f, 'ValueInfoProto');
+      v.name = r.string();
+    } else if (f === 2) {
+      r.expect(w, WIRE_LEN, f, 'ValueInfoProto');
+      v.type = readType(r.sub());
+    } else r.skip(w, f);
   }
   return v;
 }
@@ -117,20 +153,58 @@ function readAttribute(r: WireReader, depth: number): OnnxAttribute {
     const [f, w] = r.tag();
     seen.add(f);
     switch (f) {
-      case 1: r.expect(w, WIRE_LEN, f, M); name = r.string(); break;
-      case 20: r.expect(w, WIRE_VARINT, f, M); type = r.int32(); break;
-      case 21: r.expect(w, WIRE_LEN, f, M); refAttr = r.string(); break;
-      case 2: r.expect(w, WIRE_I32, f, M); f32 = r.float(); break;
-      case 3: r.expect(w, WIRE_VARINT, f, M); i64 = r.int64(); break;
-      case 4: r.expect(w, WIRE_LEN, f, M); str = r.string(); break;
-      case 5: r.expect(w, WIRE_LEN, f, M); tensor = readTensor(r.sub()).tensor; break;
-      case 6: r.expect(w, WIRE_LEN, f, M); graph = readGraph(r.sub(), depth + 1); break;
-      case 7: r.repeated(w, WIRE_I32, f, M, (s) => floats.push(s.float())); break;
-      case 8: r.repeated(w, WIRE_VARINT, f, M, (s) => ints.push(s.int64())); break;
-      case 9: r.expect(w, WIRE_LEN, f, M); strings.push(r.string()); break;
-      case 10: r.expect(w, WIRE_LEN, f, M); tensors.push(readTensor(r.sub()).tensor); break;
-      case 11: r.expect(w, WIRE_LEN, f, M); graphs.push(readGraph(r.sub(), depth + 1)); break;
-      default: r.skip(w, f);
+      case 1:
+        r.expect(w, WIRE_LEN, f, M);
+        name = r.string();
+        break;
+      case 20:
+        r.expect(w, WIRE_VARINT, f, M);
+        type = r.int32();
+        break;
+      case 21:
+        r.expect(w, WIRE_LEN, f, M);
+        refAttr = r.string();
+        break;
+      case 2:
+        r.expect(w, WIRE_I32, f, M);
+        f32 = r.float();
+        break;
+      case 3:
+        r.expect(w, WIRE_VARINT, f, M);
+        i64 = r.int64();
+        break;
+      case 4:
+        r.expect(w, WIRE_LEN, f, M);
+        str = r.string();
+        break;
+      case 5:
+        r.expect(w, WIRE_LEN, f, M);
+        tensor = readTensor(r.sub()).tensor;
+        break;
+      case 6:
+        r.expect(w, WIRE_LEN, f, M);
+        graph = readGraph(r.sub(), depth + 1);
+        break;
+      case 7:
+        r.repeated(w, WIRE_I32, f, M, (s) => floats.push(s.float()));
+        break;
+      case 8:
+        r.repeated(w, WIRE_VARINT, f, M, (s) => ints.push(s.int64()));
+        break;
+      case 9:
+        r.expect(w, WIRE_LEN, f, M);
+        strings.push(r.string());
+        break;
+      case 10:
+        r.expect(w, WIRE_LEN, f, M);
+        tensors.push(readTensor(r.sub()).tensor);
+        break;
+      case 11:
+        r.expect(w, WIRE_LEN, f, M);
+        graphs.push(readGraph(r.sub(), depth + 1));
+        break;
+      default:
+        r.skip(w, f);
     }
   }
   if (refAttr) return { name, kind: 'unsupported', value: `reference to function attribute '${refAttr}'` };
@@ -148,23 +222,36 @@ function readAttribute(r: WireReader, depth: number): OnnxAttribute {
     else if (seen.has(11)) type = A.GRAPHS;
   }
   switch (type) {
-    case A.FLOAT: return { name, kind: 'float', value: f32 };
-    case A.INT: return { name, kind: 'int', value: i64 };
-    case A.STRING: return { name, kind: 'string', value: str };
+    case A.FLOAT:
+      return { name, kind: 'float', value: f32 };
+    case A.INT:
+      return { name, kind: 'int', value: i64 };
+    case A.STRING:
+      return { name, kind: 'string', value: str };
     case A.TENSOR:
       if (!tensor) throw protoError(`attribute '${name}' of type TENSOR has no tensor`, r.base + r.end);
       return { name, kind: 'tensor', value: tensor };
     case A.GRAPH:
       if (!graph) throw protoError(`attribute '${name}' of type GRAPH has no graph`, r.base + r.end);
       return { name, kind: 'graph', value: graph };
-    case A.FLOATS: return { name, kind: 'floats', value: floats };
-    case A.INTS: return { name, kind: 'ints', value: ints };
-    case A.STRINGS: return { name, kind: 'strings', value: strings };
-    case A.TENSORS: return { name, kind: 'tensors', value: tensors };
-    case A.GRAPHS: return { name, kind: 'graphs', value: graphs };
-    case 11: case 12: return { name, kind: 'unsupported', value: 'sparse tensor attribute' };
-    case 13: case 14: return { name, kind: 'unsupported', value: 'type proto attribute' };
-    default: return { name, kind: 'unsupported', value: `attribute type ${type}` };
+    case A.FLOATS:
+      return { name, kind: 'floats', value: floats };
+    case A.INTS:
+      return { name, kind: 'ints', value: ints };
+    case A.STRINGS:
+      return { name, kind: 'strings', value: strings };
+    case A.TENSORS:
+      return { name, kind: 'tensors', value: tensors };
+    case A.GRAPHS:
+      return { name, kind: 'graphs', value: graphs };
+    case 11:
+    case 12:
+      return { name, kind: 'unsupported', value: 'sparse tensor attribute' };
+    case 13:
+    case 14:
+      return { name, kind: 'unsupported', value: 'type proto attribute' };
+    default:
+      return { name, kind: 'unsupported', value: `attribute type ${type}` };
   }
 }
 
@@ -174,13 +261,32 @@ function readNode(r: WireReader, depth: number): OnnxNode {
   while (!r.done) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.expect(w, WIRE_LEN, f, M); n.inputs.push(r.string()); break;
-      case 2: r.expect(w, WIRE_LEN, f, M); n.outputs.push(r.string()); break;
-      case 3: r.expect(w, WIRE_LEN, f, M); n.name = r.string(); break;
-      case 4: r.expect(w, WIRE_LEN, f, M); n.opType = r.string(); break;
-      case 5: r.expect(w, WIRE_LEN, f, M); n.attributes.push(readAttribute(r.sub(), depth)); break;
-      case 7: r.expect(w, WIRE_LEN, f, M); n.domain = r.string(); break;
-      default: r.skip(w, f);
+      case 1:
+        r.expect(w, WIRE_LEN, f, M);
+        n.inputs.push(r.string());
+        break;
+      case 2:
+        r.expect(w, WIRE_LEN, f, M);
+        n.outputs.push(r.string());
+        break;
+      case 3:
+        r.expect(w, WIRE_LEN, f, M);
+        n.name = r.string();
+        break;
+      case 4:
+        r.expect(w, WIRE_LEN, f, M);
+        n.opType = r.string();
+        break;
+      case 5:
+        r.expect(w, WIRE_LEN, f, M);
+        n.attributes.push(readAttribute(r.sub(), depth));
+        break;
+      case 7:
+        r.expect(w, WIRE_LEN, f, M);
+        n.domain = r.string();
+        break;
+      default:
+        r.skip(w, f);
     }
   }
   return n;
@@ -189,13 +295,30 @@ function readNode(r: WireReader, depth: number): OnnxNode {
 function readGraph(r: WireReader, depth: number): OnnxGraph {
   if (depth > MAX_GRAPH_DEPTH) r.fail('subgraphs nested too deeply');
   const M = 'GraphProto';
-  const g: OnnxGraph = { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] };
+  const g: OnnxGraph = {
+    name: '',
+    nodes: [],
+    initializers: [],
+    sparseInitializers: [],
+    inputs: [],
+    outputs: [],
+    valueInfo: [],
+  };
   while (!r.done) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.expect(w, WIRE_LEN, f, M); g.nodes.push(readNode(r.sub(), depth)); break;
-      case 2: r.expect(w, WIRE_LEN, f, M); g.name = r.string(); break;
-      case 5: r.expect(w, WIRE_LEN, f, M); g.initializers.push(readTensor(r.sub())); break;
+      case 1:
+        r.expect(w, WIRE_LEN, f, M);
+        g.nodes.push(readNode(r.sub(), depth));
+        break;
+      case 2:
+        r.expect(w, WIRE_LEN, f, M);
+        g.name = r.string();
+        break;
+      case 5:
+        r.expect(w, WIRE_LEN, f, M);
+        g.initializers.push(readTensor(r.sub()));
+        break;
       case 15: {
         // SparseTensorProto: only its name (values.name) is kept, so import can refuse it by name.
         r.expect(w, WIRE_LEN, f, M);
@@ -215,10 +338,20 @@ function readGraph(r: WireReader, depth: number): OnnxGraph {
         g.sparseInitializers.push(name);
         break;
       }
-      case 11: r.expect(w, WIRE_LEN, f, M); g.inputs.push(readValueInfo(r.sub())); break;
-      case 12: r.expect(w, WIRE_LEN, f, M); g.outputs.push(readValueInfo(r.sub())); break;
-      case 13: r.expect(w, WIRE_LEN, f, M); g.valueInfo.push(readValueInfo(r.sub())); break;
-      default: r.skip(w, f);
+      case 11:
+        r.expect(w, WIRE_LEN, f, M);
+        g.inputs.push(readValueInfo(r.sub()));
+        break;
+      case 12:
+        r.expect(w, WIRE_LEN, f, M);
+        g.outputs.push(readValueInfo(r.sub()));
+        break;
+      case 13:
+        r.expect(w, WIRE_LEN, f, M);
+        g.valueInfo.push(readValueInfo(r.sub()));
+        break;
+      default:
+        r.skip(w, f);
     }
   }
   return g;
@@ -251,8 +384,14 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
   return guarded('model file', () => {
     const r = new WireReader(bytes, 0, bytes.length);
     const m: OnnxModel = {
-      irVersion: 0, producerName: '', producerVersion: '', domain: '', modelVersion: 0,
-      opsetImports: [], metadata: {}, functions: [],
+      irVersion: 0,
+      producerName: '',
+      producerVersion: '',
+      domain: '',
+      modelVersion: 0,
+      opsetImports: [],
+      metadata: {},
+      functions: [],
       graph: null as unknown as OnnxGraph,
     };
     const M = 'ModelProto';
@@ -260,22 +399,51 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
     while (!r.done) {
       const [f, w] = r.tag();
       switch (f) {
-        case 1: r.expect(w, WIRE_VARINT, f, M); m.irVersion = r.int64(); break;
-        case 2: r.expect(w, WIRE_LEN, f, M); m.producerName = r.string(); break;
-        case 3: r.expect(w, WIRE_LEN, f, M); m.producerVersion = r.string(); break;
-        case 4: r.expect(w, WIRE_LEN, f, M); m.domain = r.string(); break;
-        case 5: r.expect(w, WIRE_VARINT, f, M); m.modelVersion = r.int64(); break;
-        case 6: r.expect(w, WIRE_LEN, f, M); r.skip(w, f); break;
-        case 7: r.expect(w, WIRE_LEN, f, M); m.graph = readGraph(r.sub(), 0); sawGraph = true; break;
-        case 8: r.expect(w, WIRE_LEN, f, M); m.opsetImports.push(readOpset(r.sub())); break;
+        case 1:
+          r.expect(w, WIRE_VARINT, f, M);
+          m.irVersion = r.int64();
+          break;
+        case 2:
+          r.expect(w, WIRE_LEN, f, M);
+          m.producerName = r.string();
+          break;
+        case 3:
+          r.expect(w, WIRE_LEN, f, M);
+          m.producerVersion = r.string();
+          break;
+        case 4:
+          r.expect(w, WIRE_LEN, f, M);
+          m.domain = r.string();
+          break;
+        case 5:
+          r.expect(w, WIRE_VARINT, f, M);
+          m.modelVersion = r.int64();
+          break;
+        case 6:
+          r.expect(w, WIRE_LEN, f, M);
+          r.skip(w, f);
+          break;
+        case 7:
+          r.expect(w, WIRE_LEN, f, M);
+          m.graph = readGraph(r.sub(), 0);
+          sawGraph = true;
+          break;
+        case 8:
+          r.expect(w, WIRE_LEN, f, M);
+          m.opsetImports.push(readOpset(r.sub()));
+          break;
         case 14: {
           r.expect(w, WIRE_LEN, f, M);
           const [k, v] = readStringEntry(r.sub());
           m.metadata[k] = v;
           break;
         }
-        case 25: r.expect(w, WIRE_LEN, f, M); m.functions.push(readFunctionName(r.sub())); break;
-        default: r.skip(w, f);
+        case 25:
+          r.expect(w, WIRE_LEN, f, M);
+          m.functions.push(readFunctionName(r.sub()));
+          break;
+        default:
+          r.skip(w, f);
       }
     }
     if (!sawGraph) throw protoError('no graph (ModelProto field 7) found; is this an ONNX model?', bytes.length);

@@ -13,7 +13,9 @@ export function resolveLegacyNearest(graph: Graph): void {
     pendingLegacyNearest.delete(n);
     if (!legacyNearestMode(n, scales)) {
       const reason = 'Resize-10 nearest with scales both below and above 1 has no opset-19 equivalent';
-      throw new ConversionError(`node '${n.name}' (Resize): ${reason}`, [{ name: n.name, opType: n.opType, opset: graph.opset, reason }]);
+      throw new ConversionError(`node '${n.name}' (Resize): ${reason}`, [
+        { name: n.name, opType: n.opType, opset: graph.opset, reason },
+      ]);
     }
   }
 }

@@ -40,7 +40,7 @@ export function applyShapedRewrites(graph: Graph, pending: Map<Node, ShapedRewri
     let check: { sameShapeAs?: string } | undefined;
     if (rewrite) {
       const ctx: ShapedContext = {
-        shape: (name) => (name ? graph.values.get(name)?.shape ?? null : null),
+        shape: (name) => (name ? (graph.values.get(name)?.shape ?? null) : null),
         constant: (name) => (name ? graph.constants.get(name) : undefined),
         addConstant(hint, t) {
           const name = hooks.addConstant(hint, t);
@@ -49,7 +49,14 @@ export function applyShapedRewrites(graph: Graph, pending: Map<Node, ShapedRewri
         },
         insert({ opType, inputs, attrs, hint }) {
           const output = hooks.freshValue(hint);
-          const helper: Node = { name: hooks.freshNode(`${node.name}_${opType}`), opType, domain: '', inputs, outputs: [output], attrs: attrs ?? {} };
+          const helper: Node = {
+            name: hooks.freshNode(`${node.name}_${opType}`),
+            opType,
+            domain: '',
+            inputs,
+            outputs: [output],
+            attrs: attrs ?? {},
+          };
           inferNode(graph, helper);
           out.push(helper);
           return output;
@@ -70,7 +77,10 @@ export function applyShapedRewrites(graph: Graph, pending: Map<Node, ShapedRewri
       const got = graph.values.get(node.outputs[0])?.shape;
       if (known(want) && known(got) && (want.length !== got.length || want.some((d, k) => d !== got[k]))) {
         refused = true;
-        hooks.refuse(node, `the legacy (opset < 7) result has the first input's shape [${want}], but broadcasting the operands gives [${got}]`);
+        hooks.refuse(
+          node,
+          `the legacy (opset < 7) result has the first input's shape [${want}], but broadcasting the operands gives [${got}]`,
+        );
       }
     }
   }

@@ -20,11 +20,47 @@ const RULES: Record<string, ShapeRule> = {
 
 /** Required (non-optional) inputs of ops whose count is not 1. */
 const REQUIRED_INPUTS: Record<string, number> = {
-  Conv: 2, ConvTranspose: 2, Gemm: 2, MatMul: 2, PRelu: 2, Where: 3, Reshape: 2, Expand: 2, Tile: 2, Slice: 3,
-  Gather: 2, GatherElements: 2, GatherND: 2, BatchNormalization: 5, LayerNormalization: 2, InstanceNormalization: 3,
-  Pad: 2, Range: 3, LSTM: 3, GRU: 3, RNN: 3, CastLike: 2, ScatterElements: 3, ScatterND: 3, OneHot: 3, TopK: 2,
-  Add: 2, Sub: 2, Mul: 2, Div: 2, Pow: 2, Mod: 2, Equal: 2, Less: 2, Greater: 2, LessOrEqual: 2, GreaterOrEqual: 2,
-  And: 2, Or: 2, Xor: 2, BitShift: 2,
+  Conv: 2,
+  ConvTranspose: 2,
+  Gemm: 2,
+  MatMul: 2,
+  PRelu: 2,
+  Where: 3,
+  Reshape: 2,
+  Expand: 2,
+  Tile: 2,
+  Slice: 3,
+  Gather: 2,
+  GatherElements: 2,
+  GatherND: 2,
+  BatchNormalization: 5,
+  LayerNormalization: 2,
+  InstanceNormalization: 3,
+  Pad: 2,
+  Range: 3,
+  LSTM: 3,
+  GRU: 3,
+  RNN: 3,
+  CastLike: 2,
+  ScatterElements: 3,
+  ScatterND: 3,
+  OneHot: 3,
+  TopK: 2,
+  Add: 2,
+  Sub: 2,
+  Mul: 2,
+  Div: 2,
+  Pow: 2,
+  Mod: 2,
+  Equal: 2,
+  Less: 2,
+  Greater: 2,
+  LessOrEqual: 2,
+  GreaterOrEqual: 2,
+  And: 2,
+  Or: 2,
+  Xor: 2,
+  BitShift: 2,
 };
 
 /** Whether shape inference knows the op (default domain). */
@@ -39,7 +75,8 @@ export function inferNode(graph: Graph, node: Node): void {
   if (rule) {
     const c = new ShapeCtx(graph, node);
     const need = REQUIRED_INPUTS[node.opType] ?? 1;
-    for (let i = 0; i < need; i++) if (!node.inputs[i]) c.fail(`input ${i} is required but missing (${node.inputs.length} given)`);
+    for (let i = 0; i < need; i++)
+      if (!node.inputs[i]) c.fail(`input ${i} is required but missing (${node.inputs.length} given)`);
     if (node.outputs.length === 0) c.fail('the node has no outputs');
     infos = rule(c);
   }
@@ -59,6 +96,9 @@ export function inferShapes(graph: Graph): void {
     const v = graph.values.get(o.name);
     if (!v) continue;
     o.dtype = v.dtype;
-    if (v.shape) o.shape = v.shape.map((d, i) => (d >= 0 ? d : o.shape.length === v.shape!.length && o.shape[i] >= 0 ? o.shape[i] : -1));
+    if (v.shape)
+      o.shape = v.shape.map((d, i) =>
+        d >= 0 ? d : o.shape.length === v.shape!.length && o.shape[i] >= 0 ? o.shape[i] : -1,
+      );
   }
 }

@@ -22,7 +22,8 @@ export function broadcastShapes(shapes: (number[] | null)[], fail: (reason: stri
         unknownDim = true;
         continue;
       }
-      if (d !== 1 && d !== x) fail(`shapes ${ss.map((q) => `[${q}]`).join(', ')} cannot be broadcast (dimension ${i}: ${d} vs ${x})`);
+      if (d !== 1 && d !== x)
+        fail(`shapes ${ss.map((q) => `[${q}]`).join(', ')} cannot be broadcast (dimension ${i}: ${d} vs ${x})`);
       d = x;
     }
     out[i] = unknownDim && d === 1 ? -1 : d;
@@ -34,7 +35,9 @@ export function broadcastShapes(shapes: (number[] | null)[], fail: (reason: stri
 export const same: ShapeRule = (c) => [{ dtype: c.dtype(0), shape: c.shape(0) }];
 
 /** Like `same`, with a fixed output dtype. */
-export const sameShapeAs = (dtype: DType): ShapeRule => (c) => [{ dtype, shape: c.shape(0) }];
+export const sameShapeAs =
+  (dtype: DType): ShapeRule =>
+  (c) => [{ dtype, shape: c.shape(0) }];
 
 function broadcastInputs(c: ShapeCtx, from = 0, to = c.numInputs): number[] | null {
   const shapes: (number[] | null)[] = [];
@@ -61,15 +64,74 @@ export const prelu: ShapeRule = (c) => {
 
 /** Clip/Identity-like ops with one output. */
 export const UNARY = [
-  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'HardSigmoid', 'HardSwish', 'Elu', 'Selu', 'Celu', 'Softplus', 'Softsign',
-  'Erf', 'Sqrt', 'Abs', 'Neg', 'Exp', 'Log', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Sign', 'Sin', 'Cos', 'Tan',
-  'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh', 'Identity', 'Clip', 'Gelu', 'Mish',
-  'ThresholdedRelu', 'Shrink', 'Softmax', 'LogSoftmax', 'Hardmax', 'LRN', 'InstanceNormalization', 'BitwiseNot',
-  'CumSum', 'Trilu', 'LpNormalization', 'MeanVarianceNormalization', 'Dropout',
+  'Relu',
+  'LeakyRelu',
+  'Sigmoid',
+  'Tanh',
+  'HardSigmoid',
+  'HardSwish',
+  'Elu',
+  'Selu',
+  'Celu',
+  'Softplus',
+  'Softsign',
+  'Erf',
+  'Sqrt',
+  'Abs',
+  'Neg',
+  'Exp',
+  'Log',
+  'Reciprocal',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
+  'Sin',
+  'Cos',
+  'Tan',
+  'Asin',
+  'Acos',
+  'Atan',
+  'Sinh',
+  'Cosh',
+  'Asinh',
+  'Acosh',
+  'Atanh',
+  'Identity',
+  'Clip',
+  'Gelu',
+  'Mish',
+  'ThresholdedRelu',
+  'Shrink',
+  'Softmax',
+  'LogSoftmax',
+  'Hardmax',
+  'LRN',
+  'InstanceNormalization',
+  'BitwiseNot',
+  'CumSum',
+  'Trilu',
+  'LpNormalization',
+  'MeanVarianceNormalization',
+  'Dropout',
 ];
 
-export const BROADCAST = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Min', 'Max', 'Sum', 'Mean', 'Mod', 'BitShift',
-  'BitwiseAnd', 'BitwiseOr', 'BitwiseXor'];
+export const BROADCAST = [
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Min',
+  'Max',
+  'Sum',
+  'Mean',
+  'Mod',
+  'BitShift',
+  'BitwiseAnd',
+  'BitwiseOr',
+  'BitwiseXor',
+];
 
 export const BROADCAST_BOOL = ['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'And', 'Or', 'Xor'];
 

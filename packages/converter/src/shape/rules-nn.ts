@@ -35,7 +35,10 @@ function windowOut(c: ShapeCtx, inDims: number[], kernel: number[], ceilMode = f
         if ((out - 1) * s >= d + pads[i]) out--;
       } else out = Math.floor(span / s) + 1;
     }
-    if (out <= 0) c.fail(`the window (kernel ${kernel[i]}, dilation ${dilations[i]}) is larger than the padded input (${d}) on spatial axis ${i}`);
+    if (out <= 0)
+      c.fail(
+        `the window (kernel ${kernel[i]}, dilation ${dilations[i]}) is larger than the padded input (${d}) on spatial axis ${i}`,
+      );
     return out;
   });
 }
@@ -48,12 +51,14 @@ const conv: ShapeRule = (c) => {
   if (x.length < 3) c.fail(`input must have rank >= 3 (N, C, spatial...), got [${x}]`);
   const group = attrInt(c.node, 'group', 1);
   const nsp = x.length - 2;
-  if (w && w.length !== x.length) c.fail(`weight rank ${w.length} ([${w}]) does not match input rank ${x.length} ([${x}])`);
+  if (w && w.length !== x.length)
+    c.fail(`weight rank ${w.length} ([${w}]) does not match input rank ${x.length} ([${x}])`);
   if (w && x[1] >= 0 && w[1] >= 0 && x[1] !== w[1] * group)
     c.fail(`input has ${x[1]} channels but the weight [${w}] with group=${group} expects ${w[1] * group}`);
   if (w && w[0] >= 0 && w[0] % group !== 0) c.fail(`${w[0]} output channels are not divisible by group=${group}`);
   const b = c.shape(2);
-  if (b && w && w[0] >= 0 && b.length === 1 && b[0] >= 0 && b[0] !== w[0]) c.fail(`bias has ${b[0]} values, the weight has ${w[0]} output channels`);
+  if (b && w && w[0] >= 0 && b.length === 1 && b[0] >= 0 && b[0] !== w[0])
+    c.fail(`bias has ${b[0]} values, the weight has ${w[0]} output channels`);
   const kernel = attrInts(c.node, 'kernel_shape') ?? (w ? w.slice(2) : new Array(nsp).fill(-1));
   return [{ dtype, shape: [x[0], w ? w[0] : -1, ...windowOut(c, x.slice(2), kernel)] }];
 };
@@ -67,7 +72,8 @@ const convTranspose: ShapeRule = (c) => {
   const group = attrInt(c.node, 'group', 1);
   const nsp = x.length - 2;
   if (w && w.length !== x.length) c.fail(`weight rank ${w.length} ([${w}]) does not match input rank ${x.length}`);
-  if (w && x[1] >= 0 && w[0] >= 0 && x[1] !== w[0]) c.fail(`input has ${x[1]} channels but the weight [${w}] expects ${w[0]}`);
+  if (w && x[1] >= 0 && w[0] >= 0 && x[1] !== w[0])
+    c.fail(`input has ${x[1]} channels but the weight [${w}] expects ${w[0]}`);
   const outC = w && w[1] >= 0 ? w[1] * group : -1;
   const kernel = attrInts(c.node, 'kernel_shape') ?? (w ? w.slice(2) : new Array(nsp).fill(-1));
   const { strides, dilations, pads, autoPad } = spatialAttrs(c, nsp, kernel);
@@ -92,7 +98,10 @@ const pool: ShapeRule = (c) => {
   const kernel = attrInts(c.node, 'kernel_shape');
   if (!kernel) return c.fail('kernel_shape is required');
   const shape = [x[0], x[1], ...windowOut(c, x.slice(2), kernel, attrInt(c.node, 'ceil_mode', 0) !== 0)];
-  return [{ dtype, shape }, { dtype: 'int64', shape }];
+  return [
+    { dtype, shape },
+    { dtype: 'int64', shape },
+  ];
 };
 
 const globalPool: ShapeRule = (c) => {
@@ -121,7 +130,11 @@ const layerNorm: ShapeRule = (c) => {
   if (!x) return [unknown(dtype), unknown('float32'), unknown('float32')];
   const a = c.axis(attrInt(c.node, 'axis', -1), x.length);
   const stat = x.map((d, i) => (i < a ? d : 1));
-  return [{ dtype, shape: x }, { dtype: 'float32', shape: stat }, { dtype: 'float32', shape: stat }];
+  return [
+    { dtype, shape: x },
+    { dtype: 'float32', shape: stat },
+    { dtype: 'float32', shape: stat },
+  ];
 };
 
 const gemm: ShapeRule = (c) => {
@@ -136,11 +149,13 @@ const gemm: ShapeRule = (c) => {
   const ka = a ? (ta ? a[0] : a[1]) : -1;
   const kb = b ? (tb ? b[1] : b[0]) : -1;
   const n = b ? (tb ? b[0] : b[1]) : -1;
-  if (ka >= 0 && kb >= 0 && ka !== kb) c.fail(`inner dimensions differ: A [${a}]${ta ? 'ᵀ' : ''} × B [${b}]${tb ? 'ᵀ' : ''}`);
+  if (ka >= 0 && kb >= 0 && ka !== kb)
+    c.fail(`inner dimensions differ: A [${a}]${ta ? 'ᵀ' : ''} × B [${b}]${tb ? 'ᵀ' : ''}`);
   const cs = c.shape(2);
   if (cs && m >= 0 && n >= 0) {
     const out = broadcastShapes([[m, n], cs], (r) => c.fail(`C does not broadcast to [${m}, ${n}]: ${r}`));
-    if (out && (out[0] !== m || out[1] !== n) && out.every((d) => d >= 0)) c.fail(`C [${cs}] does not broadcast to [${m}, ${n}]`);
+    if (out && (out[0] !== m || out[1] !== n) && out.every((d) => d >= 0))
+      c.fail(`C [${cs}] does not broadcast to [${m}, ${n}]`);
   }
   return [{ dtype, shape: [m, n] }];
 };
@@ -153,7 +168,9 @@ export function matmulShape(c: ShapeCtx, a: number[] | null, b: number[] | null)
   const k1 = a2[a2.length - 1];
   const k2 = b2[b2.length - 2];
   if (k1 >= 0 && k2 >= 0 && k1 !== k2) c.fail(`inner dimensions differ: [${a}] × [${b}]`);
-  const batch = broadcastShapes([a2.slice(0, -2), b2.slice(0, -2)], (r) => c.fail(`batch dimensions do not broadcast: ${r}`))!;
+  const batch = broadcastShapes([a2.slice(0, -2), b2.slice(0, -2)], (r) =>
+    c.fail(`batch dimensions do not broadcast: ${r}`),
+  )!;
   const out = [...batch];
   if (a.length !== 1) out.push(a2[a2.length - 2]);
   if (b.length !== 1) out.push(b2[b2.length - 1]);
@@ -163,26 +180,33 @@ export function matmulShape(c: ShapeCtx, a: number[] | null, b: number[] | null)
 const matmul: ShapeRule = (c) => [{ dtype: c.dtype(0), shape: matmulShape(c, c.shape(0), c.shape(1)) }];
 
 /** LSTM (gates 4), GRU (3), RNN (1): Y, Y_h (and Y_c for LSTM). */
-const recurrent = (gates: number, outputs: number): ShapeRule => (c) => {
-  const x = c.shape(0);
-  const w = c.shape(1);
-  const dtype = c.dtype(0);
-  const dirs = attrString(c.node, 'direction', 'forward') === 'bidirectional' ? 2 : 1;
-  const layout = attrInt(c.node, 'layout', 0);
-  let hidden = attrInt(c.node, 'hidden_size', -1);
-  if (hidden < 0 && w && w[1] >= 0) hidden = w[1] / gates;
-  if (w && w[1] >= 0 && hidden >= 0 && w[1] !== gates * hidden) c.fail(`W [${w}] does not hold ${gates} gates of hidden_size ${hidden}`);
-  if (w && w[0] >= 0 && w[0] !== dirs) c.fail(`W [${w}] has ${w[0]} directions, direction attribute says ${dirs}`);
-  if (x && x.length !== 3) c.fail(`X must be 3-D, got [${x}]`);
-  if (x && w && x[2] >= 0 && w[2] >= 0 && x[2] !== w[2]) c.fail(`X has input size ${x[2]} but W [${w}] expects ${w[2]}`);
-  const seq = x ? (layout ? x[1] : x[0]) : -1;
-  const batch = x ? (layout ? x[0] : x[1]) : -1;
-  const y = layout ? [batch, seq, dirs, hidden] : [seq, dirs, batch, hidden];
-  const h = layout ? [batch, dirs, hidden] : [dirs, batch, hidden];
-  const res: ValueInfo[] = [{ dtype, shape: y }, { dtype, shape: h }];
-  if (outputs === 3) res.push({ dtype, shape: h });
-  return res;
-};
+const recurrent =
+  (gates: number, outputs: number): ShapeRule =>
+  (c) => {
+    const x = c.shape(0);
+    const w = c.shape(1);
+    const dtype = c.dtype(0);
+    const dirs = attrString(c.node, 'direction', 'forward') === 'bidirectional' ? 2 : 1;
+    const layout = attrInt(c.node, 'layout', 0);
+    let hidden = attrInt(c.node, 'hidden_size', -1);
+    if (hidden < 0 && w && w[1] >= 0) hidden = w[1] / gates;
+    if (w && w[1] >= 0 && hidden >= 0 && w[1] !== gates * hidden)
+      c.fail(`W [${w}] does not hold ${gates} gates of hidden_size ${hidden}`);
+    if (w && w[0] >= 0 && w[0] !== dirs) c.fail(`W [${w}] has ${w[0]} directions, direction attribute says ${dirs}`);
+    if (x && x.length !== 3) c.fail(`X must be 3-D, got [${x}]`);
+    if (x && w && x[2] >= 0 && w[2] >= 0 && x[2] !== w[2])
+      c.fail(`X has input size ${x[2]} but W [${w}] expects ${w[2]}`);
+    const seq = x ? (layout ? x[1] : x[0]) : -1;
+    const batch = x ? (layout ? x[0] : x[1]) : -1;
+    const y = layout ? [batch, seq, dirs, hidden] : [seq, dirs, batch, hidden];
+    const h = layout ? [batch, dirs, hidden] : [dirs, batch, hidden];
+    const res: ValueInfo[] = [
+      { dtype, shape: y },
+      { dtype, shape: h },
+    ];
+    if (outputs === 3) res.push({ dtype, shape: h });
+    return res;
+  };
 
 const depthToSpace: ShapeRule = (c) => {
   const x = c.shape(0);
@@ -201,7 +225,8 @@ const spaceToDepth: ShapeRule = (c) => {
   if (b <= 0) c.fail('blocksize must be positive');
   if (!x) return [unknown(c.dtype(0))];
   if (x.length !== 4) c.fail(`input must be 4-D, got [${x}]`);
-  for (const i of [2, 3]) if (x[i] >= 0 && x[i] % b !== 0) c.fail(`spatial size ${x[i]} is not divisible by blocksize ${b}`);
+  for (const i of [2, 3])
+    if (x[i] >= 0 && x[i] % b !== 0) c.fail(`spatial size ${x[i]} is not divisible by blocksize ${b}`);
   const d = (v: number) => dimOp(v, b, (p, q) => p / q);
   return [{ dtype: c.dtype(0), shape: [x[0], dimOp(x[1], b, (p, q) => p * q * q), d(x[2]), d(x[3])] }];
 };

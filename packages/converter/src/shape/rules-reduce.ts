@@ -27,8 +27,18 @@ const argReduce: ShapeRule = (c) => {
   return [{ dtype: 'int64', shape: keep ? x.map((d, i) => (i === a ? 1 : d)) : x.filter((_, i) => i !== a) }];
 };
 
-export const REDUCE_OPS = ['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2',
-  'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare'];
+export const REDUCE_OPS = [
+  'ReduceMean',
+  'ReduceSum',
+  'ReduceMax',
+  'ReduceMin',
+  'ReduceProd',
+  'ReduceL1',
+  'ReduceL2',
+  'ReduceLogSum',
+  'ReduceLogSumExp',
+  'ReduceSumSquare',
+];
 
 export function reduceRules(): Record<string, ShapeRule> {
   const r: Record<string, ShapeRule> = { ArgMax: argReduce, ArgMin: argReduce };

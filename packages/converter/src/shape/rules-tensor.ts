@@ -22,7 +22,8 @@ const concat: ShapeRule = (c) => {
   const known = shapes.filter((s): s is number[] => s !== null);
   if (known.length === 0) return [unknown(dtype)];
   const r = known[0].length;
-  if (known.some((s) => s.length !== r)) c.fail(`inputs have different ranks: ${known.map((s) => `[${s}]`).join(', ')}`);
+  if (known.some((s) => s.length !== r))
+    c.fail(`inputs have different ranks: ${known.map((s) => `[${s}]`).join(', ')}`);
   const a = c.axis(attrInt(c.node, 'axis', 0), r);
   const out = [...known[0]];
   for (let d = 0; d < r; d++) {
@@ -32,7 +33,8 @@ const concat: ShapeRule = (c) => {
     }
     for (const s of known) {
       if (s[d] < 0) continue;
-      if (out[d] >= 0 && out[d] !== s[d]) c.fail(`inputs differ on dimension ${d} (not the concat axis): ${known.map((q) => `[${q}]`).join(', ')}`);
+      if (out[d] >= 0 && out[d] !== s[d])
+        c.fail(`inputs differ on dimension ${d} (not the concat axis): ${known.map((q) => `[${q}]`).join(', ')}`);
       out[d] = s[d];
     }
   }
@@ -50,7 +52,8 @@ const split: ShapeRule = (c) => {
   const given = c.ints(1) ?? attrInts(c.node, 'split');
   if (given) {
     if (given.length !== n) c.fail(`split has ${given.length} sizes for ${n} outputs`);
-    if (d >= 0 && given.reduce((s, v) => s + v, 0) !== d) c.fail(`split sizes [${given}] do not add up to dimension ${a} (${d})`);
+    if (d >= 0 && given.reduce((s, v) => s + v, 0) !== d)
+      c.fail(`split sizes [${given}] do not add up to dimension ${a} (${d})`);
     sizes = given;
   } else if (c.has(1) || d < 0) sizes = new Array(n).fill(-1);
   else {
@@ -90,7 +93,9 @@ const slice: ShapeRule = (c) => {
   const axes = c.has(3) ? c.ints(3) : null;
   const steps = c.has(4) ? c.ints(4) : null;
   if ((c.has(3) && !axes) || (c.has(4) && !steps)) return [{ dtype, shape: unknownDims(x.length) }];
-  const ax = (axes ?? Array.from({ length: starts?.length ?? lengthOf(c, 1) }, (_, i) => i)).map((a) => c.axis(a, x.length, 'slice axis'));
+  const ax = (axes ?? Array.from({ length: starts?.length ?? lengthOf(c, 1) }, (_, i) => i)).map((a) =>
+    c.axis(a, x.length, 'slice axis'),
+  );
   if (ax.some((a) => a < 0)) return [{ dtype, shape: unknownDims(x.length) }];
   const out = [...x];
   ax.forEach((a, k) => {
@@ -113,7 +118,8 @@ const gather: ShapeRule = (c) => {
   const a = c.axis(attrInt(c.node, 'axis', 0), x.length);
   const vals = c.ints(1);
   if (vals && x[a] >= 0)
-    for (const v of vals) if (v < -x[a] || v >= x[a]) c.fail(`index ${v} is out of range for dimension ${a} of size ${x[a]}`);
+    for (const v of vals)
+      if (v < -x[a] || v >= x[a]) c.fail(`index ${v} is out of range for dimension ${a} of size ${x[a]}`);
   return [{ dtype, shape: [...x.slice(0, a), ...idx, ...x.slice(a + 1)] }];
 };
 
@@ -308,7 +314,10 @@ const topK: ShapeRule = (c) => {
   const k = c.ints(1);
   const shape = x.map((d, i) => (i === a ? (k ? k[0] : -1) : d));
   if (k && x[a] >= 0 && k[0] > x[a]) c.fail(`k = ${k[0]} exceeds dimension ${a} (${x[a]})`);
-  return [{ dtype, shape }, { dtype: 'int64', shape }];
+  return [
+    { dtype, shape },
+    { dtype: 'int64', shape },
+  ];
 };
 
 const eyeLike: ShapeRule = (c) => {

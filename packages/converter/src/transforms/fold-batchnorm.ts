@@ -5,7 +5,15 @@
 import { attrFloat, attrInt, type Graph, type Node } from '../ir/graph.js';
 import { type TensorValue } from '../ir/tensor.js';
 import {
-  NameAllocator, addConstant, constF32, consumers, pruneConstants, removeNode, soleConsumer, staticShape, valueInfo,
+  NameAllocator,
+  addConstant,
+  constF32,
+  consumers,
+  pruneConstants,
+  removeNode,
+  soleConsumer,
+  staticShape,
+  valueInfo,
 } from './util.js';
 
 interface Affine {
@@ -20,7 +28,10 @@ function bnAffine(graph: Graph, bn: Node): Affine | undefined {
   const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => constF32(graph, bn.inputs[i]));
   if (!scale || !bias || !mean || !variance) return undefined;
   const c = scale.data.length;
-  if ([bias, mean, variance].some((t) => t.data.length !== c) || [scale, bias, mean, variance].some((t) => t.dims.length !== 1))
+  if (
+    [bias, mean, variance].some((t) => t.data.length !== c) ||
+    [scale, bias, mean, variance].some((t) => t.dims.length !== 1)
+  )
     return undefined;
   const eps = attrFloat(bn, 'epsilon', 1e-5);
   const s = new Float64Array(c);
@@ -60,7 +71,8 @@ function foldConv(graph: Graph, names: NameAllocator, p: Node, a: Affine): boole
   const m = w.dims[0];
   const inner = w.data.length / m;
   const nw = new Float32Array(w.data.length);
-  for (let o = 0; o < m; o++) for (let i = 0; i < inner; i++) nw[o * inner + i] = (w.data as Float32Array)[o * inner + i] * a.s[o];
+  for (let o = 0; o < m; o++)
+    for (let i = 0; i < inner; i++) nw[o * inner + i] = (w.data as Float32Array)[o * inner + i] * a.s[o];
   const nb = foldedBias(b, 1, a, m);
   if (!nb) return false;
   p.inputs[1] = addConstant(graph, names, `${p.name}_bn_weight`, f32(w.dims, nw));

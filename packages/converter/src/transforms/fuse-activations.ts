@@ -34,15 +34,22 @@ function clipBounds(graph: Graph, node: Node): Fused | undefined {
 export function fusedActivation(graph: Graph, node: Node): Fused | undefined {
   if (node.domain !== '' && node.domain !== 'ai.onnx') return undefined;
   switch (node.opType) {
-    case 'Relu': return { activation: 'RELU' };
-    case 'Clip': return clipBounds(graph, node);
-    case 'LeakyRelu': return { activation: 'LEAKYRELU', alpha: attrFloat(node, 'alpha', 0.01) };
-    case 'Sigmoid': return { activation: 'SIGMOID' };
-    case 'Tanh': return { activation: 'TANH' };
+    case 'Relu':
+      return { activation: 'RELU' };
+    case 'Clip':
+      return clipBounds(graph, node);
+    case 'LeakyRelu':
+      return { activation: 'LEAKYRELU', alpha: attrFloat(node, 'alpha', 0.01) };
+    case 'Sigmoid':
+      return { activation: 'SIGMOID' };
+    case 'Tanh':
+      return { activation: 'TANH' };
     case 'HardSigmoid':
       return { activation: 'HARDSIGMOID', alpha: attrFloat(node, 'alpha', 0.2), beta: attrFloat(node, 'beta', 0.5) };
-    case 'HardSwish': return { activation: 'HARDSWISH' };
-    default: return undefined;
+    case 'HardSwish':
+      return { activation: 'HARDSWISH' };
+    default:
+      return undefined;
   }
 }
 

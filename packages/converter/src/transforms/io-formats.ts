@@ -18,7 +18,14 @@ const TO_NHWC = [0, 2, 3, 1];
 const permute = (shape: number[], perm: number[]): number[] => perm.map((p) => shape[p]);
 
 function transposeNode(name: string, input: string, output: string, perm: number[]): Node {
-  return { name, opType: 'Transpose', domain: '', inputs: [input], outputs: [output], attrs: { perm: { kind: 'ints', value: perm } } };
+  return {
+    name,
+    opType: 'Transpose',
+    domain: '',
+    inputs: [input],
+    outputs: [output],
+    attrs: { perm: { kind: 'ints', value: perm } },
+  };
 }
 
 function checkNames(what: 'input' | 'output', given: Record<string, DataFormat>, known: string[]): void {
@@ -36,8 +43,16 @@ export function applyIoFormats(graph: Graph, formats: IoFormats): { changed: num
   const inputs = formats.inputs ?? {};
   const outputs = formats.outputs ?? {};
   const asIs = new Set(formats.asIs ?? []);
-  checkNames('input', inputs, graph.inputs.map((i) => i.name));
-  checkNames('output', outputs, graph.outputs.map((o) => o.name));
+  checkNames(
+    'input',
+    inputs,
+    graph.inputs.map((i) => i.name),
+  );
+  checkNames(
+    'output',
+    outputs,
+    graph.outputs.map((o) => o.name),
+  );
 
   // NCHW twin of each transposed input, for outputs that read an input directly.
   const nchwOf = new Map<string, string>();

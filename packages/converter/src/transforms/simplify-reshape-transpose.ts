@@ -6,7 +6,14 @@
 import { attrInts, type Graph, type Node } from '../ir/graph.js';
 import { makeTensor } from '../ir/tensor.js';
 import {
-  NameAllocator, addConstant, bypassNode, constNumbers, isDead, removeNode, staticShape, valueInfo,
+  NameAllocator,
+  addConstant,
+  bypassNode,
+  constNumbers,
+  isDead,
+  removeNode,
+  staticShape,
+  valueInfo,
 } from './util.js';
 import { pruneToOutputs } from './prune.js';
 
@@ -60,8 +67,10 @@ function simplifyShapeOp(graph: Graph, names: NameAllocator, n: Node, byOutput: 
     let shapeInput: string | undefined;
     if (out && out.every((d) => d > 0)) {
       const current = n.opType === 'Reshape' ? constNumbers(graph, n.inputs[1]) : undefined;
-      shapeInput = current && sameShape(current, out) ? n.inputs[1]
-        : addConstant(graph, names, `${n.name}_shape`, makeTensor('int64', [out.length], out));
+      shapeInput =
+        current && sameShape(current, out)
+          ? n.inputs[1]
+          : addConstant(graph, names, `${n.name}_shape`, makeTensor('int64', [out.length], out));
     } else if (n.opType === 'Reshape') {
       // Unknown output shape: n's own shape still works if it copies nothing (0) from its input.
       const s = constNumbers(graph, n.inputs[1]);

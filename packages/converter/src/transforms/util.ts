@@ -29,8 +29,7 @@ export class NameAllocator {
 
 /** Makes every node input that reads `from` read `to` instead. */
 export function replaceUses(graph: Graph, from: string, to: string): void {
-  for (const n of graph.nodes)
-    for (let i = 0; i < n.inputs.length; i++) if (n.inputs[i] === from) n.inputs[i] = to;
+  for (const n of graph.nodes) for (let i = 0; i < n.inputs.length; i++) if (n.inputs[i] === from) n.inputs[i] = to;
 }
 
 export function isGraphInput(graph: Graph, name: string): boolean {
@@ -51,7 +50,9 @@ export function removeNode(graph: Graph, node: Node): void {
 export function bypassNode(graph: Graph, node: Node, src: string): boolean {
   const out = node.outputs[0];
   if (!out || !src || out === src) return false;
-  if (node.outputs.slice(1).some((o) => o && (isGraphOutput(graph, o) || graph.nodes.some((n) => n.inputs.includes(o)))))
+  if (
+    node.outputs.slice(1).some((o) => o && (isGraphOutput(graph, o) || graph.nodes.some((n) => n.inputs.includes(o))))
+  )
     return false;
   if (!isGraphOutput(graph, out)) {
     removeNode(graph, node);

@@ -29,8 +29,14 @@ export function crc32c(data: Uint8Array, crc = 0): number {
       const lo = w[j] ^ c;
       const hi = w[j + 1];
       c =
-        t7[lo & 0xff] ^ t6[(lo >>> 8) & 0xff] ^ t5[(lo >>> 16) & 0xff] ^ t4[lo >>> 24] ^
-        t3[hi & 0xff] ^ t2[(hi >>> 8) & 0xff] ^ t1[(hi >>> 16) & 0xff] ^ t0[hi >>> 24];
+        t7[lo & 0xff] ^
+        t6[(lo >>> 8) & 0xff] ^
+        t5[(lo >>> 16) & 0xff] ^
+        t4[lo >>> 24] ^
+        t3[hi & 0xff] ^
+        t2[(hi >>> 8) & 0xff] ^
+        t1[(hi >>> 16) & 0xff] ^
+        t0[hi >>> 24];
     }
     i += words * 4;
   }
@@ -38,8 +44,14 @@ export function crc32c(data: Uint8Array, crc = 0): number {
   for (; i < end8; i += 8) {
     const lo = (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) ^ c;
     c =
-      t7[lo & 0xff] ^ t6[(lo >>> 8) & 0xff] ^ t5[(lo >>> 16) & 0xff] ^ t4[lo >>> 24] ^
-      t3[data[i + 4]] ^ t2[data[i + 5]] ^ t1[data[i + 6]] ^ t0[data[i + 7]];
+      t7[lo & 0xff] ^
+      t6[(lo >>> 8) & 0xff] ^
+      t5[(lo >>> 16) & 0xff] ^
+      t4[lo >>> 24] ^
+      t3[data[i + 4]] ^
+      t2[data[i + 5]] ^
+      t1[data[i + 6]] ^
+      t0[data[i + 7]];
   }
   for (; i < n; i++) c = t0[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;

@@ -21,9 +21,13 @@ export function schemaDataType(dtype: DType): FbType | undefined {
 
 export function schemaDataFormat(format: DataFormat): FbFormat {
   switch (format) {
-    case 'NCHW': return FbFormat.NCHW;
-    case 'NHWC': return FbFormat.NHWC;
-    case 'OIHW': return FbFormat.OIHW;
-    default: return FbFormat.NONE;
+    case 'NCHW':
+      return FbFormat.NCHW;
+    case 'NHWC':
+      return FbFormat.NHWC;
+    case 'OIHW':
+      return FbFormat.OIHW;
+    default:
+      return FbFormat.NONE;
   }
 }

@@ -44,7 +44,11 @@ export function withTrailer(fb: Uint8Array): Uint8Array {
   return out;
 }
 
-export function writeEngineModel(graph: Graph, plan: MemoryPlan, options: WriteOptions = {}): { mace: Uint8Array; data: Uint8Array } {
+export function writeEngineModel(
+  graph: Graph,
+  plan: MemoryPlan,
+  options: WriteOptions = {},
+): { mace: Uint8Array; data: Uint8Array } {
   validateGraph(graph);
   const { tensors, data } = packConstants(usedConstants(graph), graph.constants);
   const fb = buildNetDef({ graph, plan, tensors, dataSize: data.length, dataCrc: crc32c(data), name: options.name });

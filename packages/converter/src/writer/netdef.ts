@@ -30,7 +30,8 @@ export function toInt64(v: number): bigint {
   return BigInt(Math.trunc(v));
 }
 
-const dims64 = (dims: readonly number[]): bigint[] => dims.map((d) => (Number.isInteger(d) && d >= 0 ? BigInt(d) : -1n));
+const dims64 = (dims: readonly number[]): bigint[] =>
+  dims.map((d) => (Number.isInteger(d) && d >= 0 ? BigInt(d) : -1n));
 
 export interface NetDefParts {
   graph: Graph;
@@ -62,21 +63,45 @@ function opError(node: Node, graph: Graph, reason: string, advice: string): Conv
   ]);
 }
 
-function buildArg(b: flatbuffers.Builder, str: Str, node: Node, graph: Graph, name: string, a: AttrValue): flatbuffers.Offset {
+function buildArg(
+  b: flatbuffers.Builder,
+  str: Str,
+  node: Node,
+  graph: Graph,
+  name: string,
+  a: AttrValue,
+): flatbuffers.Offset {
   const nameOff = str(name);
   let s = 0;
   let floats = 0;
   let ints = 0;
   let strings = 0;
   switch (a.kind) {
-    case 'string': s = b.createString(a.value); break;
-    case 'floats': floats = Argument.createFloatsVector(b, a.value); break;
-    case 'ints': ints = Argument.createIntsVector(b, a.value.map(toInt64)); break;
-    case 'strings': strings = Argument.createStringsVector(b, a.value.map((x) => b.createString(x))); break;
-    case 'int': case 'float': break;
+    case 'string':
+      s = b.createString(a.value);
+      break;
+    case 'floats':
+      floats = Argument.createFloatsVector(b, a.value);
+      break;
+    case 'ints':
+      ints = Argument.createIntsVector(b, a.value.map(toInt64));
+      break;
+    case 'strings':
+      strings = Argument.createStringsVector(
+        b,
+        a.value.map((x) => b.createString(x)),
+      );
+      break;
+    case 'int':
+    case 'float':
+      break;
     default:
-      throw opError(node, graph, `attribute '${name}' holds a ${a.kind}, which the engine format cannot carry`,
-        'this op is not supported in this form; simplify the model (e.g. with onnx-simplifier) and convert again');
+      throw opError(
+        node,
+        graph,
+        `attribute '${name}' holds a ${a.kind}, which the engine format cannot carry`,
+        'this op is not supported in this form; simplify the model (e.g. with onnx-simplifier) and convert again',
+      );
   }
   Argument.startArgument(b);
   Argument.addName(b, nameOff);
@@ -99,11 +124,20 @@ function valueType(graph: Graph, name: string, written: WrittenOutputs): FbType 
   const dt = graph.values.get(name)?.dtype ?? (source ? graph.values.get(source)?.dtype : undefined) ?? 'float32';
   const t = schemaDataType(dt);
   if (t === undefined)
-    throw new ConversionError(`tensor '${name}' has data type ${dt}, which the engine cannot hold; export the model in float32`);
+    throw new ConversionError(
+      `tensor '${name}' has data type ${dt}, which the engine cannot hold; export the model in float32`,
+    );
   return t;
 }
 
-function buildOp(b: flatbuffers.Builder, str: Str, graph: Graph, plan: MemoryPlan, node: Node, written: WrittenOutputs): flatbuffers.Offset {
+function buildOp(
+  b: flatbuffers.Builder,
+  str: Str,
+  graph: Graph,
+  plan: MemoryPlan,
+  node: Node,
+  written: WrittenOutputs,
+): flatbuffers.Offset {
   const args = Object.entries(node.attrs).map(([k, v]) => buildArg(b, str, node, graph, k, v));
   const outputNames = written.names.get(node) ?? node.outputs;
   const shapes = outputNames.map((o) => {
@@ -115,8 +149,14 @@ function buildOp(b: flatbuffers.Builder, str: Str, graph: Graph, plan: MemoryPla
   });
   const types = outputNames.map((o) => valueType(graph, o, written));
   const mem = outputNames.map((o) => plan.memIds.get(o) ?? -1);
-  const inputs = Operator.createInputsVector(b, node.inputs.map((i) => str(i)));
-  const outputs = Operator.createOutputsVector(b, outputNames.map((o) => str(o)));
+  const inputs = Operator.createInputsVector(
+    b,
+    node.inputs.map((i) => str(i)),
+  );
+  const outputs = Operator.createOutputsVector(
+    b,
+    outputNames.map((o) => str(o)),
+  );
   const shapesOff = Operator.createOutputShapesVector(b, shapes);
   const typesOff = Operator.createOutputTypesVector(b, types);
   const memOff = Operator.createMemIdsVector(b, mem);
@@ -138,7 +178,9 @@ function buildOp(b: flatbuffers.Builder, str: Str, graph: Graph, plan: MemoryPla
 function buildIo(b: flatbuffers.Builder, str: Str, io: GraphIO, what: string): flatbuffers.Offset {
   const t = schemaDataType(io.dtype);
   if (t === undefined)
-    throw new ConversionError(`model ${what} '${io.name}' has data type ${io.dtype}, which the engine cannot take; export the model in float32`);
+    throw new ConversionError(
+      `model ${what} '${io.name}' has data type ${io.dtype}, which the engine cannot take; export the model in float32`,
+    );
   const name = str(io.name);
   const dims = InputOutputInfo.createDimsVector(b, dims64(io.shape));
   InputOutputInfo.startInputOutputInfo(b);
@@ -169,10 +211,22 @@ export function buildNetDef(parts: NetDefParts): Uint8Array {
   b.forceDefaults(true);
   const str = sharedStrings(b);
   const written = writtenOutputs(graph);
-  const ops = NetDef.createOpsVector(b, graph.nodes.map((n) => buildOp(b, str, graph, plan, n, written)));
-  const tensors = NetDef.createTensorsVector(b, parts.tensors.map((p) => buildTensor(b, str, p)));
-  const inputs = NetDef.createInputInfoVector(b, graph.inputs.map((io) => buildIo(b, str, io, 'input')));
-  const outputs = NetDef.createOutputInfoVector(b, graph.outputs.map((io) => buildIo(b, str, io, 'output')));
+  const ops = NetDef.createOpsVector(
+    b,
+    graph.nodes.map((n) => buildOp(b, str, graph, plan, n, written)),
+  );
+  const tensors = NetDef.createTensorsVector(
+    b,
+    parts.tensors.map((p) => buildTensor(b, str, p)),
+  );
+  const inputs = NetDef.createInputInfoVector(
+    b,
+    graph.inputs.map((io) => buildIo(b, str, io, 'input')),
+  );
+  const outputs = NetDef.createOutputInfoVector(
+    b,
+    graph.outputs.map((io) => buildIo(b, str, io, 'output')),
+  );
   const blocks = NetDef.createMemBlocksVector(
     b,
     plan.blocks.map((m) => MemoryBlock.createMemoryBlock(b, m.id, BigInt(m.size))),

@@ -11,7 +11,11 @@ export interface WrittenOutputs {
 }
 
 export function writtenOutputs(graph: Graph): WrittenOutputs {
-  const taken = new Set<string>([...graph.constants.keys(), ...graph.inputs.map((i) => i.name), ...graph.outputs.map((o) => o.name)]);
+  const taken = new Set<string>([
+    ...graph.constants.keys(),
+    ...graph.inputs.map((i) => i.name),
+    ...graph.outputs.map((o) => o.name),
+  ]);
   for (const n of graph.nodes) for (const v of [...n.inputs, ...n.outputs]) if (v) taken.add(v);
   const names = new Map<Node, string[]>();
   const synthetic = new Map<string, string>();

@@ -9,14 +9,21 @@ export function validateGraph(graph: Graph): void {
   const problems: { name: string; opType: string; opset: number; reason: string }[] = [];
   for (const k of graph.constants.keys()) defined.add(k);
   for (const io of graph.inputs) {
-    if (defined.has(io.name)) problems.push({ name: io.name, opType: '(input)', opset: graph.opset, reason: `input '${io.name}' has the name of a constant` });
+    if (defined.has(io.name))
+      problems.push({
+        name: io.name,
+        opType: '(input)',
+        opset: graph.opset,
+        reason: `input '${io.name}' has the name of a constant`,
+      });
     defined.add(io.name);
   }
   for (const n of graph.nodes) {
     const bad = (reason: string): void => {
       problems.push({ name: n.name, opType: n.opType, opset: graph.opset, reason });
     };
-    for (const i of n.inputs) if (i && !defined.has(i)) bad(`reads '${i}', which no earlier node, model input or constant defines`);
+    for (const i of n.inputs)
+      if (i && !defined.has(i)) bad(`reads '${i}', which no earlier node, model input or constant defines`);
     // '' marks an omitted optional output: the writer drops trailing ones and names the others (outputs.ts).
     if (!n.outputs.some((o) => o)) bad('has no named output');
     for (const o of n.outputs) {
@@ -26,9 +33,17 @@ export function validateGraph(graph: Graph): void {
     }
   }
   for (const o of graph.outputs)
-    if (!defined.has(o.name)) problems.push({ name: o.name, opType: '(output)', opset: graph.opset, reason: `model output '${o.name}' is not produced by the graph` });
-  if (graph.inputs.length === 0) problems.push({ name: '', opType: '(graph)', opset: graph.opset, reason: 'the model has no inputs' });
-  if (graph.outputs.length === 0) problems.push({ name: '', opType: '(graph)', opset: graph.opset, reason: 'the model has no outputs' });
+    if (!defined.has(o.name))
+      problems.push({
+        name: o.name,
+        opType: '(output)',
+        opset: graph.opset,
+        reason: `model output '${o.name}' is not produced by the graph`,
+      });
+  if (graph.inputs.length === 0)
+    problems.push({ name: '', opType: '(graph)', opset: graph.opset, reason: 'the model has no inputs' });
+  if (graph.outputs.length === 0)
+    problems.push({ name: '', opType: '(graph)', opset: graph.opset, reason: 'the model has no outputs' });
   if (problems.length)
     throw new ConversionError(
       `the graph cannot be written as an engine model:\n${problems

@@ -22,7 +22,8 @@ export interface Case {
 
 function readPbs(dir: string, prefix: string): { name: string; tensor: TensorValue }[] {
   const out: { name: string; tensor: TensorValue }[] = [];
-  for (let i = 0; existsSync(join(dir, `${prefix}_${i}.pb`)); i++) out.push(decodeNamedTensor(readFileSync(join(dir, `${prefix}_${i}.pb`))));
+  for (let i = 0; existsSync(join(dir, `${prefix}_${i}.pb`)); i++)
+    out.push(decodeNamedTensor(readFileSync(join(dir, `${prefix}_${i}.pb`))));
   return out;
 }
 
@@ -37,7 +38,10 @@ export function loadCases(root: string, filter: (name: string) => boolean = () =
     if (!existsSync(file)) continue;
     const bytes = readFileSync(file);
     const model = decodeModel(bytes);
-    const opset = Math.max(0, ...model.opsetImports.filter((o) => o.domain === '' || o.domain === 'ai.onnx').map((o) => o.version));
+    const opset = Math.max(
+      0,
+      ...model.opsetImports.filter((o) => o.domain === '' || o.domain === 'ai.onnx').map((o) => o.version),
+    );
     const data = join(dir, 'test_data_set_0');
     let inputs: Case['inputs'] = [];
     let outputs: Case['outputs'] = [];
@@ -47,7 +51,16 @@ export function loadCases(root: string, filter: (name: string) => boolean = () =
     } catch {
       // Tensor files of types the converter refuses (e.g. complex, float8): keep the case without data.
     }
-    cases.push({ name, dir, model, bytes, opset, ops: [...new Set(model.graph.nodes.map((n) => n.opType))], inputs, outputs });
+    cases.push({
+      name,
+      dir,
+      model,
+      bytes,
+      opset,
+      ops: [...new Set(model.graph.nodes.map((n) => n.opType))],
+      inputs,
+      outputs,
+    });
   }
   return cases;
 }

@@ -94,11 +94,20 @@ export class GraphBuilder {
       attrs: Object.fromEntries(Object.entries(attrs).map(([key, v]) => [key, toAttr(v)])),
     };
     this.graph.nodes.push(node);
-    outputs.forEach((o, i) => this.graph.values.set(outs[i], { dtype: o.dtype ?? 'float32', shape: o.shape ? [...o.shape] : null }));
+    outputs.forEach((o, i) =>
+      this.graph.values.set(outs[i], { dtype: o.dtype ?? 'float32', shape: o.shape ? [...o.shape] : null }),
+    );
     return outs;
   }
 
-  node(opType: string, inputs: string[], attrs: Record<string, AttrInput>, shape: number[] | null, dtype: DType = 'float32', name?: string): string {
+  node(
+    opType: string,
+    inputs: string[],
+    attrs: Record<string, AttrInput>,
+    shape: number[] | null,
+    dtype: DType = 'float32',
+    name?: string,
+  ): string {
     return this.nodeN(opType, inputs, attrs, [{ shape, dtype }], name)[0];
   }
 

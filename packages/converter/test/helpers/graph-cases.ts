@@ -10,7 +10,13 @@ function bn(b: GraphBuilder, x: string, c: number, shape: number[], seed: number
   const bias = b.weight(`bn${seed}.bias`, [c], seed + 1);
   const mean = b.weight(`bn${seed}.mean`, [c], seed + 2, -0.5, 0.5);
   const v = b.weight(`bn${seed}.var`, [c], seed + 3, 0.2, 2);
-  return b.nodeN('BatchNormalization', [x, s, bias, mean, v], { epsilon: { float: 1e-3 } }, [{ shape, name: out }], `bn${seed}`)[0];
+  return b.nodeN(
+    'BatchNormalization',
+    [x, s, bias, mean, v],
+    { epsilon: { float: 1e-3 } },
+    [{ shape, name: out }],
+    `bn${seed}`,
+  )[0];
 }
 
 export function convBn(withBias: boolean): Graph {
@@ -25,16 +31,28 @@ export function convBn(withBias: boolean): Graph {
 export function groupedConvBn(): Graph {
   const b = new GraphBuilder('gconv_bn');
   const x = b.input('x', [1, 4, 5, 5]);
-  const c = b.node('Conv', [x, b.weight('w', [6, 2, 3, 3], 13), b.weight('b', [6], 14)],
-    { group: 2, strides: [2, 2], pads: [1, 1, 1, 1] }, [1, 6, 3, 3], 'float32', 'conv');
+  const c = b.node(
+    'Conv',
+    [x, b.weight('w', [6, 2, 3, 3], 13), b.weight('b', [6], 14)],
+    { group: 2, strides: [2, 2], pads: [1, 1, 1, 1] },
+    [1, 6, 3, 3],
+    'float32',
+    'conv',
+  );
   return b.output(bn(b, c, 6, [1, 6, 3, 3], 30)).build();
 }
 
 export function convTransposeBn(): Graph {
   const b = new GraphBuilder('convt_bn');
   const x = b.input('x', [1, 4, 3, 3]);
-  const c = b.node('ConvTranspose', [x, b.weight('w', [4, 3, 3, 3], 15), b.weight('b', [6], 16)],
-    { group: 2, strides: [2, 2], pads: [1, 1, 1, 1] }, [1, 6, 5, 5], 'float32', 'convt');
+  const c = b.node(
+    'ConvTranspose',
+    [x, b.weight('w', [4, 3, 3, 3], 15), b.weight('b', [6], 16)],
+    { group: 2, strides: [2, 2], pads: [1, 1, 1, 1] },
+    [1, 6, 5, 5],
+    'float32',
+    'convt',
+  );
   return b.output(bn(b, c, 6, [1, 6, 5, 5], 40)).build();
 }
 
@@ -43,7 +61,14 @@ export function gemmBn(transB: boolean, withC: boolean): Graph {
   const x = b.input('x', [2, 5]);
   const w = b.weight('w', transB ? [3, 5] : [5, 3], 17);
   const ins = withC ? [x, w, b.weight('c', [3], 18)] : [x, w];
-  const g = b.node('Gemm', ins, { transB: transB ? 1 : 0, alpha: { float: 0.7 }, beta: { float: 1.3 } }, [2, 3], 'float32', 'gemm');
+  const g = b.node(
+    'Gemm',
+    ins,
+    { transB: transB ? 1 : 0, alpha: { float: 0.7 }, beta: { float: 1.3 } },
+    [2, 3],
+    'float32',
+    'gemm',
+  );
   return b.output(bn(b, g, 3, [2, 3], 50)).build();
 }
 
@@ -69,25 +94,42 @@ export type Act = 'Relu' | 'Clip' | 'LeakyRelu' | 'Sigmoid' | 'Tanh' | 'HardSigm
 
 function act(b: GraphBuilder, kind: Act, x: string, shape: number[]): string {
   switch (kind) {
-    case 'Clip': return b.node('Clip', [x, b.scalar('lo', 0), b.scalar('hi', 6)], {}, shape, 'float32', 'relu6');
-    case 'LeakyRelu': return b.node('LeakyRelu', [x], { alpha: { float: 0.1 } }, shape, 'float32', 'act');
-    case 'HardSigmoid': return b.node('HardSigmoid', [x], { alpha: { float: 0.3 }, beta: { float: 0.4 } }, shape, 'float32', 'act');
-    default: return b.node(kind, [x], {}, shape, 'float32', 'act');
+    case 'Clip':
+      return b.node('Clip', [x, b.scalar('lo', 0), b.scalar('hi', 6)], {}, shape, 'float32', 'relu6');
+    case 'LeakyRelu':
+      return b.node('LeakyRelu', [x], { alpha: { float: 0.1 } }, shape, 'float32', 'act');
+    case 'HardSigmoid':
+      return b.node('HardSigmoid', [x], { alpha: { float: 0.3 }, beta: { float: 0.4 } }, shape, 'float32', 'act');
+    default:
+      return b.node(kind, [x], {}, shape, 'float32', 'act');
   }
 }
 
 export function convAct(kind: Act): Graph {
   const b = new GraphBuilder(`conv_${kind}`);
   const x = b.input('x', [1, 3, 5, 5]);
-  const c = b.node('Conv', [x, b.weight('w', [4, 3, 3, 3], 23, -2, 2), b.weight('b', [4], 24)],
-    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, [1, 4, 5, 5], 'float32', 'conv');
+  const c = b.node(
+    'Conv',
+    [x, b.weight('w', [4, 3, 3, 3], 23, -2, 2), b.weight('b', [4], 24)],
+    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    [1, 4, 5, 5],
+    'float32',
+    'conv',
+  );
   return b.output(act(b, kind, c, [1, 4, 5, 5])).build();
 }
 
 export function gemmRelu(): Graph {
   const b = new GraphBuilder('gemm_relu');
   const x = b.input('x', [2, 6]);
-  const g = b.node('Gemm', [x, b.weight('w', [4, 6], 25), b.weight('c', [4], 26)], { transB: 1 }, [2, 4], 'float32', 'gemm');
+  const g = b.node(
+    'Gemm',
+    [x, b.weight('w', [4, 6], 25), b.weight('c', [4], 26)],
+    { transB: 1 },
+    [2, 4],
+    'float32',
+    'gemm',
+  );
   return b.output(act(b, 'Relu', g, [2, 4])).build();
 }
 
@@ -102,7 +144,14 @@ export function matmulClipMaxOnly(): Graph {
 export function convTransposeLeaky(): Graph {
   const b = new GraphBuilder('convt_leaky');
   const x = b.input('x', [1, 2, 3, 3]);
-  const c = b.node('ConvTranspose', [x, b.weight('w', [2, 3, 2, 2], 28)], { strides: [2, 2] }, [1, 3, 6, 6], 'float32', 'convt');
+  const c = b.node(
+    'ConvTranspose',
+    [x, b.weight('w', [2, 3, 2, 2], 28)],
+    { strides: [2, 2] },
+    [1, 3, 6, 6],
+    'float32',
+    'convt',
+  );
   return b.output(act(b, 'LeakyRelu', c, [1, 3, 6, 6])).build();
 }
 
@@ -121,7 +170,13 @@ export function reshapeChain(endsAtOutput: boolean): Graph {
   const r0 = b.node('Relu', [x], {}, [1, 2, 3, 4], 'float32', 'relu0');
   const a = b.node('Reshape', [r0, b.ints('s1', [6, 4])], {}, [6, 4], 'float32', 'r1');
   const c = b.node('Reshape', [a, b.ints('s2', [2, -1])], {}, [2, 12], 'float32', 'r2');
-  const d = b.nodeN('Reshape', [c, b.ints('s3', [0, 3, 4])], {}, [{ shape: [2, 3, 4], name: endsAtOutput ? 'y' : undefined }], 'r3')[0];
+  const d = b.nodeN(
+    'Reshape',
+    [c, b.ints('s3', [0, 3, 4])],
+    {},
+    [{ shape: [2, 3, 4], name: endsAtOutput ? 'y' : undefined }],
+    'r3',
+  )[0];
   if (endsAtOutput) return b.output(d).build();
   return b.output(b.node('Relu', [d], {}, [2, 3, 4], 'float32', 'relu1')).build();
 }
@@ -205,7 +260,13 @@ export function identityOnly(): Graph {
 export function nchwConvRelu(): Graph {
   const b = new GraphBuilder('nhwc_io');
   const x = b.input('x', [1, 3, 5, 4]);
-  const c = b.node('Conv', [x, b.weight('w', [4, 3, 3, 3], 33), b.weight('b', [4], 34)],
-    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, [1, 4, 5, 4], 'float32', 'conv');
+  const c = b.node(
+    'Conv',
+    [x, b.weight('w', [4, 3, 3, 3], 33), b.weight('b', [4], 34)],
+    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    [1, 4, 5, 4],
+    'float32',
+    'conv',
+  );
   return b.output(b.nodeN('Relu', [c], {}, [{ shape: [1, 4, 5, 4], name: 'y' }], 'relu')[0]).build();
 }

@@ -20,15 +20,24 @@ function activation(node: Node): (x: number) => number {
   const a = attrFloat(node, 'activation_alpha', 0);
   const b = attrFloat(node, 'activation_beta', 0);
   switch (attrString(node, 'activation', '')) {
-    case '': return (x) => x;
-    case 'RELU': return (x) => Math.max(x, 0);
-    case 'CLIP': return (x) => Math.min(Math.max(x, a), b);
-    case 'LEAKYRELU': return (x) => (x >= 0 ? x : a * x);
-    case 'SIGMOID': return (x) => 1 / (1 + Math.exp(-x));
-    case 'TANH': return Math.tanh;
-    case 'HARDSIGMOID': return (x) => Math.min(1, Math.max(0, a * x + b));
-    case 'HARDSWISH': return (x) => x * Math.min(1, Math.max(0, x / 6 + 0.5));
-    default: throw new Error(`eval: unknown activation ${attrString(node, 'activation', '')}`);
+    case '':
+      return (x) => x;
+    case 'RELU':
+      return (x) => Math.max(x, 0);
+    case 'CLIP':
+      return (x) => Math.min(Math.max(x, a), b);
+    case 'LEAKYRELU':
+      return (x) => (x >= 0 ? x : a * x);
+    case 'SIGMOID':
+      return (x) => 1 / (1 + Math.exp(-x));
+    case 'TANH':
+      return Math.tanh;
+    case 'HARDSIGMOID':
+      return (x) => Math.min(1, Math.max(0, a * x + b));
+    case 'HARDSWISH':
+      return (x) => x * Math.min(1, Math.max(0, x / 6 + 0.5));
+    default:
+      throw new Error(`eval: unknown activation ${attrString(node, 'activation', '')}`);
   }
 }
 
@@ -41,11 +50,15 @@ function broadcast(a: T, b: T, f: (x: number, y: number) => number): T {
   const ad = [...new Array(r - a.dims.length).fill(1), ...a.dims];
   const bd = [...new Array(r - b.dims.length).fill(1), ...b.dims];
   const dims = ad.map((d, i) => Math.max(d, bd[i]));
-  const as = strides(ad), bs = strides(bd), os = strides(dims);
+  const as = strides(ad),
+    bs = strides(bd),
+    os = strides(dims);
   const n = count(dims);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    let ai = 0, bi = 0, rem = i;
+    let ai = 0,
+      bi = 0,
+      rem = i;
     for (let k = 0; k < r; k++) {
       const c = Math.floor(rem / os[k]);
       rem -= c * os[k];
@@ -131,7 +144,17 @@ function convTranspose(node: Node, x: T, w: T, bias: T | undefined): T {
   return { dims: [n, m, oh, ow], data: out };
 }
 
-function matmul2(a: Float64Array, b: Float64Array, r: number, k: number, c: number, out: Float64Array, off: number, aOff = 0, bOff = 0): void {
+function matmul2(
+  a: Float64Array,
+  b: Float64Array,
+  r: number,
+  k: number,
+  c: number,
+  out: Float64Array,
+  off: number,
+  aOff = 0,
+  bOff = 0,
+): void {
   for (let i = 0; i < r; i++)
     for (let j = 0; j < c; j++) {
       let s = 0;
@@ -142,10 +165,12 @@ function matmul2(a: Float64Array, b: Float64Array, r: number, k: number, c: numb
 
 function transpose(x: T, perm: number[]): T {
   const dims = perm.map((p) => x.dims[p]);
-  const is = strides(x.dims), os = strides(dims);
+  const is = strides(x.dims),
+    os = strides(dims);
   const out = new Float64Array(x.data.length);
   for (let i = 0; i < out.length; i++) {
-    let rem = i, src = 0;
+    let rem = i,
+      src = 0;
     for (let k = 0; k < dims.length; k++) {
       const c = Math.floor(rem / os[k]);
       rem -= c * os[k];
@@ -172,26 +197,41 @@ function run(node: Node, ins: (T | undefined)[], graph: Graph): T[] {
   };
   const ints = (t: T | undefined): number[] => Array.from(need(t).data);
   switch (node.opType) {
-    case 'Identity': case 'Dropout': return [need(x)];
-    case 'Relu': return [map(need(x), (v) => Math.max(v, 0))];
+    case 'Identity':
+    case 'Dropout':
+      return [need(x)];
+    case 'Relu':
+      return [map(need(x), (v) => Math.max(v, 0))];
     case 'Clip': {
       const lo = y ? y.data[0] : attrFloat(node, 'min', -Infinity);
       const hi = z ? z.data[0] : attrFloat(node, 'max', Infinity);
       return [map(need(x), (v) => Math.min(Math.max(v, lo), hi))];
     }
-    case 'LeakyRelu': { const a = attrFloat(node, 'alpha', 0.01); return [map(need(x), (v) => (v >= 0 ? v : a * v))]; }
-    case 'Sigmoid': return [map(need(x), (v) => 1 / (1 + Math.exp(-v)))];
-    case 'Tanh': return [map(need(x), Math.tanh)];
+    case 'LeakyRelu': {
+      const a = attrFloat(node, 'alpha', 0.01);
+      return [map(need(x), (v) => (v >= 0 ? v : a * v))];
+    }
+    case 'Sigmoid':
+      return [map(need(x), (v) => 1 / (1 + Math.exp(-v)))];
+    case 'Tanh':
+      return [map(need(x), Math.tanh)];
     case 'HardSigmoid': {
-      const a = attrFloat(node, 'alpha', 0.2), b = attrFloat(node, 'beta', 0.5);
+      const a = attrFloat(node, 'alpha', 0.2),
+        b = attrFloat(node, 'beta', 0.5);
       return [map(need(x), (v) => Math.min(1, Math.max(0, a * v + b)))];
     }
-    case 'HardSwish': return [map(need(x), (v) => v * Math.min(1, Math.max(0, v / 6 + 0.5)))];
-    case 'Add': return [broadcast(need(x), need(y), (a, b) => a + b)];
-    case 'Sub': return [broadcast(need(x), need(y), (a, b) => a - b)];
-    case 'Mul': return [broadcast(need(x), need(y), (a, b) => a * b)];
-    case 'Conv': return [conv(node, need(x), need(y), z)];
-    case 'ConvTranspose': return [convTranspose(node, need(x), need(y), z)];
+    case 'HardSwish':
+      return [map(need(x), (v) => v * Math.min(1, Math.max(0, v / 6 + 0.5)))];
+    case 'Add':
+      return [broadcast(need(x), need(y), (a, b) => a + b)];
+    case 'Sub':
+      return [broadcast(need(x), need(y), (a, b) => a - b)];
+    case 'Mul':
+      return [broadcast(need(x), need(y), (a, b) => a * b)];
+    case 'Conv':
+      return [conv(node, need(x), need(y), z)];
+    case 'ConvTranspose':
+      return [convTranspose(node, need(x), need(y), z)];
     case 'BatchNormalization': {
       const X = need(x);
       const [s, b, m, v] = [1, 2, 3, 4].map((i) => need(ins[i]));
@@ -205,21 +245,26 @@ function run(node: Node, ins: (T | undefined)[], graph: Graph): T[] {
       return [{ dims: [...X.dims], data: out }];
     }
     case 'Gemm': {
-      let A = need(x), B = need(y);
+      let A = need(x),
+        B = need(y);
       if (attrInt(node, 'transA', 0)) A = transpose(A, [1, 0]);
       if (attrInt(node, 'transB', 0)) B = transpose(B, [1, 0]);
-      const [r, k] = A.dims, c = B.dims[1];
+      const [r, k] = A.dims,
+        c = B.dims[1];
       const out = new Float64Array(r * c);
       matmul2(A.data, B.data, r, k, c, out, 0);
-      const alpha = attrFloat(node, 'alpha', 1), beta = attrFloat(node, 'beta', 1);
+      const alpha = attrFloat(node, 'alpha', 1),
+        beta = attrFloat(node, 'beta', 1);
       let res: T = { dims: [r, c], data: out.map((v) => v * alpha) };
       if (z) res = broadcast(res, z, (a, b) => a + beta * b);
       return [map(res, activation(node))];
     }
     case 'MatMul': {
-      const A = need(x), B = need(y);
+      const A = need(x),
+        B = need(y);
       if (B.dims.length !== 2) throw new Error('eval: MatMul needs a 2-D right operand');
-      const k = A.dims[A.dims.length - 1], c = B.dims[1];
+      const k = A.dims[A.dims.length - 1],
+        c = B.dims[1];
       const r = A.data.length / k;
       const out = new Float64Array(r * c);
       matmul2(A.data, B.data, r, k, c, out, 0);
@@ -229,8 +274,10 @@ function run(node: Node, ins: (T | undefined)[], graph: Graph): T[] {
       const X = need(x);
       return [transpose(X, attrInts(node, 'perm') ?? X.dims.map((_, i) => X.dims.length - 1 - i))];
     }
-    case 'Reshape': return [reshapeTo(need(x), ints(y))];
-    case 'Shape': return [{ dims: [need(x).dims.length], data: Float64Array.from(need(x).dims) }];
+    case 'Reshape':
+      return [reshapeTo(need(x), ints(y))];
+    case 'Shape':
+      return [{ dims: [need(x).dims.length], data: Float64Array.from(need(x).dims) }];
     case 'Flatten': {
       const X = need(x);
       let axis = attrInt(node, 'axis', 1);
@@ -239,7 +286,9 @@ function run(node: Node, ins: (T | undefined)[], graph: Graph): T[] {
     }
     case 'Squeeze': {
       const X = need(x);
-      const axes = (y ? ints(y) : X.dims.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)).map((a) => (a < 0 ? a + X.dims.length : a));
+      const axes = (y ? ints(y) : X.dims.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)).map((a) =>
+        a < 0 ? a + X.dims.length : a,
+      );
       return [{ dims: X.dims.filter((_, i) => !axes.includes(i)), data: X.data }];
     }
     case 'Unsqueeze': {
@@ -266,7 +315,11 @@ export function evalGraph(graph: Graph, inputs: Map<string, Float32Array>): Map<
     env.set(io.name, { dims: [...io.shape], data: Float64Array.from(d) });
   }
   for (const n of graph.nodes) {
-    const outs = run(n, n.inputs.map((i) => (i ? env.get(i) : undefined)), graph);
+    const outs = run(
+      n,
+      n.inputs.map((i) => (i ? env.get(i) : undefined)),
+      graph,
+    );
     n.outputs.forEach((o, i) => env.set(o, outs[i]));
   }
   const res = new Map<string, T>();

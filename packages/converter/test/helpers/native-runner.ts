@@ -23,8 +23,7 @@ export interface NpyArray {
 }
 
 export type NativeResult =
-  | { ok: true; outputs: Map<string, NpyArray>; stdout: string }
-  | { ok: false; error: string; missingKernels: string[] };
+  { ok: true; outputs: Map<string, NpyArray>; stdout: string } | { ok: false; error: string; missingKernels: string[] };
 
 let buildError: string | undefined;
 let built = false;
@@ -91,14 +90,23 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const header = new TextDecoder().decode(bytes.subarray(start, start + hlen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '';
-  const dims = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const dims = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const body = Uint8Array.prototype.slice.call(bytes, start + hlen).buffer; // (Buffer#slice would not copy)
   switch (descr) {
-    case '<f4': return { dtype: 'float32', dims, data: new Float32Array(body) };
-    case '<i8': return { dtype: 'int64', dims, data: new BigInt64Array(body) };
-    case '<i4': return { dtype: 'int32', dims, data: new Int32Array(body) };
-    case '|u1': return { dtype: 'uint8', dims, data: new Uint8Array(body) };
-    default: throw new Error(`npy dtype ${descr} not handled`);
+    case '<f4':
+      return { dtype: 'float32', dims, data: new Float32Array(body) };
+    case '<i8':
+      return { dtype: 'int64', dims, data: new BigInt64Array(body) };
+    case '<i4':
+      return { dtype: 'int32', dims, data: new Int32Array(body) };
+    case '|u1':
+      return { dtype: 'uint8', dims, data: new Uint8Array(body) };
+    default:
+      throw new Error(`npy dtype ${descr} not handled`);
   }
 }
 
@@ -134,7 +142,18 @@ export function runNative(graph: Graph, inputs: Map<string, Float32Array>): Nati
     const outDir = join(dir, 'out');
     const r = spawnSync(
       bin,
-      ['--model_file', files.mace, '--model_data_file', files.data, '--input_file', npys.join(','), '--output_dir', outDir, '--omp_num_threads', '1'],
+      [
+        '--model_file',
+        files.mace,
+        '--model_data_file',
+        files.data,
+        '--input_file',
+        npys.join(','),
+        '--output_dir',
+        outDir,
+        '--omp_num_threads',
+        '1',
+      ],
       { encoding: 'utf8', timeout: 120_000 },
     );
     if (r.status !== 0) {
@@ -144,7 +163,8 @@ export function runNative(graph: Graph, inputs: Map<string, Float32Array>): Nati
       return { ok: false, error, missingKernels };
     }
     const outputs = new Map<string, NpyArray>();
-    for (const o of graph.outputs) outputs.set(o.name, decodeNpy(readFileSync(join(outDir, `${outputFileName(o.name)}.npy`))));
+    for (const o of graph.outputs)
+      outputs.set(o.name, decodeNpy(readFileSync(join(outDir, `${outputFileName(o.name)}.npy`))));
     return { ok: true, outputs, stdout: r.stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -160,7 +180,9 @@ export function compareNative(
   after: Graph,
   inputs: Map<string, Float32Array>,
   afterInputs: Map<string, Float32Array> = inputs,
-): { missingKernels: string[] } | { diffs: Map<string, number>; before: Map<string, NpyArray>; after: Map<string, NpyArray> } {
+):
+  | { missingKernels: string[] }
+  | { diffs: Map<string, number>; before: Map<string, NpyArray>; after: Map<string, NpyArray> } {
   const a = runNative(before, inputs);
   const b = a.ok ? runNative(after, afterInputs) : a;
   if (!a.ok || !b.ok) {

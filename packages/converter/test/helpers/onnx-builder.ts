@@ -105,8 +105,22 @@ export class PB {
 // ---------------------------------------------------------------- tensors
 
 export const TYPE_CODE: Record<DType, number> = {
-  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, string: 8, bool: 9,
-  float16: 10, float64: 11, uint32: 12, uint64: 13, complex64: 14, complex128: 15, bfloat16: 16,
+  float32: 1,
+  uint8: 2,
+  int8: 3,
+  uint16: 4,
+  int16: 5,
+  int32: 6,
+  int64: 7,
+  string: 8,
+  bool: 9,
+  float16: 10,
+  float64: 11,
+  uint32: 12,
+  uint64: 13,
+  complex64: 14,
+  complex128: 15,
+  bfloat16: 16,
 };
 
 /** How a tensor's values are written: raw_data, or the typed repeated field packed or one tag per value. */
@@ -126,7 +140,8 @@ export function tensorMessage(t: TensorValue, name = '', enc: TensorEncoding = '
     return p.bytes(9, new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength)));
   }
   const vals = Array.from(t.data as ArrayLike<number | bigint>);
-  const field = ({ float32: 4, float64: 10, int64: 7, uint32: 11, uint64: 11 } as Partial<Record<DType, number>>)[t.dtype] ?? 5;
+  const field =
+    ({ float32: 4, float64: 10, int64: 7, uint32: 11, uint64: 11 } as Partial<Record<DType, number>>)[t.dtype] ?? 5;
   if (enc === 'packed') {
     if (field === 4) p.packedFloats(4, vals as number[]);
     else if (field === 10) p.packedDoubles(10, vals as number[]);
@@ -146,10 +161,26 @@ export function tensorBytes(t: TensorValue, name = '', enc: TensorEncoding = 'ra
 
 /** Convenience tensor constructors. */
 export const T = {
-  f32: (dims: number[], values: ArrayLike<number>): TensorValue => ({ dtype: 'float32', dims, data: Float32Array.from(values) }),
-  i64: (dims: number[], values: ArrayLike<number>): TensorValue => ({ dtype: 'int64', dims, data: BigInt64Array.from(Array.from(values), (v) => BigInt(v)) }),
-  i32: (dims: number[], values: ArrayLike<number>): TensorValue => ({ dtype: 'int32', dims, data: Int32Array.from(values) }),
-  bool: (dims: number[], values: ArrayLike<number>): TensorValue => ({ dtype: 'bool', dims, data: Uint8Array.from(values) }),
+  f32: (dims: number[], values: ArrayLike<number>): TensorValue => ({
+    dtype: 'float32',
+    dims,
+    data: Float32Array.from(values),
+  }),
+  i64: (dims: number[], values: ArrayLike<number>): TensorValue => ({
+    dtype: 'int64',
+    dims,
+    data: BigInt64Array.from(Array.from(values), (v) => BigInt(v)),
+  }),
+  i32: (dims: number[], values: ArrayLike<number>): TensorValue => ({
+    dtype: 'int32',
+    dims,
+    data: Int32Array.from(values),
+  }),
+  bool: (dims: number[], values: ArrayLike<number>): TensorValue => ({
+    dtype: 'bool',
+    dims,
+    data: Uint8Array.from(values),
+  }),
   /** Deterministic pseudo-random floats in [-1, 1). */
   rand: (dims: number[], seed = 1): TensorValue => {
     let s = seed >>> 0 || 1;
@@ -166,8 +197,14 @@ export const T = {
 // ---------------------------------------------------------------- attributes
 
 export type Attr =
-  | { int: number } | { float: number } | { string: string } | { ints: number[] } | { floats: number[] }
-  | { strings: string[] } | { tensor: TensorValue } | { untyped: { f?: number; i?: number } };
+  | { int: number }
+  | { float: number }
+  | { string: string }
+  | { ints: number[] }
+  | { floats: number[] }
+  | { strings: string[] }
+  | { tensor: TensorValue }
+  | { untyped: { f?: number; i?: number } };
 
 export const A = {
   int: (v: number): Attr => ({ int: v }),
@@ -263,13 +300,18 @@ export function buildModel(spec: ModelSpec): Uint8Array {
   const g = new PB();
   for (const n of spec.nodes) g.msg(1, nodeMessage(n));
   g.string(2, spec.name ?? 'test');
-  for (const [name, t] of Object.entries(spec.initializers ?? {})) g.msg(5, tensorMessage(t, name, spec.tensorEncoding ?? 'raw'));
+  for (const [name, t] of Object.entries(spec.initializers ?? {}))
+    g.msg(5, tensorMessage(t, name, spec.tensorEncoding ?? 'raw'));
   for (const v of spec.inputs) g.msg(11, valueInfoMessage(v));
   if (spec.initializersAsInputs)
-    for (const [name, t] of Object.entries(spec.initializers ?? {})) g.msg(11, valueInfoMessage({ name, dtype: t.dtype, shape: t.dims }));
+    for (const [name, t] of Object.entries(spec.initializers ?? {}))
+      g.msg(11, valueInfoMessage({ name, dtype: t.dtype, shape: t.dims }));
   for (const v of spec.outputs) g.msg(12, valueInfoMessage(v));
   for (const v of spec.valueInfo ?? []) g.msg(13, valueInfoMessage(v));
-  const m = new PB().int(1, spec.irVersion ?? 8).string(2, 'onnx-builder').msg(7, g);
+  const m = new PB()
+    .int(1, spec.irVersion ?? 8)
+    .string(2, 'onnx-builder')
+    .msg(7, g);
   m.msg(8, new PB().string(1, '').int(2, spec.opset ?? 23));
   for (const o of spec.extraOpsets ?? []) m.msg(8, new PB().string(1, o.domain).int(2, o.version));
   return m.finish();
@@ -300,14 +342,22 @@ export function singleNodeModel(
 
 function irAttr(a: AttrValue): Attr | null {
   switch (a.kind) {
-    case 'int': return { int: a.value };
-    case 'float': return { float: a.value };
-    case 'string': return { string: a.value };
-    case 'ints': return { ints: a.value };
-    case 'floats': return { floats: a.value };
-    case 'strings': return { strings: a.value };
-    case 'tensor': return { tensor: a.value };
-    default: return null;
+    case 'int':
+      return { int: a.value };
+    case 'float':
+      return { float: a.value };
+    case 'string':
+      return { string: a.value };
+    case 'ints':
+      return { ints: a.value };
+    case 'floats':
+      return { floats: a.value };
+    case 'strings':
+      return { strings: a.value };
+    case 'tensor':
+      return { tensor: a.value };
+    default:
+      return null;
   }
 }
 
@@ -333,8 +383,18 @@ export function graphToModel(graph: Graph, opset = 23): Uint8Array {
       const axis = n.attrs.axis?.kind === 'int' ? n.attrs.axis.value : 1;
       const flat = `${n.name}__flat`;
       const soft = `${n.name}__soft`;
-      initializers[`${n.name}__shape`] = { dtype: 'int64', dims: [shape.length], data: BigInt64Array.from(shape.map(BigInt)) };
-      nodes.push({ op: 'Flatten', name: `${n.name}__f`, inputs: [n.inputs[0]], outputs: [flat], attrs: { axis: { int: axis } } });
+      initializers[`${n.name}__shape`] = {
+        dtype: 'int64',
+        dims: [shape.length],
+        data: BigInt64Array.from(shape.map(BigInt)),
+      };
+      nodes.push({
+        op: 'Flatten',
+        name: `${n.name}__f`,
+        inputs: [n.inputs[0]],
+        outputs: [flat],
+        attrs: { axis: { int: axis } },
+      });
       nodes.push({ op: n.opType, name: n.name, inputs: [flat], outputs: [soft], attrs: { axis: { int: 1 } } });
       nodes.push({ op: 'Reshape', name: `${n.name}__r`, inputs: [soft, `${n.name}__shape`], outputs: n.outputs });
       continue;
@@ -354,8 +414,19 @@ export function graphToModel(graph: Graph, opset = 23): Uint8Array {
 // ---------------------------------------------------------------- onnxruntime
 
 const ORT_TYPE: Partial<Record<DType, ort.Tensor.Type>> = {
-  float32: 'float32', float64: 'float64', int64: 'int64', int32: 'int32', bool: 'bool', uint8: 'uint8', int8: 'int8',
-  float16: 'float16', uint16: 'uint16', int16: 'int16', uint32: 'uint32', uint64: 'uint64', string: 'string',
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int64',
+  int32: 'int32',
+  bool: 'bool',
+  uint8: 'uint8',
+  int8: 'int8',
+  float16: 'float16',
+  uint16: 'uint16',
+  int16: 'int16',
+  uint32: 'uint32',
+  uint64: 'uint64',
+  string: 'string',
 };
 
 export function toOrt(t: TensorValue): ort.Tensor {
@@ -372,7 +443,10 @@ export function fromOrt(t: ort.Tensor): TensorValue {
 }
 
 /** Runs a model in onnxruntime (CPU, one thread) and returns every graph output. */
-export async function runOrt(model: Uint8Array, feeds: Record<string, TensorValue>): Promise<Record<string, TensorValue>> {
+export async function runOrt(
+  model: Uint8Array,
+  feeds: Record<string, TensorValue>,
+): Promise<Record<string, TensorValue>> {
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
