@@ -1,84 +1,42 @@
-// Model inputs for runs: from validation_inputs_data (.npy) or seeded random values within
-// input_ranges; and NHWC↔NCHW transposes for comparing with the original framework.
+// Model inputs for local runs: validation_inputs_data (.npy paths relative to the deployment
+// file) or seeded random values within input_ranges (shared logic in @mace/converter).
 import { readFileSync } from 'node:fs';
-import { readNpy, type TensorValue } from '@mace/converter';
+import { InputMismatchError, modelInputs, readNpy, type NamedTensor } from '@mace/converter';
 import type { SubgraphConfig } from '@mace/config';
 import { UserError } from './command.js';
 import { resolvePath, type LoadedDeployment } from './deployment.js';
 
-export interface NamedInput {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
+export {
+  NCHW_TO_NHWC,
+  NHWC_TO_NCHW,
+  seededRandom,
+  toFloat32,
+  transpose4d,
+  type NamedTensor as NamedInput,
+} from '@mace/converter';
 
-/** Deterministic PRNG (mulberry32) so random inputs are the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export function prepareInputs(dep: LoadedDeployment, sg: SubgraphConfig, seed = 1234): NamedTensor[] {
+  try {
+    return modelInputs(
+      sg,
+      (i, name) => {
+        const file = sg.validationInputsData[i];
+        if (!file) return null;
+        if (/^https?:\/\//.test(file))
+          throw new UserError(
+            `validation input ${file}: URLs are not supported here; download it and give a local .npy path`,
+          );
+        const path = resolvePath(dep, file);
+        try {
+          return readNpy(readFileSync(path));
+        } catch (err) {
+          throw new UserError(`validation input ${path} for '${name}': ${(err as Error).message}`);
+        }
+      },
+      seed,
+    );
+  } catch (err) {
+    if (err instanceof InputMismatchError) throw new UserError(`validation input: ${err.message}`);
+    throw err;
+  }
 }
-
-export function toFloat32(t: TensorValue): Float32Array {
-  if (t.data instanceof Float32Array) return t.data;
-  const out = new Float32Array(t.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = Number(t.data[i] as number | bigint);
-  return out;
-}
-
-export function prepareInputs(dep: LoadedDeployment, sg: SubgraphConfig, seed = 1234): NamedInput[] {
-  const rand = seededRandom(seed);
-  return sg.inputTensors.map((name, i) => {
-    const shape = sg.inputShapes[i];
-    const count = shape.reduce((a, b) => a * b, 1);
-    const file = sg.validationInputsData[i];
-    if (file) {
-      if (/^https?:\/\//.test(file))
-        throw new UserError(
-          `validation input ${file}: URLs are not supported here; download it and give a local .npy path`,
-        );
-      const path = resolvePath(dep, file);
-      let t: TensorValue;
-      try {
-        t = readNpy(readFileSync(path));
-      } catch (err) {
-        throw new UserError(`validation input ${path} for '${name}': ${(err as Error).message}`);
-      }
-      if (t.data.length !== count)
-        throw new UserError(
-          `validation input ${path} holds ${t.data.length} values ([${t.dims}]) but input '${name}' has shape [${shape}]`,
-        );
-      return { name, shape, data: toFloat32(t) };
-    }
-    const [lo, hi] = sg.inputRanges[i] ?? sg.inputRanges[0] ?? [-1, 1];
-    const data = new Float32Array(count);
-    for (let k = 0; k < count; k++) data[k] = lo + (hi - lo) * rand();
-    return { name, shape, data };
-  });
-}
-
-/** Permutes a row-major 4-D tensor. */
-export function transpose4d(
-  data: Float32Array,
-  shape: number[],
-  perm: number[],
-): { data: Float32Array; shape: number[] } {
-  const outShape = perm.map((p) => shape[p]);
-  const inStrides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
-  const s = perm.map((p) => inStrides[p]);
-  const out = new Float32Array(data.length);
-  let o = 0;
-  for (let a = 0; a < outShape[0]; a++)
-    for (let b = 0; b < outShape[1]; b++)
-      for (let c = 0; c < outShape[2]; c++)
-        for (let d = 0; d < outShape[3]; d++) out[o++] = data[a * s[0] + b * s[1] + c * s[2] + d * s[3]];
-  return { data: out, shape: outShape };
-}
-
-export const NHWC_TO_NCHW = [0, 3, 1, 2];
-export const NCHW_TO_NHWC = [0, 2, 3, 1];

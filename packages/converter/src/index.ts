@@ -7,3 +7,4 @@ export * from './transforms/index.js';
 export { planMemory, tensorBytes, type MemoryPlan, type MemoryBlock } from './plan/memory.js';
 export * from './writer/index.js';
 export * from './convert.js';
+export * from './io/inputs.js';

@@ -1,81 +1,31 @@
-// Model inputs for reference runs (validation_inputs_data or seeded random values within
-// input_ranges, as MACE does) and the NHWC↔NCHW transposes between the deployment file's
-// declared layouts and the original framework's.
+// Model inputs for reference runs: validation_inputs_data files or seeded random values
+// (shared logic in @mace/converter), with unreadable or ill-fitting files as user errors.
 import type { SubgraphConfig } from '@mace/config';
-import { readNpy, type TensorValue } from '@mace/converter';
+import { InputMismatchError, modelInputs, readNpy, type NamedTensor } from '@mace/converter';
 import { readFileSync } from 'node:fs';
 import { TaskUserError } from './task-protocol.js';
 
-export interface NamedTensor {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
-
-/** Deterministic PRNG (mulberry32): the same seed gives the same inputs on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function toFloat32(t: TensorValue): Float32Array {
-  if (t.data instanceof Float32Array) return t.data;
-  const out = new Float32Array(t.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = Number(t.data[i] as number | bigint);
-  return out;
-}
+export { NCHW_TO_NHWC, NHWC_TO_NCHW, transpose4d, type NamedTensor } from '@mace/converter';
 
 /** Inputs in the declared layout: from .npy files (one per input) or seeded random values. */
 export function prepareInputs(sg: SubgraphConfig, files: string[] | null, seed: number): NamedTensor[] {
-  const rand = seededRandom(seed);
-  return sg.inputTensors.map((name, i) => {
-    const shape = sg.inputShapes[i];
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (files) {
-      let t: TensorValue;
-      try {
-        t = readNpy(readFileSync(files[i]));
-      } catch (err) {
-        throw new TaskUserError(
-          `validation input ${i} for '${name}' is not a readable .npy file: ${(err as Error).message}`,
-        );
-      }
-      if (t.data.length !== count)
-        throw new TaskUserError(
-          `validation input for '${name}' holds ${t.data.length} values ([${t.dims}]) but input_shapes gives [${shape}]`,
-        );
-      return { name, shape, data: toFloat32(t) };
-    }
-    const [lo, hi] = sg.inputRanges[i] ?? sg.inputRanges[0] ?? [-1, 1];
-    const data = new Float32Array(count);
-    for (let k = 0; k < count; k++) data[k] = lo + (hi - lo) * rand();
-    return { name, shape, data };
-  });
+  try {
+    return modelInputs(
+      sg,
+      (i, name) => {
+        if (!files) return null;
+        try {
+          return readNpy(readFileSync(files[i]));
+        } catch (err) {
+          throw new TaskUserError(
+            `validation input ${i} for '${name}' is not a readable .npy file: ${(err as Error).message}`,
+          );
+        }
+      },
+      seed,
+    );
+  } catch (err) {
+    if (err instanceof InputMismatchError) throw new TaskUserError(`validation input: ${err.message}`);
+    throw err;
+  }
 }
-
-/** Permutes a row-major 4-D tensor. */
-export function transpose4d(
-  data: Float32Array,
-  shape: number[],
-  perm: number[],
-): { data: Float32Array; shape: number[] } {
-  const outShape = perm.map((p) => shape[p]);
-  const inStrides = [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
-  const s = perm.map((p) => inStrides[p]);
-  const out = new Float32Array(data.length);
-  let o = 0;
-  for (let a = 0; a < outShape[0]; a++)
-    for (let b = 0; b < outShape[1]; b++)
-      for (let c = 0; c < outShape[2]; c++)
-        for (let d = 0; d < outShape[3]; d++) out[o++] = data[a * s[0] + b * s[1] + c * s[2] + d * s[3]];
-  return { data: out, shape: outShape };
-}
-
-export const NHWC_TO_NCHW = [0, 3, 1, 2];
-export const NCHW_TO_NHWC = [0, 2, 3, 1];
