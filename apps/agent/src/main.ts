@@ -2,6 +2,7 @@
 // ARTIFACT_DIR (the same store as the worker's: the agent reads artifacts from it), and
 // MACE_HOST_DEVICE_SERIAL, MACE_AGENT_CACHE_DIR (optional). SIGTERM/SIGINT: the running job goes
 // back to the queue and the device is marked offline.
+import { notifyRunEvents } from '@mace/api/webhooks';
 import { createDb } from '@mace/db';
 import { createQueues } from '@mace/pipeline';
 import { createStoreFromEnv } from '@mace/storage';
@@ -12,6 +13,7 @@ const db = createDb();
 const queues = createQueues(redisUrl);
 const store = createStoreFromEnv();
 const log = (line: string): void => void process.stdout.write(`[agent] ${line}\n`);
+notifyRunEvents(db, (err) => log(`webhook delivery failed: ${String(err)}`));
 
 try {
   const agent = await startAgent({ db, queues, store, report: log });

@@ -7,7 +7,7 @@ import { createQueues } from '@mace/pipeline';
 import { createStoreFromEnv } from '@mace/storage';
 import { readApiEnv } from './env.js';
 import { buildServer } from './server.js';
-import { startWebhookSweeper } from './webhooks/index.js';
+import { notifyRunEvents, startWebhookSweeper } from './webhooks/index.js';
 
 /** After this, a shutdown that has not finished exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 15_000;
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     uploadLimitBytes: env.uploadLimitBytes,
     adminToken: env.adminToken,
   });
+  notifyRunEvents(db, (err) => logger.warn({ err }, 'webhook delivery failed'));
   const sweeper = startWebhookSweeper(db, { onError: (err) => logger.warn({ err }, 'webhook retry sweep failed') });
 
   let listening: Promise<unknown> = Promise.resolve();

@@ -2,6 +2,7 @@
 // ARTIFACT_DIR (see README/docs); MACE_JOB_LEASE_MS, MACE_RETRY_BASE_MS, MACE_RECONCILE_MS
 // (packages/pipeline/src/settings.ts); MACE_BUILD_CACHE_DIR, MACE_NATIVE_DIR (paths.ts).
 // SIGTERM/SIGINT: running jobs are handed back to the queue, then the process exits.
+import { notifyRunEvents } from '@mace/api/webhooks';
 import { createDb } from '@mace/db';
 import { createQueues } from '@mace/pipeline';
 import { createStoreFromEnv } from '@mace/storage';
@@ -12,6 +13,7 @@ const db = createDb();
 const queues = createQueues(redisUrl);
 const store = createStoreFromEnv();
 const log = (line: string): void => void process.stdout.write(`[worker] ${line}\n`);
+notifyRunEvents(db, (err) => log(`webhook delivery failed: ${String(err)}`));
 
 try {
   const worker = await startWorker({ db, queues, store, report: log });

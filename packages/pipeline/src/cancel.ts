@@ -3,6 +3,7 @@
 // renewal (about a second) and aborts it, killing its child processes.
 import type { Db, Run } from '@mace/db';
 import { RunInputError } from './errors.js';
+import { emitRunEvent } from './events.js';
 import { appendRunLog } from './logs.js';
 import type { Queues } from './queues.js';
 
@@ -34,6 +35,7 @@ export async function cancelRun(db: Db, queues: Queues, runId: string, reason = 
     return { run: updated, jobs };
   });
   if (outcome.jobs.length) {
+    await emitRunEvent('run.cancelled', outcome.run);
     await appendRunLog(db, runId, `run cancelled: ${reason}`);
     for (const job of outcome.jobs) {
       if (job.status !== 'queued') continue;

@@ -38,3 +38,4 @@ export {
   type SuccessInput,
 } from './transitions.js';
 export { loadRunDeployment, findModel } from './deployment.js';
+export { onRunEvent, emitRunEvent, runEventFor, type RunEvent, type RunEventListener } from './events.js';

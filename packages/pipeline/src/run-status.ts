@@ -1,5 +1,6 @@
 // A run's state derives from its jobs: queued until one starts, running until all are terminal,
 // then failed (a user error anywhere) > errored (infrastructure) > cancelled > succeeded.
+import { emitRunEvent, runEventFor } from './events.js';
 import type { Db, Job, Run } from '@mace/db';
 import type { RunStatus } from '@mace/protocol';
 
@@ -46,27 +47,31 @@ export function deriveRunStatus(
  * processes finishing jobs at once cannot store a stale state. Returns the run and whether it changed.
  */
 export async function refreshRunStatus(db: Db, runId: string): Promise<{ run: Run; changed: boolean }> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId}::uuid FOR UPDATE`;
-    const run = await tx.run.findUniqueOrThrow({ where: { id: runId } });
-    const jobs = await tx.job.findMany({
-      where: { runId },
-      orderBy: { createdAt: 'asc' },
-      select: { kind: true, status: true, reason: true, modelTag: true, abi: true, deviceId: true, attempts: true },
-    });
-    const next = deriveRunStatus(jobs, { status: run.status, reason: run.reason });
-    if (next.status === run.status && next.reason === run.reason) return { run, changed: false };
-    const now = new Date();
-    const terminal = TERMINAL.has(next.status);
-    const updated = await tx.run.update({
-      where: { id: runId },
-      data: {
-        status: next.status,
-        reason: next.reason,
-        ...(next.status !== 'queued' && !run.startedAt ? { startedAt: now } : {}),
-        ...(terminal && !run.finishedAt ? { finishedAt: now } : {}),
-      },
-    });
-    return { run: updated, changed: true };
-  });
+  const result = await db.$transaction(
+    async (tx): Promise<{ run: Run; changed: boolean; previous?: Run['status'] }> => {
+      await tx.$executeRaw`SELECT 1 FROM runs WHERE id = ${runId}::uuid FOR UPDATE`;
+      const run = await tx.run.findUniqueOrThrow({ where: { id: runId } });
+      const jobs = await tx.job.findMany({
+        where: { runId },
+        orderBy: { createdAt: 'asc' },
+        select: { kind: true, status: true, reason: true, modelTag: true, abi: true, deviceId: true, attempts: true },
+      });
+      const next = deriveRunStatus(jobs, { status: run.status, reason: run.reason });
+      if (next.status === run.status && next.reason === run.reason) return { run, changed: false };
+      const now = new Date();
+      const terminal = TERMINAL.has(next.status);
+      const updated = await tx.run.update({
+        where: { id: runId },
+        data: {
+          status: next.status,
+          reason: next.reason,
+          ...(next.status !== 'queued' && !run.startedAt ? { startedAt: now } : {}),
+          ...(terminal && !run.finishedAt ? { finishedAt: now } : {}),
+        },
+      });
+      return { run: updated, changed: true, previous: run.status };
+    },
+  );
+  if (result.changed && result.previous) await emitRunEvent(runEventFor(result.previous, result.run), result.run);
+  return { run: result.run, changed: result.changed };
 }

@@ -7,6 +7,7 @@ import { Prisma, type Db, type Run } from '@mace/db';
 import type { DeviceSelector, JobKind, RunOptions } from '@mace/protocol';
 import { checkSelector, matchDevices } from './devices.js';
 import { RunInputError } from './errors.js';
+import { emitRunEvent, runEventFor } from './events.js';
 import { appendRunLog } from './logs.js';
 import { checkOptions, expandActions, planJobs, type PlannedJob } from './plan.js';
 import { enqueueJob, type Queues } from './queues.js';
@@ -139,6 +140,7 @@ export async function submitRun(db: Db, queues: Queues, input: SubmitRunInput): 
     throw err;
   }
 
+  await emitRunEvent(runEventFor(null, run), run);
   const ready = await db.job.findMany({ where: { runId: run.id, status: 'queued' }, orderBy: { createdAt: 'asc' } });
   try {
     for (const job of ready) await enqueueJob(queues, job);

@@ -10,3 +10,4 @@ export {
 } from './deliver.js';
 export type { DeliveryOptions, DeliveryOutcome } from './deliver.js';
 export { generateWebhookSecret, signWebhookBody, verifyWebhookSignature } from './sign.js';
+export { notifyRunEvents } from './run-events.js';
