@@ -301,7 +301,9 @@ function run(node: Node, ins: (T | undefined)[], graph: Graph): T[] {
       return [{ dims, data: X.data }];
     }
     default:
-      throw new Error(`eval: op ${node.opType} is not implemented (graph ${graph.name})`);
+      throw new Error(
+        `eval: op ${node.opType} has no reference implementation in this test interpreter (graph ${graph.name})`,
+      );
   }
 }
 
