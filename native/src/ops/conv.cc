@@ -144,14 +144,8 @@ class ConvOp : public Operation {
 
   MaceStatus Run(OpContext *ctx) override {
     const Tensor *x = Input(0), *w = Input(1), *b = Input(2);
-    MACE_ENSURE(x != nullptr && w != nullptr, Where(), "needs inputs X and W");
-    MACE_ENSURE(x->dtype() == DataType::DT_FLOAT && w->dtype() == DataType::DT_FLOAT, Where(),
-                "X and W must be float32");
+    MACE_RETURN_IF_ERROR(conv::CheckInputAndWeights(*this, x, w));
     const int rank = x->ndim();
-    MACE_ENSURE(rank >= 3, Where(), "X must have rank >= 3 (N, C, spatial...), got shape ",
-                ShapeToString(x->shape()));
-    MACE_ENSURE(w->ndim() == rank, Where(), "W ", ShapeToString(w->shape()),
-                " must have the rank of X ", ShapeToString(x->shape()));
     const size_t nsp = static_cast<size_t>(rank - 2);
     const int64_t batch = x->dim(0), channels = x->dim(1), filters = w->dim(0);
     MACE_ENSURE(channels % group_ == 0 && w->dim(1) * group_ == channels, Where(), "X has ",
@@ -160,28 +154,11 @@ class ConvOp : public Operation {
     MACE_ENSURE(filters % group_ == 0, Where(), "W has ", filters,
                 " output channels, not a multiple of group ", group_);
     const float *bias = nullptr;
-    if (b != nullptr) {
-      MACE_ENSURE(b->dtype() == DataType::DT_FLOAT && b->ndim() == 1 && b->dim(0) == filters,
-                  Where(), "B must be float32 of shape [", filters, "], got ",
-                  ShapeToString(b->shape()));
-      bias = b->data<float>();
-    }
+    MACE_RETURN_IF_ERROR(conv::ReadBias(*this, b, filters, &bias));
     conv::SpatialArgs args;
     std::vector<int64_t> in_sizes(nsp);
-    args.kernel.resize(nsp);
-    for (size_t i = 0; i < nsp; ++i) {
-      in_sizes[i] = x->dim(static_cast<int>(i) + 2);
-      args.kernel[i] = w->dim(static_cast<int>(i) + 2);
-      MACE_ENSURE(args.kernel[i] >= 1, Where(), "W has an empty kernel dim: ",
-                  ShapeToString(w->shape()));
-    }
-    if (HasArg("kernel_shape")) {
-      MACE_ENSURE(GetInts("kernel_shape") == args.kernel, Where(), "kernel_shape does not match W ",
-                  ShapeToString(w->shape()));
-    }
-    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "strides", nsp, 1, 1, &args.strides));
-    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "dilations", nsp, 1, 1, &args.dilations));
-    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "pads", 2 * nsp, 0, 0, &args.pads));
+    for (size_t i = 0; i < nsp; ++i) in_sizes[i] = x->dim(static_cast<int>(i) + 2);
+    MACE_RETURN_IF_ERROR(conv::ReadKernelArgs(*this, w, nsp, &args));
     conv::Window3 win;
     MACE_RETURN_IF_ERROR(conv::ForwardWindow(*this, auto_pad_, in_sizes, args, false, &win));
 

@@ -76,14 +76,8 @@ class ConvTransposeOp : public Operation {
 
   MaceStatus Run(OpContext *ctx) override {
     const Tensor *x = Input(0), *w = Input(1), *b = Input(2);
-    MACE_ENSURE(x != nullptr && w != nullptr, Where(), "needs inputs X and W");
-    MACE_ENSURE(x->dtype() == DataType::DT_FLOAT && w->dtype() == DataType::DT_FLOAT, Where(),
-                "X and W must be float32");
+    MACE_RETURN_IF_ERROR(conv::CheckInputAndWeights(*this, x, w));
     const int rank = x->ndim();
-    MACE_ENSURE(rank >= 3, Where(), "X must have rank >= 3 (N, C, spatial...), got shape ",
-                ShapeToString(x->shape()));
-    MACE_ENSURE(w->ndim() == rank, Where(), "W ", ShapeToString(w->shape()),
-                " must have the rank of X ", ShapeToString(x->shape()));
     const size_t nsp = static_cast<size_t>(rank - 2);
     if (nsp > static_cast<size_t>(conv::kMaxSpatialDims))
       return Unsupported(Where(), nsp, " spatial dims are not supported (1 to ",
@@ -95,26 +89,13 @@ class ConvTransposeOp : public Operation {
                 " channels are not a multiple of group ", group_);
     const int64_t cg = channels / group_, mg = w->dim(1), filters = mg * group_;
     const float *bias = nullptr;
-    if (b != nullptr) {
-      MACE_ENSURE(b->dtype() == DataType::DT_FLOAT && b->ndim() == 1 && b->dim(0) == filters,
-                  Where(), "B must be float32 of shape [", filters, "], got ",
-                  ShapeToString(b->shape()));
-      bias = b->data<float>();
-    }
+    MACE_RETURN_IF_ERROR(conv::ReadBias(*this, b, filters, &bias));
 
-    std::vector<int64_t> kernel(nsp), strides, dilations, pads, output_padding;
-    for (size_t i = 0; i < nsp; ++i) {
-      kernel[i] = w->dim(static_cast<int>(i) + 2);
-      MACE_ENSURE(kernel[i] >= 1, Where(), "W has an empty kernel dim: ",
-                  ShapeToString(w->shape()));
-    }
-    if (HasArg("kernel_shape")) {
-      MACE_ENSURE(GetInts("kernel_shape") == kernel, Where(), "kernel_shape does not match W ",
-                  ShapeToString(w->shape()));
-    }
-    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "strides", nsp, 1, 1, &strides));
-    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "dilations", nsp, 1, 1, &dilations));
-    MACE_RETURN_IF_ERROR(conv::ReadSpatialInts(*this, "pads", 2 * nsp, 0, 0, &pads));
+    conv::SpatialArgs args;
+    MACE_RETURN_IF_ERROR(conv::ReadKernelArgs(*this, w, nsp, &args));
+    const std::vector<int64_t> &kernel = args.kernel, &strides = args.strides,
+                               &dilations = args.dilations, &pads = args.pads;
+    std::vector<int64_t> output_padding;
     MACE_RETURN_IF_ERROR(
         conv::ReadSpatialInts(*this, "output_padding", nsp, 0, 0, &output_padding));
     std::vector<int64_t> output_shape = GetInts("output_shape");

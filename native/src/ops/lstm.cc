@@ -40,18 +40,16 @@ class LstmOp : public Operation {
     }
     std::vector<rnn::Act> acts;
     MACE_RETURN_IF_ERROR(rnn::ParseActivations(*this, {"Sigmoid", "Tanh", "Tanh"}, d.num_dirs, &acts));
-    const bool has_clip = HasArg("clip");
-    const float clip = GetFloat("clip", 0.f);
-    MACE_ENSURE(!has_clip || clip > 0.f, Where(), "clip ", clip, " must be positive");
+    bool has_clip = false;
+    float clip = 0.f;
+    MACE_RETURN_IF_ERROR(rnn::ParseClip(*this, &has_clip, &clip));
     const bool input_forget = GetInt("input_forget", 0) != 0;
     if (!packed_const_) MACE_RETURN_IF_ERROR(Pack());
 
     Tensor *y = rnn::WantedOutput(this, 0), *y_h = rnn::WantedOutput(this, 1), *y_c = rnn::WantedOutput(this, 2);
-    if (y) MACE_RETURN_IF_ERROR(y->Resize(d.layout == 0 ? Shape{S, d.num_dirs, B, H} : Shape{B, S, d.num_dirs, H},
-                                          DataType::DT_FLOAT));
-    const Shape state_shape = d.layout == 0 ? Shape{d.num_dirs, B, H} : Shape{B, d.num_dirs, H};
-    if (y_h) MACE_RETURN_IF_ERROR(y_h->Resize(state_shape, DataType::DT_FLOAT));
-    if (y_c) MACE_RETURN_IF_ERROR(y_c->Resize(state_shape, DataType::DT_FLOAT));
+    if (y) MACE_RETURN_IF_ERROR(y->Resize(rnn::OutputShape(d), DataType::DT_FLOAT));
+    if (y_h) MACE_RETURN_IF_ERROR(y_h->Resize(rnn::StateShape(d), DataType::DT_FLOAT));
+    if (y_c) MACE_RETURN_IF_ERROR(y_c->Resize(rnn::StateShape(d), DataType::DT_FLOAT));
 
     const float *x = Input(0)->data<float>();
     const Tensor *bias = Input(3), *h0 = Input(5), *c0 = Input(6);
@@ -86,15 +84,7 @@ class LstmOp : public Operation {
         else std::fill_n(&c_[b * H], H, 0.f);
       }
       for (int64_t s = 0; s < S; ++s) {
-        for (int64_t b = 0; b < B; ++b) {
-          const int64_t len = d.lens[b];
-          if (s < len) {
-            const int64_t t = reverse ? len - 1 - s : s;
-            std::memcpy(&gates_[b * G], &xp_[rnn::InputRow(d, t, b) * G], G * sizeof(float));
-          } else {
-            std::fill_n(&gates_[b * G], G, 0.f);
-          }
-        }
+        rnn::LoadStepInputs(d, xp_.data(), s, reverse, G, gates_.data());
         rnn::Gemm(ctx->thread_pool, h_.data(), H, rt, G, gates_.data(), G, B, H, G, true);
         for (int64_t b = 0; b < B; ++b) {
           const int64_t len = d.lens[b];
@@ -147,23 +137,7 @@ class LstmOp : public Operation {
   }
 
  private:
-  // Packs W [dirs, 4H, I] and R [dirs, 4H, H] as per-direction transposes [I, 4H] and [H, 4H].
-  MaceStatus Pack() {
-    const Tensor *w = Input(1), *r = Input(2);
-    MACE_ENSURE(w != nullptr && r != nullptr, Where(), "needs the W and R inputs");
-    MACE_ENSURE(w->dtype() == DataType::DT_FLOAT && r->dtype() == DataType::DT_FLOAT && w->ndim() == 3 &&
-                    r->ndim() == 3 && w->dim(0) == r->dim(0) && w->dim(1) == r->dim(1),
-                Where(), "W ", ShapeToString(w->shape()), " and R ", ShapeToString(r->shape()),
-                " must be float32 [dirs, 4*hidden, input] and [dirs, 4*hidden, hidden]");
-    const int64_t dirs = w->dim(0), rows = w->dim(1);
-    w_packed_.resize(static_cast<size_t>(w->size()));
-    r_packed_.resize(static_cast<size_t>(r->size()));
-    for (int64_t k = 0; k < dirs; ++k) {
-      rnn::PackTransposed(w->data<float>() + k * rows * w->dim(2), rows, w->dim(2), w_packed_.data() + k * rows * w->dim(2));
-      rnn::PackTransposed(r->data<float>() + k * rows * r->dim(2), rows, r->dim(2), r_packed_.data() + k * rows * r->dim(2));
-    }
-    return MaceStatus::MACE_SUCCESS;
-  }
+  MaceStatus Pack() { return rnn::PackWeights(*this, 4, &w_packed_, &r_packed_); }
 
   bool packed_const_ = false;
   std::vector<float> w_packed_, r_packed_, xp_, gates_, h_, c_, tmp_;

@@ -14,39 +14,6 @@ namespace mace {
 namespace test {
 namespace {
 
-// Runs `type` on tensors of any element type (OpTester only builds float/int32/int64 inputs).
-template <typename T>
-std::unique_ptr<Tensor> MakeTyped(const std::string &name, const Shape &shape, const std::vector<T> &v) {
-  auto t = std::make_unique<Tensor>(name, DataTypeOf<T>::value);
-  EXPECT_TRUE(t->Resize(shape).ok());
-  if (!v.empty()) std::memcpy(t->raw_mutable_data(), v.data(), v.size() * sizeof(T));
-  return t;
-}
-
-MaceStatus RunDirect(const std::string &type, const std::vector<const Tensor *> &inputs, Tensor *out) {
-  OpDef def;
-  def.name = type + "_direct";
-  def.type = type;
-  for (const Tensor *t : inputs) def.inputs.push_back(t == nullptr ? "" : t->name());
-  def.outputs = {out->name()};
-  def.output_types = {out->dtype()};
-  const OpCreator *c = OpRegistry::Global().Find(type, 0, out->dtype());
-  if (c == nullptr) return Unsupported("no kernel for ", type);
-  std::vector<Tensor *> in;
-  for (const Tensor *t : inputs) in.push_back(const_cast<Tensor *>(t));
-  std::unique_ptr<Operation> op = (*c)(def, in, {out});
-  MACE_RETURN_IF_ERROR(op->Init());
-  ThreadPool pool(1, AFFINITY_NONE);
-  OpContext ctx{&pool};
-  return op->Run(&ctx);
-}
-
-template <typename T>
-std::vector<T> Values(const Tensor &t) {
-  EXPECT_EQ(t.dtype(), DataTypeOf<T>::value);
-  return std::vector<T>(t.data<T>(), t.data<T>() + t.size());
-}
-
 using RefFn = std::function<double(double)>;
 
 const std::vector<Shape> kShapes = {{1}, {7}, {2, 3, 5}, {1, 13, 1, 1}, {3, 7, 13}, {}};
@@ -175,21 +142,23 @@ TEST(ActivationTest, ReluAndClipOnIntegers) {
 }
 
 TEST(ActivationTest, ReluAndClipOnEightBitIntegers) {
-  auto x = MakeTyped<int8_t>("x", {5}, {-128, -3, 0, 4, 127});
-  auto lo = MakeTyped<int8_t>("lo", {}, {-2});
-  auto hi = MakeTyped<int8_t>("hi", {}, {100});
-  Tensor r("y", DataType::DT_INT8), c("y", DataType::DT_INT8), cmax("y", DataType::DT_INT8);
-  ASSERT_TRUE(RunDirect("Relu", {x.get()}, &r).ok());
-  EXPECT_EQ(Values<int8_t>(r), (std::vector<int8_t>{0, 0, 0, 4, 127}));
-  ASSERT_TRUE(RunDirect("Clip", {x.get(), lo.get(), hi.get()}, &c).ok());
-  EXPECT_EQ(Values<int8_t>(c), (std::vector<int8_t>{-2, -2, 0, 4, 100}));
-  ASSERT_TRUE(RunDirect("Clip", {x.get(), nullptr, hi.get()}, &cmax).ok());
-  EXPECT_EQ(Values<int8_t>(cmax), (std::vector<int8_t>{-128, -3, 0, 4, 100}));
-  auto u = MakeTyped<uint8_t>("u", {3}, {0, 9, 255});
-  auto umin = MakeTyped<uint8_t>("umin", {1}, {5});
-  Tensor uc("y", DataType::DT_UINT8);
-  ASSERT_TRUE(RunDirect("Clip", {u.get(), umin.get()}, &uc).ok());
-  EXPECT_EQ(Values<uint8_t>(uc), (std::vector<uint8_t>{5, 9, 255}));
+  const std::vector<int8_t> x{-128, -3, 0, 4, 127};
+  OpTester r("Relu");
+  r.InputOf<int8_t>({5}, x).OutputType(0, DataType::DT_INT8);
+  ASSERT_TRUE(r.Run().ok());
+  EXPECT_EQ(r.OutputValues<int8_t>(), (std::vector<int8_t>{0, 0, 0, 4, 127}));
+  OpTester c("Clip");
+  c.InputOf<int8_t>({5}, x).InputOf<int8_t>({}, {-2}).InputOf<int8_t>({}, {100}).OutputType(0, DataType::DT_INT8);
+  ASSERT_TRUE(c.Run().ok());
+  EXPECT_EQ(c.OutputValues<int8_t>(), (std::vector<int8_t>{-2, -2, 0, 4, 100}));
+  OpTester cmax("Clip");
+  cmax.InputOf<int8_t>({5}, x).NoInput().InputOf<int8_t>({}, {100}).OutputType(0, DataType::DT_INT8);
+  ASSERT_TRUE(cmax.Run().ok());
+  EXPECT_EQ(cmax.OutputValues<int8_t>(), (std::vector<int8_t>{-128, -3, 0, 4, 100}));
+  OpTester uc("Clip");
+  uc.InputOf<uint8_t>({3}, {0, 9, 255}).InputOf<uint8_t>({1}, {5}).OutputType(0, DataType::DT_UINT8);
+  ASSERT_TRUE(uc.Run().ok());
+  EXPECT_EQ(uc.OutputValues<uint8_t>(), (std::vector<uint8_t>{5, 9, 255}));
 }
 
 TEST(ActivationTest, ThreadCountDoesNotChangeResults) {

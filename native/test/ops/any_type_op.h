@@ -1,6 +1,5 @@
-// Test helper for the data-movement op tests: runs one op through the registry on tensors of
-// any element type (OpTester only builds float/int32/int64 inputs), e.g. to check uint8 and
-// bool data.
+// Test helper for the data-movement op tests: runs one op (through OpTester) on tensors given
+// as raw bytes of any element type, e.g. to check uint8 and bool data.
 #ifndef MACE_TEST_OPS_ANY_TYPE_OP_H_
 #define MACE_TEST_OPS_ANY_TYPE_OP_H_
 
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "core/op_registry.h"
+#include "util/op_tester.h"
 
 namespace mace {
 namespace test {
@@ -56,46 +56,25 @@ inline MaceStatus RunAnyType(const std::string &type, const std::vector<RawTenso
                              const std::map<std::string, OpArg> &args, int num_outputs,
                              std::vector<RawTensor> *outputs, int threads = 1,
                              const std::vector<std::string> &output_names = {}) {
-  OpDef def;
-  def.name = type + "_any_type";
-  def.type = type;
-  def.args = args;
-  std::vector<std::unique_ptr<Tensor>> in_t, out_t;
-  std::vector<Tensor *> in_p, out_p;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (!inputs[i].present) {
-      def.inputs.push_back("");
-      in_p.push_back(nullptr);
-      continue;
-    }
-    auto t = std::make_unique<Tensor>("in" + std::to_string(i), inputs[i].dtype);
-    MACE_RETURN_IF_ERROR(t->Resize(inputs[i].shape));
-    EXPECT_EQ(t->bytes(), inputs[i].bytes.size());
-    if (!inputs[i].bytes.empty()) std::memcpy(t->raw_mutable_data(), inputs[i].bytes.data(), t->bytes());
-    def.inputs.push_back(t->name());
-    in_p.push_back(t.get());
-    in_t.push_back(std::move(t));
+  OpTester t(type, num_outputs);
+  for (const RawTensor &in : inputs) {
+    if (in.present) t.InputBytes(in.shape, in.dtype, in.bytes.data(), in.bytes.size());
+    else t.NoInput();
   }
+  for (const auto &arg : args) t.RawArg(arg.first, arg.second);
   for (int i = 0; i < num_outputs; ++i) {
-    def.outputs.push_back(i < static_cast<int>(output_names.size()) ? output_names[i] : "out" + std::to_string(i));
-    def.output_types.push_back(inputs.empty() ? DataType::DT_FLOAT : inputs[0].dtype);
-    out_t.push_back(std::make_unique<Tensor>(def.outputs.back(), def.output_types.back()));
-    out_p.push_back(out_t.back().get());
+    t.OutputType(i, inputs.empty() ? DataType::DT_FLOAT : inputs[0].dtype);
+    if (i < static_cast<int>(output_names.size())) t.OutputName(i, output_names[i]);
   }
-  const OpCreator *c = OpRegistry::Global().Find(type, 0, def.output_types[0]);
-  if (c == nullptr) return Unsupported("no CPU kernel for ", type);
-  std::unique_ptr<Operation> op = (*c)(def, in_p, out_p);
-  MACE_RETURN_IF_ERROR(op->Init());
-  ThreadPool pool(threads, AFFINITY_NONE);
-  OpContext ctx{&pool};
-  MACE_RETURN_IF_ERROR(op->Run(&ctx));
+  MACE_RETURN_IF_ERROR(t.Run(threads));
   outputs->clear();
-  for (auto &t : out_t) {
+  for (int i = 0; i < num_outputs; ++i) {
+    const Tensor &out = t.Output(i);
     RawTensor r;
-    r.dtype = t->dtype();
-    r.shape = t->shape();
-    r.bytes.assign(static_cast<const uint8_t *>(t->raw_data()),
-                   static_cast<const uint8_t *>(t->raw_data()) + t->bytes());
+    r.dtype = out.dtype();
+    r.shape = out.shape();
+    r.bytes.assign(static_cast<const uint8_t *>(out.raw_data()),
+                   static_cast<const uint8_t *>(out.raw_data()) + out.bytes());
     outputs->push_back(std::move(r));
   }
   return MaceStatus::MACE_SUCCESS;

@@ -14,39 +14,6 @@ namespace mace {
 namespace test {
 namespace {
 
-// Runs `type` on tensors of any element type (OpTester only builds float/int32/int64 inputs).
-template <typename T>
-std::unique_ptr<Tensor> MakeTyped(const std::string &name, const Shape &shape, const std::vector<T> &v) {
-  auto t = std::make_unique<Tensor>(name, DataTypeOf<T>::value);
-  EXPECT_TRUE(t->Resize(shape).ok());
-  if (!v.empty()) std::memcpy(t->raw_mutable_data(), v.data(), v.size() * sizeof(T));
-  return t;
-}
-
-MaceStatus RunDirect(const std::string &type, const std::vector<const Tensor *> &inputs, Tensor *out) {
-  OpDef def;
-  def.name = type + "_direct";
-  def.type = type;
-  for (const Tensor *t : inputs) def.inputs.push_back(t == nullptr ? "" : t->name());
-  def.outputs = {out->name()};
-  def.output_types = {out->dtype()};
-  const OpCreator *c = OpRegistry::Global().Find(type, 0, out->dtype());
-  if (c == nullptr) return Unsupported("no kernel for ", type);
-  std::vector<Tensor *> in;
-  for (const Tensor *t : inputs) in.push_back(const_cast<Tensor *>(t));
-  std::unique_ptr<Operation> op = (*c)(def, in, {out});
-  MACE_RETURN_IF_ERROR(op->Init());
-  ThreadPool pool(1, AFFINITY_NONE);
-  OpContext ctx{&pool};
-  return op->Run(&ctx);
-}
-
-template <typename T>
-std::vector<T> Values(const Tensor &t) {
-  EXPECT_EQ(t.dtype(), DataTypeOf<T>::value);
-  return std::vector<T>(t.data<T>(), t.data<T>() + t.size());
-}
-
 Shape NaiveBroadcastShape(const Shape &a, const Shape &b) {
   size_t rank = std::max(a.size(), b.size());
   Shape out(rank);
@@ -268,33 +235,33 @@ TEST(BinaryTest, ThreadCountDoesNotChangeResults) {
 }
 
 TEST(BinaryTest, EightBitIntegers) {
-  auto a = MakeTyped<int8_t>("a", {2, 3}, {100, -128, 7, -7, 127, 0});
-  auto b = MakeTyped<int8_t>("b", {3}, {100, -1, 2});
+  const std::vector<int8_t> a{100, -128, 7, -7, 127, 0}, b{100, -1, 2};
   const std::vector<std::pair<std::string, std::vector<int8_t>>> cases = {
       {"Add", {-56, 127, 9, 93, 126, 2}},     // wraps
       {"Sub", {0, -127, 5, -107, -128, -2}},  // wraps
       {"Mul", {16, -128, 14, 68, -127, 0}},
       {"Div", {1, -128, 3, 0, -127, 0}}};     // -128 / -1 wraps, truncation toward zero
   for (const auto &c : cases) {
-    Tensor y("y", DataType::DT_INT8);
-    MaceStatus s = RunDirect(c.first, {a.get(), b.get()}, &y);
+    OpTester t(c.first);
+    t.InputOf<int8_t>({2, 3}, a).InputOf<int8_t>({3}, b).OutputType(0, DataType::DT_INT8);
+    MaceStatus s = t.Run();
     ASSERT_TRUE(s.ok()) << s.information();
-    EXPECT_EQ(y.shape(), (Shape{2, 3}));
-    EXPECT_EQ(Values<int8_t>(y), c.second) << c.first;
+    EXPECT_EQ(t.Output().shape(), (Shape{2, 3}));
+    EXPECT_EQ(t.OutputValues<int8_t>(), c.second) << c.first;
   }
-  auto ua = MakeTyped<uint8_t>("a", {4}, {250, 3, 7, 0});
-  auto ub = MakeTyped<uint8_t>("b", {}, {10});
+  const std::vector<uint8_t> ua{250, 3, 7, 0};
   const std::vector<std::pair<std::string, std::vector<uint8_t>>> ucases = {
       {"Add", {4, 13, 17, 10}}, {"Sub", {240, 249, 253, 246}}, {"Mul", {196, 30, 70, 0}},
       {"Div", {25, 0, 0, 0}}};
   for (const auto &c : ucases) {
-    Tensor y("y", DataType::DT_UINT8);
-    ASSERT_TRUE(RunDirect(c.first, {ua.get(), ub.get()}, &y).ok());
-    EXPECT_EQ(Values<uint8_t>(y), c.second) << c.first;
+    OpTester t(c.first);
+    t.InputOf<uint8_t>({4}, ua).InputOf<uint8_t>({}, {10}).OutputType(0, DataType::DT_UINT8);
+    ASSERT_TRUE(t.Run().ok());
+    EXPECT_EQ(t.OutputValues<uint8_t>(), c.second) << c.first;
   }
-  auto zero = MakeTyped<uint8_t>("z", {1}, {0});
-  Tensor y("y", DataType::DT_UINT8);
-  EXPECT_FALSE(RunDirect("Div", {ua.get(), zero.get()}, &y).ok());
+  OpTester div("Div");
+  div.InputOf<uint8_t>({4}, ua).InputOf<uint8_t>({1}, {0}).OutputType(0, DataType::DT_UINT8);
+  EXPECT_FALSE(div.Run().ok());
 }
 
 TEST(BinaryTest, Errors) {

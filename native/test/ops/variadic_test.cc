@@ -14,39 +14,6 @@ namespace mace {
 namespace test {
 namespace {
 
-// Runs `type` on tensors of any element type (OpTester only builds float/int32/int64 inputs).
-template <typename T>
-std::unique_ptr<Tensor> MakeTyped(const std::string &name, const Shape &shape, const std::vector<T> &v) {
-  auto t = std::make_unique<Tensor>(name, DataTypeOf<T>::value);
-  EXPECT_TRUE(t->Resize(shape).ok());
-  if (!v.empty()) std::memcpy(t->raw_mutable_data(), v.data(), v.size() * sizeof(T));
-  return t;
-}
-
-MaceStatus RunDirect(const std::string &type, const std::vector<const Tensor *> &inputs, Tensor *out) {
-  OpDef def;
-  def.name = type + "_direct";
-  def.type = type;
-  for (const Tensor *t : inputs) def.inputs.push_back(t == nullptr ? "" : t->name());
-  def.outputs = {out->name()};
-  def.output_types = {out->dtype()};
-  const OpCreator *c = OpRegistry::Global().Find(type, 0, out->dtype());
-  if (c == nullptr) return Unsupported("no kernel for ", type);
-  std::vector<Tensor *> in;
-  for (const Tensor *t : inputs) in.push_back(const_cast<Tensor *>(t));
-  std::unique_ptr<Operation> op = (*c)(def, in, {out});
-  MACE_RETURN_IF_ERROR(op->Init());
-  ThreadPool pool(1, AFFINITY_NONE);
-  OpContext ctx{&pool};
-  return op->Run(&ctx);
-}
-
-template <typename T>
-std::vector<T> Values(const Tensor &t) {
-  EXPECT_EQ(t.dtype(), DataTypeOf<T>::value);
-  return std::vector<T>(t.data<T>(), t.data<T>() + t.size());
-}
-
 Shape NaiveBroadcastShape(const std::vector<Shape> &shapes) {
   size_t rank = 0;
   for (const Shape &s : shapes) rank = std::max(rank, s.size());
@@ -169,18 +136,17 @@ TEST(VariadicTest, IntegerMinMax) {
 }
 
 TEST(VariadicTest, EightBitIntegers) {
-  auto a = MakeTyped<uint8_t>("a", {2, 2}, {1, 200, 30, 4});
-  auto b = MakeTyped<uint8_t>("b", {2}, {100, 5});
-  Tensor mx("y", DataType::DT_UINT8), mn("y", DataType::DT_UINT8);
-  ASSERT_TRUE(RunDirect("Max", {a.get(), b.get()}, &mx).ok());
-  ASSERT_TRUE(RunDirect("Min", {a.get(), b.get()}, &mn).ok());
-  EXPECT_EQ(Values<uint8_t>(mx), (std::vector<uint8_t>{100, 200, 100, 5}));
-  EXPECT_EQ(Values<uint8_t>(mn), (std::vector<uint8_t>{1, 5, 30, 4}));
-  auto c = MakeTyped<int8_t>("c", {3}, {-128, 0, 127});
-  auto d = MakeTyped<int8_t>("d", {1}, {-5});
-  Tensor y("y", DataType::DT_INT8);
-  ASSERT_TRUE(RunDirect("Max", {c.get(), d.get()}, &y).ok());
-  EXPECT_EQ(Values<int8_t>(y), (std::vector<int8_t>{-5, 0, 127}));
+  OpTester mx("Max"), mn("Min");
+  for (OpTester *t : {&mx, &mn})
+    t->InputOf<uint8_t>({2, 2}, {1, 200, 30, 4}).InputOf<uint8_t>({2}, {100, 5}).OutputType(0, DataType::DT_UINT8);
+  ASSERT_TRUE(mx.Run().ok());
+  ASSERT_TRUE(mn.Run().ok());
+  EXPECT_EQ(mx.OutputValues<uint8_t>(), (std::vector<uint8_t>{100, 200, 100, 5}));
+  EXPECT_EQ(mn.OutputValues<uint8_t>(), (std::vector<uint8_t>{1, 5, 30, 4}));
+  OpTester y("Max");
+  y.InputOf<int8_t>({3}, {-128, 0, 127}).InputOf<int8_t>({1}, {-5}).OutputType(0, DataType::DT_INT8);
+  ASSERT_TRUE(y.Run().ok());
+  EXPECT_EQ(y.OutputValues<int8_t>(), (std::vector<int8_t>{-5, 0, 127}));
 }
 
 TEST(VariadicTest, ThreadCountDoesNotChangeResults) {

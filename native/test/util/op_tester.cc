@@ -19,33 +19,14 @@ OpTester::OpTester(const std::string &type, int num_outputs) {
   }
 }
 
-namespace {
-template <typename T>
-std::unique_ptr<Tensor> MakeTensor(const std::string &name, const Shape &shape, const std::vector<T> &v) {
-  auto t = std::make_unique<Tensor>(name, DataTypeOf<T>::value);
+OpTester &OpTester::InputBytes(const Shape &shape, DataType dtype, const void *data, size_t bytes) {
+  std::string name = "in" + std::to_string(inputs_.size());
+  auto t = std::make_unique<Tensor>(name, dtype);
   MaceStatus s = t->Resize(shape);
   EXPECT_TRUE(s.ok()) << s.information();
-  EXPECT_EQ(static_cast<int64_t>(v.size()), t->size()) << "values do not match shape " << ShapeToString(shape);
-  if (!v.empty()) std::memcpy(t->raw_mutable_data(), v.data(), std::min<size_t>(v.size() * sizeof(T), t->bytes()));
-  return t;
-}
-}  // namespace
-
-OpTester &OpTester::Input(const Shape &shape, const std::vector<float> &values) {
-  std::string name = "in" + std::to_string(inputs_.size());
-  inputs_.push_back(MakeTensor(name, shape, values));
-  def_.inputs.push_back(name);
-  return *this;
-}
-OpTester &OpTester::InputInt64(const Shape &shape, const std::vector<int64_t> &values) {
-  std::string name = "in" + std::to_string(inputs_.size());
-  inputs_.push_back(MakeTensor(name, shape, values));
-  def_.inputs.push_back(name);
-  return *this;
-}
-OpTester &OpTester::InputInt32(const Shape &shape, const std::vector<int32_t> &values) {
-  std::string name = "in" + std::to_string(inputs_.size());
-  inputs_.push_back(MakeTensor(name, shape, values));
+  EXPECT_EQ(bytes, t->bytes()) << "values do not match shape " << ShapeToString(shape);
+  if (bytes != 0) std::memcpy(t->raw_mutable_data(), data, std::min<size_t>(bytes, t->bytes()));
+  inputs_.push_back(std::move(t));
   def_.inputs.push_back(name);
   return *this;
 }
@@ -96,6 +77,14 @@ OpTester &OpTester::Floats(const std::string &name, const std::vector<float> &v)
   def_.args[name] = a;
   return *this;
 }
+OpTester &OpTester::RawArg(const std::string &name, const OpArg &a) {
+  def_.args[name] = a;
+  return *this;
+}
+OpTester &OpTester::OutputName(int i, const std::string &name) {
+  def_.outputs[i] = name;
+  return *this;
+}
 OpTester &OpTester::OutputType(int i, DataType t) {
   def_.output_types[i] = t;
   return *this;
@@ -123,17 +112,7 @@ MaceStatus OpTester::Run(int num_threads) {
   return op_->Run(&ctx);
 }
 
-std::vector<float> OpTester::OutputFloats(int i) const {
-  const Tensor &t = *outputs_[i];
-  EXPECT_EQ(t.dtype(), DataType::DT_FLOAT);
-  return std::vector<float>(t.data<float>(), t.data<float>() + t.size());
-}
-
-std::vector<int64_t> OpTester::OutputInt64(int i) const {
-  const Tensor &t = *outputs_[i];
-  EXPECT_EQ(t.dtype(), DataType::DT_INT64);
-  return std::vector<int64_t>(t.data<int64_t>(), t.data<int64_t>() + t.size());
-}
+void OpTester::ExpectOutputType(const Tensor &t, DataType dtype) { EXPECT_EQ(t.dtype(), dtype); }
 
 std::vector<float> RandomFloats(int64_t n, float lo, float hi, uint32_t seed) {
   std::mt19937 rng(seed);

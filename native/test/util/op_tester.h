@@ -20,9 +20,16 @@ class OpTester {
  public:
   explicit OpTester(const std::string &type, int num_outputs = 1);
 
-  OpTester &Input(const Shape &shape, const std::vector<float> &values);
-  OpTester &InputInt64(const Shape &shape, const std::vector<int64_t> &values);
-  OpTester &InputInt32(const Shape &shape, const std::vector<int32_t> &values);
+  // An input of any element type; `dtype` overrides the type's own (e.g. uint8 data as DT_BOOL).
+  template <typename T>
+  OpTester &InputOf(const Shape &shape, const std::vector<T> &values, DataType dtype = DataTypeOf<T>::value) {
+    return InputBytes(shape, dtype, values.data(), values.size() * sizeof(T));
+  }
+  OpTester &Input(const Shape &shape, const std::vector<float> &values) { return InputOf(shape, values); }
+  OpTester &InputInt64(const Shape &shape, const std::vector<int64_t> &values) { return InputOf(shape, values); }
+  OpTester &InputInt32(const Shape &shape, const std::vector<int32_t> &values) { return InputOf(shape, values); }
+  // An input given as raw bytes of `dtype` elements.
+  OpTester &InputBytes(const Shape &shape, DataType dtype, const void *data, size_t bytes);
   OpTester &NoInput();  // an omitted optional input ("")
   // Marks the most recent input as constant (as weights are), before Init runs.
   OpTester &Const();
@@ -34,17 +41,29 @@ class OpTester {
   OpTester &Arg(const std::string &name, const char *v) { return Arg(name, std::string(v)); }
   OpTester &Ints(const std::string &name, const std::vector<int64_t> &v);
   OpTester &Floats(const std::string &name, const std::vector<float> &v);
+  OpTester &RawArg(const std::string &name, const OpArg &a);
   OpTester &OutputType(int i, DataType t);
+  // Renames output i; "" marks an output the graph does not use.
+  OpTester &OutputName(int i, const std::string &name);
 
   // Builds, inits and runs the op; returns its status. May be called again after
   // changing nothing (to test re-runs).
   MaceStatus Run(int num_threads = 1);
 
   const Tensor &Output(int i = 0) const { return *outputs_[i]; }
-  std::vector<float> OutputFloats(int i = 0) const;
-  std::vector<int64_t> OutputInt64(int i = 0) const;
+  // Output i's elements; expects its dtype to be T's.
+  template <typename T>
+  std::vector<T> OutputValues(int i = 0) const {
+    const Tensor &t = *outputs_[i];
+    ExpectOutputType(t, DataTypeOf<T>::value);
+    return std::vector<T>(t.data<T>(), t.data<T>() + t.size());
+  }
+  std::vector<float> OutputFloats(int i = 0) const { return OutputValues<float>(i); }
+  std::vector<int64_t> OutputInt64(int i = 0) const { return OutputValues<int64_t>(i); }
 
  private:
+  static void ExpectOutputType(const Tensor &t, DataType dtype);
+
   OpDef def_;
   std::vector<std::unique_ptr<Tensor>> inputs_;
   std::vector<std::unique_ptr<Tensor>> outputs_;

@@ -137,6 +137,51 @@ inline void TapRange(int64_t o, int64_t stride, int64_t pad, int64_t dilation, i
   *last = l;
 }
 
+// Checks the X (N, C, spatial...) and W inputs shared by Conv and ConvTranspose: both present,
+// float32, of the same rank >= 3.
+inline MaceStatus CheckInputAndWeights(const Operation &op, const Tensor *x, const Tensor *w) {
+  MACE_ENSURE(x != nullptr && w != nullptr, op.Where(), "needs inputs X and W");
+  MACE_ENSURE(x->dtype() == DataType::DT_FLOAT && w->dtype() == DataType::DT_FLOAT, op.Where(),
+              "X and W must be float32");
+  const int rank = x->ndim();
+  MACE_ENSURE(rank >= 3, op.Where(), "X must have rank >= 3 (N, C, spatial...), got shape ",
+              ShapeToString(x->shape()));
+  MACE_ENSURE(w->ndim() == rank, op.Where(), "W ", ShapeToString(w->shape()),
+              " must have the rank of X ", ShapeToString(x->shape()));
+  return MaceStatus::MACE_SUCCESS;
+}
+
+// The optional bias B (may be nullptr): float32 [filters]. Sets *bias to its data or nullptr.
+inline MaceStatus ReadBias(const Operation &op, const Tensor *b, int64_t filters, const float **bias) {
+  *bias = nullptr;
+  if (b != nullptr) {
+    MACE_ENSURE(b->dtype() == DataType::DT_FLOAT && b->ndim() == 1 && b->dim(0) == filters,
+                op.Where(), "B must be float32 of shape [", filters, "], got ",
+                ShapeToString(b->shape()));
+    *bias = b->data<float>();
+  }
+  return MaceStatus::MACE_SUCCESS;
+}
+
+// Reads the kernel sizes from W's spatial dims (checked against kernel_shape when given) and
+// the strides, dilations and pads args, for `nsp` spatial dims.
+inline MaceStatus ReadKernelArgs(const Operation &op, const Tensor *w, size_t nsp, SpatialArgs *args) {
+  args->kernel.resize(nsp);
+  for (size_t i = 0; i < nsp; ++i) {
+    args->kernel[i] = w->dim(static_cast<int>(i) + 2);
+    MACE_ENSURE(args->kernel[i] >= 1, op.Where(), "W has an empty kernel dim: ",
+                ShapeToString(w->shape()));
+  }
+  if (op.HasArg("kernel_shape")) {
+    MACE_ENSURE(op.GetInts("kernel_shape") == args->kernel, op.Where(),
+                "kernel_shape does not match W ", ShapeToString(w->shape()));
+  }
+  MACE_RETURN_IF_ERROR(ReadSpatialInts(op, "strides", nsp, 1, 1, &args->strides));
+  MACE_RETURN_IF_ERROR(ReadSpatialInts(op, "dilations", nsp, 1, 1, &args->dilations));
+  MACE_RETURN_IF_ERROR(ReadSpatialInts(op, "pads", 2 * nsp, 0, 0, &args->pads));
+  return MaceStatus::MACE_SUCCESS;
+}
+
 // The output indices o in [0, out) with 0 <= o*stride + offset < in, as [first, last).
 inline void OutputRange(int64_t offset, int64_t stride, int64_t in, int64_t out, int64_t *first,
                         int64_t *last) {

@@ -143,6 +143,30 @@ void PackTransposed(const float *w, int64_t rows, int64_t cols, float *out) {
         for (int64_t c = c0; c < std::min(cols, c0 + kB); ++c) out[c * rows + r] = w[r * cols + c];
 }
 
+MaceStatus PackWeights(const Operation &op, int gates, std::vector<float> *w_packed, std::vector<float> *r_packed) {
+  const Tensor *w = op.Input(1), *r = op.Input(2);
+  MACE_ENSURE(w != nullptr && r != nullptr, op.Where(), "needs the W and R inputs");
+  MACE_ENSURE(w->dtype() == DataType::DT_FLOAT && r->dtype() == DataType::DT_FLOAT && w->ndim() == 3 &&
+                  r->ndim() == 3 && w->dim(0) == r->dim(0) && w->dim(1) == r->dim(1),
+              op.Where(), "W ", ShapeToString(w->shape()), " and R ", ShapeToString(r->shape()), " must be float32 [dirs, ",
+              gates, "*hidden, input] and [dirs, ", gates, "*hidden, hidden]");
+  const int64_t dirs = w->dim(0), rows = w->dim(1);
+  w_packed->resize(static_cast<size_t>(w->size()));
+  r_packed->resize(static_cast<size_t>(r->size()));
+  for (int64_t k = 0; k < dirs; ++k) {
+    PackTransposed(w->data<float>() + k * rows * w->dim(2), rows, w->dim(2), w_packed->data() + k * rows * w->dim(2));
+    PackTransposed(r->data<float>() + k * rows * r->dim(2), rows, r->dim(2), r_packed->data() + k * rows * r->dim(2));
+  }
+  return MaceStatus::MACE_SUCCESS;
+}
+
+MaceStatus ParseClip(const Operation &op, bool *has_clip, float *clip) {
+  *has_clip = op.HasArg("clip");
+  *clip = op.GetFloat("clip", 0.f);
+  MACE_ENSURE(!*has_clip || *clip > 0.f, op.Where(), "clip ", *clip, " must be positive");
+  return MaceStatus::MACE_SUCCESS;
+}
+
 namespace {
 
 // Rows [m0, m1), columns [n0, n1).

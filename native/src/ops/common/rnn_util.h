@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,13 @@ MaceStatus CheckStateShape(const Operation &op, int index, const char *what, con
 // out[c * rows + r] = w[r * cols + c]: packs a [rows, cols] weight as its transpose.
 void PackTransposed(const float *w, int64_t rows, int64_t cols, float *out);
 
+// Validates W (1) [dirs, gates*H, I] and R (2) [dirs, gates*H, H] (float32) and packs them as
+// per-direction transposes [I, gates*H] and [H, gates*H].
+MaceStatus PackWeights(const Operation &op, int gates, std::vector<float> *w_packed, std::vector<float> *r_packed);
+
+// Reads the optional `clip` arg (which must be positive when given).
+MaceStatus ParseClip(const Operation &op, bool *has_clip, float *clip);
+
 // C[m*ldc + n] (+)= sum_k A[m*lda + k] * Bt[k*ldb + n] for m < M, n < N. Parallel over rows when
 // M is large, else over column blocks; every element is summed in the same order either way.
 void Gemm(ThreadPool *pool, const float *a, int64_t lda, const float *bt, int64_t ldb, float *c, int64_t ldc,
@@ -87,6 +95,29 @@ inline int64_t OutputOffset(const Dims &d, int64_t t, int dir, int64_t b) {
 // Row of X[t, b] in the [seq*batch, input] / [batch*seq, input] view of X.
 inline int64_t InputRow(const Dims &d, int64_t t, int64_t b) {
   return d.layout == 0 ? t * d.batch + b : b * d.seq + t;
+}
+
+// Shape of Y ([seq, dirs, batch, hidden] / [batch, seq, dirs, hidden]) and of a state output
+// ([dirs, batch, hidden] / [batch, dirs, hidden]).
+inline Shape OutputShape(const Dims &d) {
+  return d.layout == 0 ? Shape{d.seq, d.num_dirs, d.batch, d.hidden} : Shape{d.batch, d.seq, d.num_dirs, d.hidden};
+}
+inline Shape StateShape(const Dims &d) {
+  return d.layout == 0 ? Shape{d.num_dirs, d.batch, d.hidden} : Shape{d.batch, d.num_dirs, d.hidden};
+}
+
+// Copies each batch entry's input projection for step s (rows of xp, `g` wide) into gates,
+// walking the entry's sequence backwards when `reverse`; entries past their length get zeros.
+inline void LoadStepInputs(const Dims &d, const float *xp, int64_t s, bool reverse, int64_t g, float *gates) {
+  for (int64_t b = 0; b < d.batch; ++b) {
+    const int64_t len = d.lens[b];
+    if (s < len) {
+      const int64_t t = reverse ? len - 1 - s : s;
+      std::memcpy(&gates[b * g], &xp[InputRow(d, t, b) * g], g * sizeof(float));
+    } else {
+      std::fill_n(&gates[b * g], g, 0.f);
+    }
+  }
 }
 
 // Output i of the op when it is wanted (present and named), else nullptr.
