@@ -7,7 +7,10 @@ source scripts/lib.sh
 
 step "system packages"
 APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config flatbuffers-compiler libflatbuffers-dev libgtest-dev
-  postgresql redis-server)
+  postgresql redis-server
+  # Cross builds for ARM ABIs and their tests under qemu-user (qemu-user-binfmt conflicts
+  # with qemu-user-static: not that one).
+  g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,6 +24,23 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   note "all present"
+fi
+
+step "qemu-user binfmt handlers"
+# Lets the kernel run ARM binaries directly (a test that spawns another target binary needs
+# it). PID 1 is not systemd here, so register through systemd-binfmt by hand. ctest runs
+# test binaries through qemu-*-static explicitly, so failing here is only a warning.
+if [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] && [ -e /proc/sys/fs/binfmt_misc/qemu-arm ]; then
+  note "registered"
+elif [ "$(id -u)" = 0 ]; then
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+  if /usr/lib/systemd/systemd-binfmt /usr/lib/binfmt.d/qemu-aarch64.conf /usr/lib/binfmt.d/qemu-arm.conf 2>/dev/null; then
+    note "registered qemu-aarch64 and qemu-arm"
+  else
+    note "warning: could not register binfmt handlers; run ARM binaries with qemu-aarch64-static / qemu-arm-static"
+  fi
+else
+  note "warning: not root, binfmt handlers not registered; run ARM binaries with qemu-aarch64-static / qemu-arm-static"
 fi
 
 step "npm dependencies"

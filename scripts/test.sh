@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: TypeScript (typecheck + vitest, which includes the corpus and conformance
-# gates) and the native GoogleTest suites through CTest; ends with one summary line.
+# gates) and the native GoogleTest suites through CTest — host, then arm64-v8a and
+# armeabi-v7a under qemu-user (scripts/test-native-arm.sh); ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -15,6 +16,18 @@ ctest --test-dir native/build/host --output-on-failure -j"$(nproc)" > test-outpu
 tail -n 25 test-output/ctest.log
 native_total=$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' test-output/ctest.log | tail -1)
 native_failed=$(sed -nE 's/.* ([0-9]+) tests failed out of.*/\1/p' test-output/ctest.log | tail -1)
+native_total=${native_total:-0} native_failed=${native_failed:-0}
+
+step "native ARM tests (ctest under qemu-user)"
+arm_abis=(arm64-v8a armeabi-v7a)
+bash scripts/test-native-arm.sh "${arm_abis[@]}" && arm_rc=0 || arm_rc=$?
+for abi in "${arm_abis[@]}"; do
+  t=$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' "test-output/ctest-$abi.log" | tail -1)
+  f=$(sed -nE 's/.* ([0-9]+) tests failed out of.*/\1/p' "test-output/ctest-$abi.log" | tail -1)
+  # No ctest count means the cross build failed: count it as one failure.
+  [ -n "$t" ] || { t=1 f=1; }
+  native_total=$((native_total + t)) native_failed=$((native_failed + f))
+done
 
 step "TypeScript tests (vitest)"
 # MACE_REQUIRE_NATIVE: converter tests that run the native runtime must not skip for a missing kernel.
@@ -27,5 +40,5 @@ const passed = r.numPassedTests + (nt - nf), failed = r.numFailedTests + nf;
 const skipped = r.numPendingTests + r.numTodoTests;
 console.log(`\nvitest ${r.numPassedTests}/${r.numTotalTests}, ctest ${nt - nf}/${nt}`);
 console.log(`total: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "${native_total:-0}" "${native_failed:-0}"
-[ "$ctest_rc" -eq 0 ] && [ "$vitest_rc" -eq 0 ]
+' "$native_total" "$native_failed"
+[ "$ctest_rc" -eq 0 ] && [ "$arm_rc" -eq 0 ] && [ "$vitest_rc" -eq 0 ]
