@@ -4,7 +4,7 @@
 // SIGTERM/SIGINT: running jobs are handed back to the queue, then the process exits.
 import { notifyRunEvents } from '@mace/api/webhooks';
 import { createDb } from '@mace/db';
-import { createQueues } from '@mace/pipeline';
+import { createQueues, processLog, runConsumerProcess } from '@mace/pipeline';
 import { createStoreFromEnv } from '@mace/storage';
 import { startWorker } from './worker.js';
 
@@ -12,34 +12,13 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const db = createDb();
 const queues = createQueues(redisUrl);
 const store = createStoreFromEnv();
-const log = (line: string): void => void process.stdout.write(`[worker] ${line}\n`);
+const log = processLog('worker');
 notifyRunEvents(db, (err) => log(`webhook delivery failed: ${String(err)}`));
 
-try {
-  const worker = await startWorker({ db, queues, store, report: log });
-  log(`consuming queues convert and build (artifacts in ${store.root}, pid ${process.pid})`);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    worker
-      .close()
-      .then(() => queues.close())
-      .then(() => db.close())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          log(`error while stopping: ${String(err)}`);
-          process.exit(1);
-        },
-      );
+await runConsumerProcess('worker', { db, queues }, async (report) => {
+  const worker = await startWorker({ db, queues, store, report });
+  return {
+    close: () => worker.close(),
+    banner: `consuming queues convert and build (artifacts in ${store.root}, pid ${process.pid})`,
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-} catch (err) {
-  process.stderr.write(`[worker] could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-  await queues.close().catch(() => undefined);
-  await db.close().catch(() => undefined);
-  process.exit(1);
-}
+});

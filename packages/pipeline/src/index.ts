@@ -39,3 +39,4 @@ export {
 } from './transitions.js';
 export { loadRunDeployment, findModel } from './deployment.js';
 export { onRunEvent, emitRunEvent, runEventFor, type RunEvent, type RunEventListener } from './events.js';
+export { runConsumerProcess, processLog, type ProcessLog } from './process.js';
