@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configures (once) and builds the native runtime, tools and tests for one target ABI.
 # Usage: scripts/native-build.sh [ABI] [ninja targets...]
-#   ABI: host (default; also from MACE_ABI), arm64-v8a, aarch64, armeabi-v7a, armhf.
+#   ABI: host (default; also from MACE_ABI), x86_64, arm64-v8a, aarch64, armeabi-v7a, armhf.
 #   ARM ABIs use native/cmake/toolchains (Debian cross g++, static executables).
 # The folder is native/build/<ABI>; MACE_NATIVE_BUILD_DIR overrides it. Other arguments go to
 # ninja (targets).
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 abi=${MACE_ABI:-host}
 case "${1:-}" in
-  host | arm64-v8a | aarch64 | armeabi-v7a | armhf) abi=$1; shift ;;
+  host | x86_64 | arm64-v8a | aarch64 | armeabi-v7a | armhf) abi=$1; shift ;;
 esac
 dir=${MACE_NATIVE_BUILD_DIR:-native/build/$abi}
 # ccache hits across checkouts (CI clones elsewhere): hash paths relative to the repository.

@@ -10,7 +10,9 @@ APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config flatbuffers-compiler libfl
   postgresql redis-server
   # Cross builds for ARM ABIs and their tests under qemu-user (qemu-user-binfmt conflicts
   # with qemu-user-static: not that one).
-  g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static)
+  g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static
+  # OpenCL on the CPU (PoCL) behind the ICD loader the runtime dlopens, and clinfo.
+  ocl-icd-libopencl1 pocl-opencl-icd clinfo)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -87,7 +87,8 @@ describe('a run: convert → build → validate → benchmark', () => {
       ]);
       expect(new Set(jobs.map((j) => j.idempotencyKey)).size).toBe(4);
       const deps = await fx.db.jobDependency.findMany({ where: { job: { runId: run.id } } });
-      expect(deps).toHaveLength(5); // validate ← convert, build; benchmark ← convert, build, validate
+      // build ← convert; validate ← convert, build; benchmark ← convert, build, validate
+      expect(deps).toHaveLength(6);
 
       // convert: graph, data, coverage and reference outputs, in the database and the store
       const convert = jobs[0].result as unknown as ConvertJobResult;
@@ -135,17 +136,21 @@ describe('a run: convert → build → validate → benchmark', () => {
       const unpacked = mkdtempSync(path.join(tmpdir(), 'mace-pkg-'));
       try {
         await extract({ file: fx.store.pathOf(pkg.sha256), cwd: unpacked });
-        const inner = JSON.parse(readFileSync(path.join(unpacked, 'manifest.json'), 'utf8')) as BuildPackageManifest;
+        const inner = JSON.parse(
+          readFileSync(path.join(unpacked, 'manifest-host.json'), 'utf8'),
+        ) as BuildPackageManifest;
         expect(inner.nativeSourceHash).toBe(build.nativeSourceHash);
-        expect(inner.files.map((f) => f.path)).toEqual(
-          expect.arrayContaining([
-            'bin/benchmark_model',
-            'bin/mace_run',
-            'include/mace/public/mace.h',
-            'lib/libmace.a',
-            'lib/libmace.so',
-          ]),
-        );
+        expect(inner).toMatchObject({ libraryName: 'squeezenet', abi: 'host', runtimes: 'cpu' });
+        expect(inner.files.map((f) => f.path)).toEqual([
+          'bin/host/benchmark_model',
+          'bin/host/mace_run',
+          'include/mace/public/mace.h',
+          'lib/host/libmace.a',
+          'lib/host/libmace.so',
+          'model/squeezenet1_1.data',
+          'model/squeezenet1_1.mace',
+        ]);
+        expect(inner.models[0]).toMatchObject({ tag: 'squeezenet1_1', graphSha256: convert.graph.sha256 });
         for (const f of inner.files) expect(sha(readFileSync(path.join(unpacked, f.path)))).toBe(f.sha256);
       } finally {
         rmSync(unpacked, { recursive: true, force: true });
@@ -216,7 +221,7 @@ describe('a run: convert → build → validate → benchmark', () => {
         const run = await submitRun(fx.db, fx.queues, { deploymentId, actions: ['build'] });
         const done = await waitForRun(fx.db, run.id, BUILD_WAIT_MS);
         expect(done.status, done.reason ?? '').toBe('succeeded');
-        const result = (await fx.db.job.findFirstOrThrow({ where: { runId: run.id } }))
+        const result = (await fx.db.job.findFirstOrThrow({ where: { runId: run.id, kind: 'build' } }))
           .result as unknown as BuildJobResult;
         if (result.nativeSourceHash === previous.nativeSourceHash) {
           expect(result).toMatchObject({ cacheHit: true, origin: 'cache' });

@@ -9,6 +9,9 @@
 #include "common/flags.h"
 #include "common/model_runner.h"
 #include "common/npy.h"
+#ifdef MACE_ENABLE_OPENCL
+#include "opencl/opencl_library.h"
+#endif
 
 using namespace mace;         // NOLINT
 using namespace mace::tools;  // NOLINT
@@ -31,6 +34,26 @@ size_t DtypeSize(IDataType t) {
   return 4;
 }
 
+// --opencl_info: what a device agent records about the GPU driver. Exit 0 when a device exists.
+int PrintOpenCLInfo() {
+#ifdef MACE_ENABLE_OPENCL
+  std::vector<opencl::OpenCLDeviceInfo> devices;
+  std::string error;
+  if (!opencl::ListOpenCLDevices(&devices, &error)) {
+    std::printf("opencl: unavailable: %s\n", error.c_str());
+    return 2;
+  }
+  std::printf("opencl: %s\n", opencl::OpenCLLibrary::Get(nullptr)->path().c_str());
+  for (const auto &d : devices)
+    std::printf("opencl device: %s | %s | %s | %s\n", d.platform.c_str(), d.platform_version.c_str(),
+                d.device.c_str(), d.device_version.c_str());
+  return devices.empty() ? 2 : 0;
+#else
+  std::printf("opencl: not in this build (runtimes: cpu); build with runtime gpu or cpu+gpu\n");
+  return 2;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -39,9 +62,11 @@ int main(int argc, char **argv) {
   specs.push_back({"output_dir", "", "write each output as <dir>/<output name>.npy ('/' and ':' become '_')"});
   specs.push_back({"output_file", "", "MACE raw outputs: write <prefix>_<output name> as little-endian floats"});
   specs.push_back({"json", "", "write {init_ms, run_ms: [...], peak_rss_kb} to this file"});
+  specs.push_back({"opencl_info", "false", "print the OpenCL library and devices found, then exit (2: none)"});
   Flags flags("mace_run", "Runs a converted model (.mace + .data) and writes its outputs.", specs);
   int code = 0;
   if (!flags.Parse(argc, argv, &code)) return code;
+  if (flags.GetBool("opencl_info")) return PrintOpenCLInfo();
 
   LoadedModel model;
   if (!LoadModel(flags, &model)) return 1;

@@ -43,7 +43,7 @@ export function benchmarkHandler(store: ArtifactStore) {
         `--json=${jsonFile}`,
       ];
       log.system(`benchmark_model ${args.join(' ')}`);
-      const code = await runTool(path.join(runtime, 'bin/benchmark_model'), args, { log, signal: ctx.signal });
+      const code = await runTool(runtime.benchmarkModel, args, { log, signal: ctx.signal });
       if (code !== 0) throw new UserJobError(`benchmark_model failed on ${model.tag} (exit ${code}); see the job log`);
       const text = await readFile(jsonFile, 'utf8');
       let doc: BenchmarkResult;

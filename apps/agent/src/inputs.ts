@@ -8,7 +8,12 @@ import path from 'node:path';
 import { extract } from 'tar';
 import type { Db, Job } from '@mace/db';
 import { InfrastructureError } from '@mace/pipeline';
-import type { BuildJobResult, ConvertJobResult, ReferenceOutputsManifest } from '@mace/protocol';
+import {
+  packageManifestName,
+  type BuildJobResult,
+  type ConvertJobResult,
+  type ReferenceOutputsManifest,
+} from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
 
 export function agentCacheDir(): string {
@@ -37,15 +42,25 @@ export async function loadDeviceJobInputs(db: Db, store: ArtifactStore, job: Job
   return { convert, build, reference };
 }
 
-/** The unpacked runtime package (bin/, lib/, include/), extracted once per sha256. */
-export async function unpackRuntime(store: ArtifactStore, build: BuildJobResult): Promise<string> {
+export interface RuntimeTools {
+  maceRun: string;
+  benchmarkModel: string;
+}
+
+/** The unpacked library package (bin/<abi>/, lib/<abi>/, include/), extracted once per sha256. */
+export async function unpackRuntime(store: ArtifactStore, build: BuildJobResult): Promise<RuntimeTools> {
   const dir = path.join(agentCacheDir(), 'runtime', build.package.sha256);
-  if (existsSync(path.join(dir, 'manifest.json'))) return dir;
+  const manifestFile = packageManifestName(build.abi);
+  const tools = {
+    maceRun: path.join(dir, 'bin', build.abi, 'mace_run'),
+    benchmarkModel: path.join(dir, 'bin', build.abi, 'benchmark_model'),
+  };
+  if (existsSync(path.join(dir, manifestFile))) return tools;
   const staging = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(staging, { recursive: true });
   try {
     await extract({ file: store.pathOf(build.package.sha256), cwd: staging, strict: true });
-    const manifest = JSON.parse(await readFile(path.join(staging, 'manifest.json'), 'utf8')) as {
+    const manifest = JSON.parse(await readFile(path.join(staging, manifestFile), 'utf8')) as {
       files: { path: string }[];
     };
     for (const f of manifest.files)
@@ -57,7 +72,7 @@ export async function unpackRuntime(store: ArtifactStore, build: BuildJobResult)
     await rm(staging, { recursive: true, force: true });
     throw err;
   }
-  return dir;
+  return tools;
 }
 
 /** Gives stored blobs the file names the tools expect (.npy inputs) in a work folder, as symlinks. */

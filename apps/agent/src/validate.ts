@@ -64,7 +64,7 @@ export function validateHandler(store: ArtifactStore) {
         `--cpu_affinity_policy=${ctx.payload.options?.cpuAffinityPolicy ?? 0}`,
       ];
       log.system(`mace_run ${args.join(' ')}`);
-      const code = await runTool(path.join(runtime, 'bin/mace_run'), args, { log, signal: ctx.signal });
+      const code = await runTool(runtime.maceRun, args, { log, signal: ctx.signal });
       if (code !== 0) throw new UserJobError(`mace_run failed on ${model.tag} (exit ${code}); see the job log`);
       const threshold = thresholdFor(model);
       const metrics: ValidationMetrics[] = [];

@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand as dispatch, type Command } from './command.js';
 import { benchmarkCommand } from './commands/benchmark.js';
+import { buildCommand } from './commands/build.js';
 import { convertCommand } from './commands/convert.js';
 import { runCommand } from './commands/run.js';
 import { repoRoot } from './native.js';
 
-const commands: Command[] = [convertCommand, runCommand, benchmarkCommand];
+const commands: Command[] = [convertCommand, buildCommand, runCommand, benchmarkCommand];
 
 function usage(): string {
   return (

@@ -1,8 +1,10 @@
-// Locates the native host tools (mace_run, benchmark_model), building native/ on first use.
+// Locates the native tools (mace_run, benchmark_model): the host's, building native/ on first
+// use, or a target ABI's from the builder's cache (run through qemu-user when needed).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BuildError, builderPaths, emulatorFor, ensureRuntime, type BuildLog } from '@mace/builder';
 import { UserError } from './command.js';
 
 /** The repository root: this file lives in apps/cli/{src,dist}/. */
@@ -34,4 +36,42 @@ export function ensureNativeTools(): NativeTools {
     );
   }
   return tools;
+}
+
+/** A build log on stderr: the builder's own lines always, compiler output only when asked. */
+export function stderrBuildLog(verbose: boolean): BuildLog {
+  return {
+    system: (text) => process.stderr.write(`${text}\n`),
+    write: (_stream, chunk) => {
+      if (verbose) process.stderr.write(chunk);
+    },
+  };
+}
+
+/**
+ * mace_run and benchmark_model for a target ABI, as a command prefix: the host's own build for
+ * host, else the cached cross build run through qemu-user when this CPU cannot run it.
+ */
+export async function ensureAbiTools(abi: string): Promise<{ maceRun: string[]; benchmarkModel: string[] }> {
+  if (abi === 'host') {
+    const t = ensureNativeTools();
+    return { maceRun: [t.maceRun], benchmarkModel: [t.benchmarkModel] };
+  }
+  try {
+    const runtime = await ensureRuntime({
+      abi,
+      runtimes: 'cpu',
+      paths: builderPaths(repoRoot),
+      log: stderrBuildLog(true),
+      signal: new AbortController().signal,
+    });
+    const prefix = emulatorFor(abi);
+    return {
+      maceRun: [...prefix, join(runtime.dir, 'mace_run')],
+      benchmarkModel: [...prefix, join(runtime.dir, 'benchmark_model')],
+    };
+  } catch (err) {
+    if (err instanceof BuildError) throw new UserError(err.message);
+    throw err;
+  }
 }

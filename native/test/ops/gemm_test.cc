@@ -1,7 +1,7 @@
 // Tests of the Gemm op (transA/transB, alpha/beta, every C broadcast form, packed constant
 // operands, fused activation, errors) and of the shared GEMM helper (dense, packed and callback
-// operands, strided C, beta blending, bias epilogues, block boundaries, thread counts), all
-// against naive triple loops.
+// operands, strided C, beta blending, bias epilogues, block boundaries, thread counts, partial
+// micro-kernel tiles of the build's kMR x kNR), all against naive triple loops.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -244,17 +244,33 @@ void PackDenseB(const void *ctx, int64_t k0, int64_t kc, int64_t j0, int64_t nc,
       }
 }
 
+Activation MakeActivation(ActivationType type, float alpha = 0.f, float beta = 0.f) {
+  Activation act;
+  act.type = type;
+  act.alpha = alpha;
+  act.beta = beta;
+  return act;
+}
+
+// Runs gemm::Sgemm and compares C (including the gaps of its strided rows) with a naive
+// double-precision product. With beta == 0, C starts as NaN: it must never be read.
 void CheckSgemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, Source a_src, Source b_src,
-                float alpha, float beta, gemm::Epilogue::Bias bias_kind, int threads) {
+                float alpha, float beta, gemm::Epilogue::Bias bias_kind, int threads,
+                const Activation &act = MakeActivation(ActivationType::RELU)) {
   SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) + " ta " +
                std::to_string(ta) + " tb " + std::to_string(tb) + " a_src " +
                std::to_string(static_cast<int>(a_src)) + " b_src " +
-               std::to_string(static_cast<int>(b_src)) + " threads " + std::to_string(threads));
+               std::to_string(static_cast<int>(b_src)) + " alpha " + std::to_string(alpha) +
+               " beta " + std::to_string(beta) + " bias " +
+               std::to_string(static_cast<int>(bias_kind)) + " activation " +
+               std::to_string(static_cast<int>(act.type)) + " threads " +
+               std::to_string(threads));
   const std::vector<float> a = RandomFloats(m * k, -1.f, 1.f, 31);
   const std::vector<float> b = RandomFloats(k * n, -1.f, 1.f, 32);
   const std::vector<float> bias = RandomFloats(std::max(m, n), -1.f, 1.f, 33);
   const int64_t ldc = n + 3;  // C is a strided view; the gaps must stay untouched
   std::vector<float> c = RandomFloats(m * ldc, -1.f, 1.f, 34);
+  if (beta == 0.f) std::fill(c.begin(), c.end(), std::nanf(""));
   const std::vector<float> c0 = c;
   const int64_t lda = ta ? m : k, ldb = tb ? k : n;
   std::vector<float> expected(c);
@@ -267,7 +283,7 @@ void CheckSgemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, Source a_src,
       double v = alpha * s + (beta == 0.f ? 0.0 : beta * c0[i * ldc + j]);
       if (bias_kind == gemm::Epilogue::Bias::PER_ROW) v += bias[i];
       if (bias_kind == gemm::Epilogue::Bias::PER_COL) v += bias[j];
-      expected[i * ldc + j] = std::max(static_cast<float>(v), 0.f);
+      expected[i * ldc + j] = act.Apply(static_cast<float>(v));
     }
   gemm::PackedMatrix pa, pb;
   gemm::Operand aop = gemm::Operand::Dense(a.data(), lda, ta);
@@ -286,7 +302,7 @@ void CheckSgemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, Source a_src,
   gemm::Epilogue ep;
   ep.bias_kind = bias_kind;
   ep.bias = bias.data();
-  ep.activation.type = ActivationType::RELU;
+  ep.activation = act;
   ThreadPool pool(threads, AFFINITY_NONE);
   MaceStatus st = gemm::Sgemm(m, n, k, alpha, aop, bop, beta, c.data(), ldc, ep, &pool);
   ASSERT_TRUE(st.ok()) << st.information();
@@ -316,6 +332,54 @@ TEST(SgemmTest, BetaBiasAndThreads) {
         CheckSgemm(45, 1, 130, false, false, Source::DENSE, Source::DENSE, 2.f, beta, bias,
                    threads);
       }
+}
+
+// Sizes around this build's micro-kernel tile (kMR x kNR, which differ per architecture:
+// NEON kernels on ARM, plain C++ elsewhere) and depth block: partial tiles in each direction,
+// single rows/columns (matrix-vector paths when both operands are dense), depth 1 and a depth
+// block followed by a short one. No activation, so every value is checked.
+TEST(SgemmTest, TileEdges) {
+  using gemm::kKC;
+  using gemm::kMR;
+  using gemm::kNR;
+  const int64_t ms[] = {1, kMR - 1, kMR, kMR + 1, 2 * kMR + 3};
+  const int64_t ns[] = {1, kNR - 1, kNR, kNR + 3, 2 * kNR + 5};
+  const int64_t ks[] = {1, 5, kKC + 7};
+  const Source sources[][2] = {
+      {Source::DENSE, Source::DENSE}, {Source::PACKED, Source::PACKED},
+      {Source::DENSE, Source::CALLBACK}, {Source::PACKED, Source::DENSE}};
+  const Activation none = MakeActivation(ActivationType::NONE);
+  for (int64_t m : ms)
+    for (int64_t n : ns)
+      for (int64_t k : ks)
+        for (bool ta : {false, true})
+          for (bool tb : {false, true})
+            for (const auto &src : sources)
+              CheckSgemm(m, n, k, ta, tb, src[0], src[1], 1.f, 0.f, gemm::Epilogue::Bias::NONE,
+                         1, none);
+}
+
+// The fused epilogue on partial tiles, over two depth blocks (the first blends beta * C, the
+// last adds the bias and applies the activation).
+TEST(SgemmTest, TileEdgeEpilogue) {
+  using gemm::kKC;
+  using gemm::kMR;
+  using gemm::kNR;
+  const Activation activations[] = {MakeActivation(ActivationType::NONE),
+                                    MakeActivation(ActivationType::RELU),
+                                    MakeActivation(ActivationType::CLIP, -0.5f, 0.75f),
+                                    MakeActivation(ActivationType::TANH)};
+  for (int threads : {1, 2})
+    for (float alpha : {1.f, -0.5f})
+      for (float beta : {0.f, 1.f, 0.3f})
+        for (auto bias : {gemm::Epilogue::Bias::NONE, gemm::Epilogue::Bias::PER_ROW,
+                          gemm::Epilogue::Bias::PER_COL})
+          for (const Activation &act : activations) {
+            CheckSgemm(2 * kMR + 1, 3 * kNR + 3, kKC + 9, false, true, Source::PACKED,
+                       Source::CALLBACK, alpha, beta, bias, threads, act);
+            CheckSgemm(kMR - 1, kNR + 3, 2 * kKC + 1, true, false, Source::DENSE, Source::DENSE,
+                       alpha, beta, bias, threads, act);
+          }
 }
 
 TEST(SgemmTest, ZeroDepthAndEmpty) {

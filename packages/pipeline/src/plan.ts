@@ -1,5 +1,5 @@
-// A run's jobs: convert per model → build per target ABI → per matching device and model,
-// validate then benchmark. Pure: the database part is in submit.ts.
+// A run's jobs: convert per model → build per target ABI (its package holds every model) → per
+// matching device and model, validate then benchmark. Pure: the database part is in submit.ts.
 import type { JobKind, JobPayload, RunOptions } from '@mace/protocol';
 import { RunInputError } from './errors.js';
 
@@ -24,7 +24,7 @@ export interface PlanInput {
 
 const SUPPORTED: readonly JobKind[] = ['convert', 'build', 'validate', 'benchmark'];
 
-/** The actions a run performs: validate and benchmark need convert and build. */
+/** The actions a run performs: validate and benchmark need build, build needs convert. */
 export function expandActions(actions: unknown): JobKind[] {
   if (!Array.isArray(actions) || actions.length === 0)
     throw new RunInputError('actions must be a non-empty list of convert, build, validate, benchmark', 'actions');
@@ -42,10 +42,9 @@ export function expandActions(actions: unknown): JobKind[] {
       );
     set.add(a as JobKind);
   }
-  if (set.has('validate') || set.has('benchmark')) {
-    set.add('convert');
-    set.add('build');
-  }
+  if (set.has('validate') || set.has('benchmark')) set.add('build');
+  // A library package holds the converted models (as files or compiled in as code).
+  if (set.has('build')) set.add('convert');
   return SUPPORTED.filter((k) => set.has(k));
 }
 
@@ -81,7 +80,7 @@ export function planJobs(input: PlanInput): PlannedJob[] {
       abi,
       deviceId: null,
       payload: { abi },
-      dependsOn: [],
+      dependsOn: input.models.map((m) => `convert:${m.tag}`),
     });
   for (const d of input.devices)
     for (const m of input.models) {

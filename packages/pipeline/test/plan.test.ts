@@ -19,6 +19,7 @@ describe('expandActions', () => {
   it('adds convert and build to device actions, in pipeline order', () => {
     expect(expandActions(['benchmark'])).toEqual(['convert', 'build', 'benchmark']);
     expect(expandActions(['build', 'convert', 'build'])).toEqual(['convert', 'build']);
+    expect(expandActions(['build'])).toEqual(['convert', 'build']);
   });
   it('refuses empty, unknown and not-yet-available actions', () => {
     expect(() => expandActions([])).toThrow(RunInputError);
@@ -46,6 +47,8 @@ describe('planJobs', () => {
       'validate:dev1:b',
       'benchmark:dev1:b',
     ]);
+    // a package holds every converted model
+    expect(plan.find((j) => j.key === 'build:arm64-v8a')!.dependsOn).toEqual(['convert:a', 'convert:b']);
     expect(plan.find((j) => j.key === 'benchmark:dev1:b')!.dependsOn).toEqual([
       'convert:b',
       'build:host',

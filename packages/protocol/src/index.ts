@@ -38,6 +38,7 @@ export {
   CONVERT_QUEUE,
   DEVICE_JOB_KINDS,
   JOB_KINDS,
+  packageManifestName,
   TERMINAL_JOB_STATUSES,
   TERMINAL_RUN_STATUSES,
   deviceQueueName,

@@ -130,16 +130,32 @@ export interface ConvertJobResult {
 }
 
 /**
- * The build package, artifact kind `library`, `mace-<abi>-<hash16>.tar.gz`: a gzip'd ustar with
- *   bin/mace_run, bin/benchmark_model, lib/libmace.a, lib/libmace.so, include/mace/public/*.h,
- *   manifest.json (this object).
- * Deterministic: entries sorted, mtime 0, no owners, so the same build has the same sha256.
+ * The library package for one ABI, artifact kind `library`, `<library_name>-<abi>.tar.gz`: a
+ * gzip'd ustar in MACE's builds/<library_name>/ layout (packages/builder/src/package.ts):
+ *   include/mace/public/mace.h, lib/<abi>/libmace.{a,so}, bin/<abi>/{mace_run,benchmark_model},
+ *   model/<tag>.{mace,data} (file formats) or lib/<abi>/lib<library_name>.a with
+ *   include/mace/public/mace_engine_factory.h and include/mace/models/<tag>.h (code format),
+ *   manifest-<abi>.json (this object).
+ * Deterministic: the same inputs give the same bytes (entries sorted, mtime 0, no owners, and
+ * no build path inside any binary).
  */
+/** The manifest's name inside a library package (one per ABI, so packages unpack side by side). */
+export const packageManifestName = (abi: string): string => `manifest-${abi}.json`;
+
 export interface BuildPackageManifest {
-  format: 'mace-build/1';
+  format: 'mace-library/1';
+  libraryName: string;
   abi: string;
+  runtimes: 'cpu' | 'cpu+gpu';
   /** sha256 over native/** sources (paths and contents) and scripts/native-build.sh. */
   nativeSourceHash: string;
+  /** sha256 of (source hash, ABI, runtimes, CMake options, compiler version): the build cache key. */
+  buildKey: string;
+  toolchain: { kind: 'gcc' | 'ndk'; compiler: string; version: string; cmake: string; ndk: string | null };
+  cmakeOptions: string[];
+  modelGraphFormat: 'file' | 'code';
+  modelDataFormat: 'file' | 'code';
+  models: { tag: string; graphSha256: string; dataSha256: string }[];
   files: { path: string; sha256: string; size: number; mode: number }[];
 }
 
@@ -149,7 +165,7 @@ export interface BuildJobResult {
   nativeSourceHash: string;
   /** True when an earlier build of the same sources was reused: no compilation. */
   cacheHit: boolean;
-  /** How the binaries were produced: cache (earlier build), imported (an up-to-date native/build/host) or compiled. */
+  /** How the runtime was produced: cache (earlier build), imported (an up-to-date native/build/<abi>) or compiled. */
   origin: 'cache' | 'imported' | 'compiled';
   package: ArtifactRef;
   manifest: BuildPackageManifest;

@@ -1,4 +1,5 @@
-// mace run: converts, runs the model with the host runtime, writes outputs and optionally
+// mace run: converts, runs the model with the runtime of a target ABI (the host's by default;
+// ARM ABIs under qemu-user when this CPU cannot run them), writes outputs and optionally
 // validates them against the original framework (onnxruntime).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { readNpy, writeNpy } from '@mace/converter';
 import { computeValidationMetrics, type ValidationMetrics } from '@mace/protocol';
 import { intOption, UsageError, UserError, type Command } from '../command.js';
 import { convertModel, loadDeployment } from '../deployment.js';
-import { ensureNativeTools } from '../native.js';
+import { ensureAbiTools } from '../native.js';
 import { runOnnxReference } from '../reference.js';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, prepareInputs, toFloat32, transpose4d } from '../tensors.js';
 import { printTable } from '../table.js';
@@ -22,11 +23,17 @@ export function tensorFileName(name: string): string {
 export const runCommand: Command = {
   name: 'run',
   summary:
-    'Converts and runs each model of a deployment file on this host; --validate compares with the original framework.',
+    'Converts and runs each model of a deployment file on this host (or a target ABI under qemu-user); --validate compares with the original framework.',
   usage:
-    'mace run --config FILE.yml [--validate] [--round N] [--output-dir DIR] [--json FILE] [--omp_num_threads N] [--cpu_affinity_policy 0|1|2]',
+    'mace run --config FILE.yml [--target_abi ABI] [--validate] [--round N] [--output-dir DIR] [--json FILE] [--omp_num_threads N] [--cpu_affinity_policy 0|1|2]',
   options: {
     config: { type: 'string', value: 'FILE', description: 'the deployment file (MACE YAML)' },
+    target_abi: {
+      type: 'string',
+      value: 'ABI',
+      description: 'host, arm64-v8a, aarch64, armeabi-v7a or armhf (ARM ABIs run under qemu-user here)',
+      default: 'host',
+    },
     validate: {
       type: 'boolean',
       description: 'compare outputs with onnxruntime (cosine, SQNR, top-1); exit 1 if any output fails',
@@ -50,7 +57,7 @@ export const runCommand: Command = {
     const policy = intOption(values, 'cpu_affinity_policy', 0) ?? 0;
     if (policy > 2) throw new UsageError('--cpu_affinity_policy must be 0, 1 or 2');
     const dep = await loadDeployment(String(values.config));
-    const tools = ensureNativeTools();
+    const tools = await ensureAbiTools(String(values.target_abi));
     const report: Record<string, unknown>[] = [];
     let allPassed = true;
     for (const model of dep.config.models) {
@@ -78,7 +85,8 @@ export const runCommand: Command = {
           `--cpu_affinity_policy=${policy}`,
           `--json=${timingFile}`,
         ];
-        const r = spawnSync(tools.maceRun, args, { encoding: 'utf8' });
+        const [command, ...prefix] = tools.maceRun;
+        const r = spawnSync(command, [...prefix, ...args], { encoding: 'utf8' });
         if (r.status !== 0)
           throw new UserError(`model ${model.tag}: mace_run failed:\n${(r.stderr || r.stdout).trim()}`);
         process.stdout.write(`${model.tag}:\n${r.stdout.trimEnd().replace(/^/gm, '  ')}\n`);

@@ -1,54 +1,110 @@
-// The build job: the host runtime (libmace.a/.so, headers, mace_run, benchmark_model) for one ABI,
-// from the build cache or compiled, stored as a tar.gz artifact with a manifest of sha256s.
-// Cross ABIs need toolchains that arrive with the device farm: they fail with that reason.
+// The build job: the library package for one ABI (runtime from the build cache or compiled,
+// the run's converted models as files or compiled in as code), stored as a tar.gz artifact with
+// a manifest of sha256s, toolchain and options. It runs after the run's convert jobs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { BuildError, buildLibraryPackage, type PackageModel, type Runtimes } from '@mace/builder';
+import type { DeploymentConfig } from '@mace/config';
 import type { Prisma } from '@mace/db';
-import { UserJobError, type JobContext, type SuccessInput } from '@mace/pipeline';
-import type { BuildJobResult } from '@mace/protocol';
+import {
+  InfrastructureError,
+  loadRunDeployment,
+  UserJobError,
+  type JobContext,
+  type SuccessInput,
+} from '@mace/pipeline';
+import type { BuildJobResult, ConvertJobResult } from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
-import { ensureHostPackage } from './cache.js';
+import { builderPaths } from '../paths.js';
 
-/** ABIs this worker builds natively: 'host' and the machine's own. */
-export function hostAbis(): string[] {
-  const own = process.arch === 'x64' ? ['x86_64'] : process.arch === 'arm64' ? ['arm64-v8a', 'aarch64'] : [];
-  return ['host', ...own];
+/** cpu+gpu when any model runs on the GPU: the OpenCL runtime is compiled in. */
+export function runtimesOf(config: DeploymentConfig): Runtimes {
+  return config.models.some((m) => m.runtime === 'gpu' || m.runtime === 'cpu+gpu') ? 'cpu+gpu' : 'cpu';
+}
+
+async function convertedModels(
+  ctx: JobContext,
+  store: ArtifactStore,
+  config: DeploymentConfig,
+): Promise<PackageModel[]> {
+  const deps = await ctx.db.jobDependency.findMany({ where: { jobId: ctx.job.id }, include: { dependsOn: true } });
+  const results = new Map<string, ConvertJobResult>();
+  for (const d of deps)
+    if (d.dependsOn.kind === 'convert' && d.dependsOn.result) {
+      const r = d.dependsOn.result as unknown as ConvertJobResult;
+      results.set(r.modelTag, r);
+    }
+  return config.models.map((m) => {
+    const r = results.get(m.tag);
+    if (!r)
+      throw new InfrastructureError(
+        `build job ${ctx.job.id} runs before model ${m.tag} is converted; the reconciler will retry it`,
+      );
+    return { tag: m.tag, graphFile: store.pathOf(r.graph.sha256), dataFile: store.pathOf(r.data.sha256) };
+  });
 }
 
 export function buildHandler(store: ArtifactStore) {
   return async function buildJob(ctx: JobContext): Promise<SuccessInput> {
     const abi = ctx.payload.abi ?? ctx.job.abi ?? 'host';
-    if (!hostAbis().includes(abi))
-      throw new UserJobError(
-        `no toolchain for ABI ${abi} on this worker yet (it builds ${hostAbis().join(', ')}); cross builds arrive with the device farm — use target_abis: [host] for now`,
-      );
-    const pkg = await ensureHostPackage({ abi, log: ctx.log, signal: ctx.signal });
-    const blob = await store.putFile(pkg.archive);
-    const name = `mace-${abi}-${pkg.manifest.nativeSourceHash.slice(0, 16)}.tar.gz`;
-    const result: BuildJobResult = {
-      abi,
-      nativeSourceHash: pkg.manifest.nativeSourceHash,
-      cacheHit: pkg.origin === 'cache',
-      origin: pkg.origin,
-      package: { name, ...blob },
-      manifest: pkg.manifest,
-    };
-    ctx.log.system(`stored ${name} (${blob.size} B, sha256 ${blob.sha256})`);
-    return {
-      result: result as unknown as Prisma.InputJsonValue,
-      artifacts: [
-        {
-          kind: 'library',
-          name,
-          sha256: blob.sha256,
-          size: blob.size,
-          contentType: 'application/gzip',
-          metadata: {
-            abi,
-            nativeSourceHash: pkg.manifest.nativeSourceHash,
-            origin: pkg.origin,
-            files: pkg.manifest.files,
-          } as unknown as Prisma.InputJsonValue,
-        },
-      ],
-    };
+    const { config } = await loadRunDeployment(ctx.db, ctx.job.runId);
+    const models = await convertedModels(ctx, store, config);
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'mace-build-'));
+    try {
+      const pkg = await buildLibraryPackage({
+        abi,
+        libraryName: config.libraryName,
+        runtimes: runtimesOf(config),
+        modelGraphFormat: config.modelGraphFormat,
+        modelDataFormat: config.modelDataFormat,
+        models,
+        paths: builderPaths(),
+        dest: path.join(scratch, 'package'),
+        archive: path.join(scratch, 'package.tar.gz'),
+        log: ctx.log,
+        signal: ctx.signal,
+      }).catch((err: unknown) => {
+        if (err instanceof BuildError)
+          throw err.kind === 'user' ? new UserJobError(err.message) : new InfrastructureError(err.message);
+        throw err;
+      });
+      const blob = await store.putFile(pkg.archive);
+      const name = `${config.libraryName}-${abi}.tar.gz`;
+      const result: BuildJobResult = {
+        abi,
+        nativeSourceHash: pkg.manifest.nativeSourceHash,
+        cacheHit: pkg.runtime.origin === 'cache',
+        origin: pkg.runtime.origin,
+        package: { name, ...blob },
+        manifest: pkg.manifest,
+      };
+      ctx.log.system(`stored ${name} (${blob.size} B, sha256 ${blob.sha256})`);
+      return {
+        result: result as unknown as Prisma.InputJsonValue,
+        artifacts: [
+          {
+            kind: 'library',
+            name,
+            sha256: blob.sha256,
+            size: blob.size,
+            contentType: 'application/gzip',
+            metadata: {
+              abi,
+              libraryName: config.libraryName,
+              runtimes: pkg.manifest.runtimes,
+              modelGraphFormat: config.modelGraphFormat,
+              modelDataFormat: config.modelDataFormat,
+              nativeSourceHash: pkg.manifest.nativeSourceHash,
+              buildKey: pkg.manifest.buildKey,
+              origin: pkg.runtime.origin,
+              files: pkg.manifest.files,
+            } as unknown as Prisma.InputJsonValue,
+          },
+        ],
+      };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   };
 }

@@ -10,9 +10,13 @@
 #include <string>
 #include <vector>
 
+// Only the API below is exported from libmace.so; everything else is hidden, which keeps the
+// library small and its symbols private.
+#define MACE_API __attribute__((visibility("default")))
+
 namespace mace {
 
-const char *MaceVersion();
+MACE_API const char *MaceVersion();
 
 enum class DeviceType { CPU = 0, GPU = 2 };
 
@@ -31,7 +35,7 @@ enum CPUAffinityPolicy {
 enum GPUPerfHint { PERF_DEFAULT = 0, PERF_LOW = 1, PERF_NORMAL = 2, PERF_HIGH = 3 };
 enum GPUPriorityHint { PRIORITY_DEFAULT = 0, PRIORITY_LOW = 1, PRIORITY_NORMAL = 2, PRIORITY_HIGH = 3 };
 
-class MaceStatus {
+class MACE_API MaceStatus {
  public:
   enum Code {
     MACE_SUCCESS = 0,
@@ -63,7 +67,7 @@ class MaceStatus {
 // GPU context shared between engines: kernel binary cache and tuned parameters.
 // The OpenCL runtime arrives with the GPU backend; a CPU-only build accepts the calls.
 class GPUContext;
-class GPUContextBuilder {
+class MACE_API GPUContextBuilder {
  public:
   GPUContextBuilder();
   ~GPUContextBuilder();
@@ -79,7 +83,7 @@ class GPUContextBuilder {
   std::unique_ptr<Impl> impl_;
 };
 
-class MaceEngineConfig {
+class MACE_API MaceEngineConfig {
  public:
   explicit MaceEngineConfig(const DeviceType device_type = DeviceType::CPU);
   ~MaceEngineConfig();
@@ -100,7 +104,7 @@ class MaceEngineConfig {
 
 // A caller's tensor: shape, shared data and format. The engine reads inputs from and writes
 // outputs into the memory `data` points to; outputs are resized by the engine when needed.
-class MaceTensor {
+class MACE_API MaceTensor {
  public:
   MaceTensor(const std::vector<int64_t> &shape, std::shared_ptr<void> data,
              const DataFormat format = DataFormat::NCHW,
@@ -138,12 +142,12 @@ struct OperatorStats {
   int64_t macs;
 };
 
-class RunMetadata {
+class MACE_API RunMetadata {
  public:
   std::vector<OperatorStats> op_stats;
 };
 
-class MaceEngine {
+class MACE_API MaceEngine {
  public:
   explicit MaceEngine(const MaceEngineConfig &config);
   ~MaceEngine();
@@ -181,7 +185,7 @@ class MaceEngine {
   std::unique_ptr<Impl> impl_;
 };
 
-MaceStatus CreateMaceEngineFromProto(const unsigned char *model_graph_proto,
+MACE_API MaceStatus CreateMaceEngineFromProto(const unsigned char *model_graph_proto,
                                      const size_t model_graph_proto_size,
                                      const unsigned char *model_weights_data,
                                      const size_t model_weights_data_size,
@@ -190,7 +194,7 @@ MaceStatus CreateMaceEngineFromProto(const unsigned char *model_graph_proto,
                                      const MaceEngineConfig &config,
                                      std::shared_ptr<MaceEngine> *engine);
 
-MaceStatus CreateMaceEngineFromFiles(const std::string &model_graph_file,
+MACE_API MaceStatus CreateMaceEngineFromFiles(const std::string &model_graph_file,
                                      const std::string &model_data_file,
                                      const std::vector<std::string> &input_nodes,
                                      const std::vector<std::string> &output_nodes,

@@ -1,6 +1,7 @@
 // Blocked, packed single-precision GEMM (see gemm.h). Loop order follows BLIS: columns of C in
 // kNC blocks, depth in kKC blocks (B block packed), rows in kMC blocks (A block packed), then
-// kNR x kMR micro-tiles computed by a plain C++ kernel the compiler auto-vectorises.
+// kNR x kMR micro-tiles computed by a NEON kernel on ARM or a plain C++ kernel the compiler
+// auto-vectorises elsewhere.
 #include "ops/common/gemm.h"
 
 #include <algorithm>
@@ -8,6 +9,16 @@
 #include <cstring>
 #include <new>
 #include <vector>
+
+// ARM builds (aarch64, or ARMv7-A built with -mfpu=neon) use NEON intrinsics: they pin a
+// larger tile in registers and use lane-indexed multiply-adds, which the auto-vectoriser does
+// not reliably produce from the C++ kernel.
+#if defined(__aarch64__) || defined(__ARM_NEON)
+#define MACE_GEMM_NEON 1
+#include "ops/common/gemm_kernel_neon.h"
+#else
+#define MACE_GEMM_NEON 0
+#endif
 
 namespace mace {
 namespace gemm {
@@ -87,6 +98,16 @@ void PackBDense(const Operand &b, int64_t k0, int64_t kc, int64_t j0, int64_t nc
   }
 }
 
+#if MACE_GEMM_NEON
+
+// acc[kMR][kNR] = the product of an A panel and a B panel. Always the full tile: rows past mr
+// are zero padding, and the caller stores only the first mr.
+inline void ComputeTile(int /*mr*/, int64_t kc, const float *a, const float *b, float *acc) {
+  neon::NeonMicroKernel(kc, a, b, acc);
+}
+
+#else
+
 // acc[kMR][kNR] (first MRR rows) = sum over t of a[t][i] * b[t][j]. Loading the a and b
 // slices into locals first lets the compiler keep the accumulators in vector registers.
 template <int MRR>
@@ -110,6 +131,14 @@ using MicroKernelFn = void (*)(int64_t, const float *, const float *, float *);
 static_assert(kMR == 4, "update kMicroKernels when changing kMR");
 const MicroKernelFn kMicroKernels[kMR + 1] = {nullptr, MicroKernel<1>, MicroKernel<2>,
                                               MicroKernel<3>, MicroKernel<4>};
+
+// acc = the first mr rows of the product of an A panel and a B panel; partial row tiles
+// skip the padding rows.
+inline void ComputeTile(int mr, int64_t kc, const float *a, const float *b, float *acc) {
+  kMicroKernels[mr](kc, a, b, acc);
+}
+
+#endif
 
 struct GemmJob {
   int64_t m, n, k;
@@ -197,7 +226,7 @@ bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin
           const int nr = static_cast<int>(std::min<int64_t>(kNR, nc - jr));
           for (int64_t ir = 0; ir < mc; ir += kMR) {
             const int mr = static_cast<int>(std::min<int64_t>(kMR, mc - ir));
-            kMicroKernels[mr](kc, ap + ir * kc, bp + jr * kc, acc);
+            ComputeTile(mr, kc, ap + ir * kc, bp + jr * kc, acc);
             StoreTile(job, acc, ic + ir, jc + jr, mr, nr, first, last);
           }
         }

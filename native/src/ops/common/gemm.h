@@ -1,12 +1,12 @@
 // Single-precision GEMM shared by the CPU ops (Conv, ConvTranspose, Gemm, MatMul):
 //   C[m,n] = act(alpha * op(A)[m,k] * op(B)[k,n] + beta * C + bias)
 // Cache-blocked (KC-deep blocks; A packed into MR-row panels, B into NR-column panels) with a
-// register-blocked MR x NR micro-kernel in plain C++ that the compiler vectorises, parallel
+// register-blocked MR x NR micro-kernel (NEON intrinsics on ARM, else plain C++), parallel
 // over tiles of C. An operand is either a strided (optionally transposed) matrix, a
 // PackedMatrix packed once (constant weights, packed in Op::Init), or - for B - a callback
 // that writes packed panels itself (Conv's implicit im2col), so no full im2col buffer exists.
-// Matrix-vector products (m or n == 1 with dense operands) skip packing. SIMD micro-kernels
-// replace MicroKernel in gemm.cc (and may change kMR/kNR); the interface here stays.
+// Matrix-vector products (m or n == 1 with dense operands) skip packing. On ARM, NEON
+// micro-kernels (gemm_kernel_neon.h) replace the C++ one and set kMR/kNR; the interface stays.
 #ifndef MACE_OPS_COMMON_GEMM_H_
 #define MACE_OPS_COMMON_GEMM_H_
 
@@ -23,12 +23,21 @@ namespace mace {
 namespace gemm {
 
 // Micro-kernel tile and cache block sizes. Packed layouts depend on them; they are only
-// ever produced and consumed by this library, so a faster kernel may change them.
-constexpr int kMR = 4;        // rows of C per micro-kernel
-constexpr int kNR = 8;        // columns of C per micro-kernel
-constexpr int64_t kKC = 256;  // depth of a packed block
-constexpr int64_t kMC = 96;   // rows of A packed per block (multiple of kMR)
-constexpr int64_t kNC = 1024; // columns of B packed per block (multiple of kNR)
+// ever produced and consumed by this library, so a faster kernel may change them. The ARM
+// tiles match the NEON kernels in gemm_kernel_neon.h, sized to the vector register file.
+#if defined(__aarch64__)
+constexpr int kMR = 8;   // 8x12: 24 accumulators + 3 B + 2 A of the 32 q-registers
+constexpr int kNR = 12;
+#elif defined(__ARM_NEON)
+constexpr int kMR = 6;   // 6x8: 12 accumulators + 2 B + 3 A halves of the 16 q-registers
+constexpr int kNR = 8;
+#else
+constexpr int kMR = 4;   // rows of C per micro-kernel
+constexpr int kNR = 8;   // columns of C per micro-kernel
+#endif
+constexpr int64_t kKC = 256;                  // depth of a packed block
+constexpr int64_t kMC = 96;                   // rows of A packed per block (multiple of kMR)
+constexpr int64_t kNC = 1024 / kNR * kNR;     // columns of B packed per block (multiple of kNR)
 
 // 64-byte aligned float storage (packed operands and scratch).
 class AlignedFloats {
