@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BuildError, builderPaths, emulatorFor, ensureRuntime, type BuildLog } from '@mace/builder';
-import { UserError } from './command.js';
+import { UserError, type OptionSpec } from './command.js';
 
 /** The repository root: this file lives in apps/cli/{src,dist}/. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -47,6 +47,13 @@ export function stderrBuildLog(verbose: boolean): BuildLog {
     },
   };
 }
+
+export const TARGET_ABI_OPTION: OptionSpec = {
+  type: 'string',
+  value: 'ABI',
+  description: 'host, arm64-v8a, aarch64, armeabi-v7a or armhf (ARM ABIs run under qemu-user on other CPUs)',
+  default: 'host',
+};
 
 /**
  * mace_run and benchmark_model for a target ABI, as a command prefix: the host's own build for

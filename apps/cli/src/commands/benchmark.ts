@@ -1,4 +1,5 @@
-// mace benchmark: converts and runs benchmark_model on this host, printing MACE's report.
+// mace benchmark: converts and runs benchmark_model on this host (or a target ABI's under
+// qemu-user), printing MACE's report.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,15 +8,16 @@ import { writeNpy } from '@mace/converter';
 import { parseBenchmarkResult } from '@mace/protocol';
 import { intOption, UsageError, UserError, type Command } from '../command.js';
 import { convertModel, loadDeployment } from '../deployment.js';
-import { ensureNativeTools } from '../native.js';
+import { ensureAbiTools, TARGET_ABI_OPTION } from '../native.js';
 import { prepareInputs } from '../tensors.js';
 
 export const benchmarkCommand: Command = {
   name: 'benchmark',
   summary: 'Converts each model of a deployment file and benchmarks it on this host (per-op statistics).',
-  usage: 'mace benchmark --config FILE.yml [--round N] [--omp_num_threads N] [--json FILE]',
+  usage: 'mace benchmark --config FILE.yml [--target_abi ABI] [--round N] [--omp_num_threads N] [--json FILE]',
   options: {
     config: { type: 'string', value: 'FILE', description: 'the deployment file (MACE YAML)' },
+    target_abi: TARGET_ABI_OPTION,
     round: { type: 'string', value: 'N', description: 'number of timed runs', default: '100' },
     warmup_runs: { type: 'string', value: 'N', description: 'untimed runs first', default: '1' },
     omp_num_threads: { type: 'string', value: 'N', description: 'CPU threads (default: one per core)' },
@@ -35,7 +37,7 @@ export const benchmarkCommand: Command = {
     const threads = intOption(values, 'omp_num_threads');
     const policy = intOption(values, 'cpu_affinity_policy', 0) ?? 0;
     const dep = await loadDeployment(String(values.config));
-    const tools = ensureNativeTools();
+    const tools = await ensureAbiTools(String(values.target_abi));
     const results: unknown[] = [];
     for (const model of dep.config.models) {
       const converted = await convertModel(dep, model, resolve(String(values.out)));
@@ -49,9 +51,11 @@ export const benchmarkCommand: Command = {
         });
         const jsonFile = join(work, 'result.json');
         process.stdout.write(`== ${model.tag}\n`);
+        const [command, ...prefix] = tools.benchmarkModel;
         const r = spawnSync(
-          tools.benchmarkModel,
+          command,
           [
+            ...prefix,
             `--model_file=${converted.macePath}`,
             `--model_data_file=${converted.dataPath}`,
             `--input_node=${sg.inputTensors.join(',')}`,

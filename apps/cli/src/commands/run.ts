@@ -9,7 +9,7 @@ import { readNpy, writeNpy } from '@mace/converter';
 import { computeValidationMetrics, type ValidationMetrics } from '@mace/protocol';
 import { intOption, UsageError, UserError, type Command } from '../command.js';
 import { convertModel, loadDeployment } from '../deployment.js';
-import { ensureAbiTools } from '../native.js';
+import { ensureAbiTools, TARGET_ABI_OPTION } from '../native.js';
 import { runOnnxReference } from '../reference.js';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, prepareInputs, toFloat32, transpose4d } from '../tensors.js';
 import { printTable } from '../table.js';
@@ -28,12 +28,7 @@ export const runCommand: Command = {
     'mace run --config FILE.yml [--target_abi ABI] [--validate] [--round N] [--output-dir DIR] [--json FILE] [--omp_num_threads N] [--cpu_affinity_policy 0|1|2]',
   options: {
     config: { type: 'string', value: 'FILE', description: 'the deployment file (MACE YAML)' },
-    target_abi: {
-      type: 'string',
-      value: 'ABI',
-      description: 'host, arm64-v8a, aarch64, armeabi-v7a or armhf (ARM ABIs run under qemu-user here)',
-      default: 'host',
-    },
+    target_abi: TARGET_ABI_OPTION,
     validate: {
       type: 'boolean',
       description: 'compare outputs with onnxruntime (cosine, SQNR, top-1); exit 1 if any output fails',
