@@ -13,6 +13,9 @@
 #include "core/net.h"
 #include "core/status.h"
 #include "core/thread_pool.h"
+#ifdef MACE_ENABLE_OPENCL
+#include "opencl/opencl_library.h"
+#endif
 
 #ifndef MACE_VERSION_STRING
 #define MACE_VERSION_STRING "0.1.0"
@@ -200,11 +203,25 @@ class MaceEngine::Impl {
 
   explicit Impl(const MaceEngineConfig &c) : config(c) {}
 
+  // Why DeviceType::GPU cannot run here: no OpenCL runtime in this build, no OpenCL driver on
+  // this device, or (for now) no GPU kernels yet.
+  static MaceStatus GpuUnavailable() {
+#ifdef MACE_ENABLE_OPENCL
+    std::string error;
+    const opencl::OpenCLLibrary *cl = opencl::OpenCLLibrary::Get(&error);
+    if (!cl) return Unsupported("DeviceType::GPU: ", error);
+    return Unsupported("DeviceType::GPU: OpenCL found (", cl->path(),
+                       ") but this runtime has no GPU kernels yet; use DeviceType::CPU");
+#else
+    return Unsupported("this build of the runtime has no GPU backend (runtimes: cpu); "
+                       "build with runtime gpu or cpu+gpu, or use DeviceType::CPU");
+#endif
+  }
+
   MaceStatus Init(const uint8_t *graph, size_t graph_size, const std::vector<std::string> &inputs,
                   const std::vector<std::string> &outputs, const uint8_t *data, size_t data_size) {
     const auto *cfg = config.impl();
-    if (cfg->device != DeviceType::CPU)
-      return Unsupported("this build of the runtime has no GPU backend; use DeviceType::CPU");
+    if (cfg->device != DeviceType::CPU) return GpuUnavailable();
     ModelGraph g;
     MACE_RETURN_IF_ERROR(LoadModelGraph(graph, graph_size, data, data_size, &g));
     input_names = inputs.empty() ? Names(g.inputs) : inputs;

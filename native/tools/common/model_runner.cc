@@ -141,12 +141,12 @@ bool LoadModel(const Flags &flags, LoadedModel *model) {
     std::fprintf(stderr, "error: --model_file is required (see --help)\n");
     return false;
   }
-  if (flags.Get("device") != "CPU") {
-    std::fprintf(stderr, "error: --device %s is not available in this build; use --device CPU\n",
-                 flags.Get("device").c_str());
+  const std::string &device = flags.Get("device");
+  if (device != "CPU" && device != "GPU") {
+    std::fprintf(stderr, "error: --device must be CPU or GPU, not '%s'\n", device.c_str());
     return false;
   }
-  MaceEngineConfig config(DeviceType::CPU);
+  MaceEngineConfig config(device == "GPU" ? DeviceType::GPU : DeviceType::CPU);
   MaceStatus s = config.SetCPUThreadPolicy(flags.GetInt("omp_num_threads"),
                                            static_cast<CPUAffinityPolicy>(flags.GetInt("cpu_affinity_policy")));
   if (!s.ok()) {

@@ -1,14 +1,28 @@
 // runtimes cpu+gpu: the OpenCL library is loaded at run time, so the same mace_run finds the
 // machine's OpenCL devices (PoCL here, from npm run setup) and a CPU-only build says it has none.
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { convert } from '@mace/converter';
+import { SQUEEZENET } from '../../pipeline/test/fixtures.js';
 import { builderPaths, emulatorFor, ensureRuntime, type Runtimes } from '../src/index.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 // Inside the repository, so ccache (CCACHE_BASEDIR) reuses the tests' objects, and kept between
 // runs like any build cache.
 const cacheDir = path.join(repoRoot, 'native/build/test-opencl');
+let model: string;
+let data: string;
+beforeAll(async () => {
+  const converted = convert(new Uint8Array(await readFile(SQUEEZENET)), { platform: 'onnx' });
+  const dir = await mkdtemp(path.join(tmpdir(), 'mace-opencl-model-'));
+  model = path.join(dir, 'm.mace');
+  data = path.join(dir, 'm.data');
+  await writeFile(model, converted.mace);
+  await writeFile(data, converted.data);
+});
 
 const runtime = (runtimes: Runtimes, abi = 'host') =>
   ensureRuntime({
@@ -34,6 +48,18 @@ describe('OpenCL at run time', () => {
     });
     expect(missing.status).toBe(0); // the ICD loader is found after the override
     expect(missing.stdout).toMatch(/^opencl: libOpenCL\.so/m);
+    // the engine asked for the GPU names the driver it found (GPU kernels come with the OpenCL backend)
+    const gpu = spawnSync(
+      path.join(rt.dir, 'mace_run'),
+      [`--model_file=${model}`, `--model_data_file=${data}`, '--device=GPU'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(gpu.status).toBe(1);
+    expect(gpu.stderr).toMatch(
+      /DeviceType::GPU: OpenCL found \(libOpenCL\.so[.\d]*\) but this runtime has no GPU kernels yet/,
+    );
   });
 
   it('without any OpenCL library (arm64 under qemu) it names every path it tried', { timeout: 900_000 }, async () => {
@@ -55,5 +81,16 @@ describe('OpenCL at run time', () => {
     const r = spawnSync(path.join(rt.dir, 'mace_run'), ['--opencl_info'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/opencl: not in this build \(runtimes: cpu\); build with runtime gpu or cpu\+gpu/);
+    const gpu = spawnSync(
+      path.join(rt.dir, 'mace_run'),
+      [`--model_file=${model}`, `--model_data_file=${data}`, '--device=GPU'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(gpu.status).toBe(1);
+    expect(gpu.stderr).toMatch(
+      /no GPU backend \(runtimes: cpu\); build with runtime gpu or cpu\+gpu, or use DeviceType::CPU/,
+    );
   });
 });
