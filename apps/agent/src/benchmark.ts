@@ -13,38 +13,33 @@ import {
   type BenchmarkResult,
 } from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
-import { runTool } from './exec.js';
-import { linkBlob, loadDeviceJobInputs, unpackRuntime } from './inputs.js';
+import { coolDown } from './cool-down.js';
+import { runStagedTool, stageJob } from './device-job.js';
+import type { DeviceTransport } from './devices/transport.js';
 
-export function benchmarkHandler(store: ArtifactStore) {
+export function benchmarkHandler(store: ArtifactStore, transport: DeviceTransport) {
   return async function benchmarkJob(ctx: JobContext): Promise<SuccessInput> {
     const { job, log } = ctx;
     const { config } = await loadRunDeployment(ctx.db, job.runId);
     const model = findModel(config, job.modelTag);
-    const { convert, build, reference } = await loadDeviceJobInputs(ctx.db, store, job);
-    const runtime = await unpackRuntime(store, build);
+    await coolDown(ctx, transport);
+    const staged = await stageJob(ctx, store, transport, 'benchmark_model');
     const options = ctx.payload.options ?? {};
     const work = await mkdtemp(path.join(os.tmpdir(), 'mace-benchmark-'));
     try {
-      const inputs: string[] = [];
-      for (const [i, t] of reference.inputs.entries())
-        inputs.push(await linkBlob(store, t.sha256, path.join(work, `input_${i}.npy`)));
-      const jsonFile = path.join(work, 'result.json');
+      const remoteJson = `${staged.dir}/result.json`;
       const args = [
-        `--model_file=${store.pathOf(convert.graph.sha256)}`,
-        `--model_data_file=${store.pathOf(convert.data.sha256)}`,
-        `--input_node=${reference.inputs.map((t) => t.name).join(',')}`,
-        `--output_node=${reference.outputs.map((t) => t.name).join(',')}`,
-        `--input_file=${inputs.join(',')}`,
+        ...staged.modelArgs,
         `--round=${options.round ?? 20}`,
         `--warmup_runs=${options.warmupRuns ?? 1}`,
         `--omp_num_threads=${options.threads ?? -1}`,
         `--cpu_affinity_policy=${options.cpuAffinityPolicy ?? 0}`,
-        `--json=${jsonFile}`,
+        `--json=${remoteJson}`,
       ];
-      log.system(`benchmark_model ${args.join(' ')}`);
-      const code = await runTool(runtime.benchmarkModel, args, { log, signal: ctx.signal });
+      const code = await runStagedTool(ctx, staged, args);
       if (code !== 0) throw new UserJobError(`benchmark_model failed on ${model.tag} (exit ${code}); see the job log`);
+      const jsonFile = path.join(work, 'result.json');
+      await transport.pull(remoteJson, jsonFile);
       const text = await readFile(jsonFile, 'utf8');
       let doc: BenchmarkResult;
       try {
@@ -120,6 +115,7 @@ export function benchmarkHandler(store: ArtifactStore) {
       };
     } finally {
       await rm(work, { recursive: true, force: true });
+      await staged.files.removeJobDir(staged.dir);
     }
   };
 }

@@ -1,5 +1,10 @@
-// @mace/agent: the minimal host agent (agent.ts); the process entry point is main.ts.
+// @mace/agent: the device agent (agent.ts) and its transports; the process entry point is main.ts.
 export { startAgent, type AgentOptions, type RunningAgent } from './agent.js';
-export { registerHostDevice, hostDeviceAbis, hostSerial } from './host-device.js';
+export { hostDevice, hostDeviceAbis, hostSerial } from './host-device.js';
 export { validateHandler, thresholdFor, tensorFileName } from './validate.js';
 export { benchmarkHandler } from './benchmark.js';
+export { AdbTransport, createAdbClient } from './devices/adb.js';
+export { describeAndroid, parseBattery, parseGetprop } from './devices/android.js';
+export { connectSsh, hostKeyFingerprint, HostKeyMismatchError, SshTransport } from './devices/ssh.js';
+export { LocalTransport } from './devices/local.js';
+export { DeviceLostError, shellQuote, type DeviceTransport } from './devices/transport.js';

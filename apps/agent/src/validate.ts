@@ -18,8 +18,8 @@ import {
 } from '@mace/pipeline';
 import { computeValidationMetrics, type ValidateJobResult, type ValidationMetrics } from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
-import { runTool } from './exec.js';
-import { linkBlob, loadDeviceJobInputs, unpackRuntime } from './inputs.js';
+import { runStagedTool, stageJob } from './device-job.js';
+import { DeviceLostError, type DeviceTransport } from './devices/transport.js';
 
 /** The tools' file name for a tensor (native/tools/common/flags.cc FileNameOf). */
 export function tensorFileName(name: string): string {
@@ -38,42 +38,36 @@ export function thresholdFor(model: ModelConfig): number {
   return model.runtime === 'gpu' ? t.gpu : t.cpu;
 }
 
-export function validateHandler(store: ArtifactStore) {
+export function validateHandler(store: ArtifactStore, transport: DeviceTransport) {
   return async function validateJob(ctx: JobContext): Promise<SuccessInput> {
     const { job, log } = ctx;
     const { config } = await loadRunDeployment(ctx.db, job.runId);
     const model = findModel(config, job.modelTag);
-    const { convert, build, reference } = await loadDeviceJobInputs(ctx.db, store, job);
-    const runtime = await unpackRuntime(store, build);
+    const staged = await stageJob(ctx, store, transport, 'mace_run');
+    const { reference } = staged.inputs;
     const work = await mkdtemp(path.join(os.tmpdir(), 'mace-validate-'));
     try {
-      const inputs: string[] = [];
-      for (const [i, t] of reference.inputs.entries())
-        inputs.push(await linkBlob(store, t.sha256, path.join(work, `input_${i}.npy`)));
-      const outDir = path.join(work, 'out');
-      const threads = ctx.payload.options?.threads ?? -1;
+      const outDir = `${staged.dir}/out`;
       const args = [
-        `--model_file=${store.pathOf(convert.graph.sha256)}`,
-        `--model_data_file=${store.pathOf(convert.data.sha256)}`,
-        `--input_node=${reference.inputs.map((t) => t.name).join(',')}`,
-        `--output_node=${reference.outputs.map((t) => t.name).join(',')}`,
-        `--input_file=${inputs.join(',')}`,
+        ...staged.modelArgs,
         `--output_dir=${outDir}`,
         '--round=1',
-        `--omp_num_threads=${threads}`,
+        `--omp_num_threads=${ctx.payload.options?.threads ?? -1}`,
         `--cpu_affinity_policy=${ctx.payload.options?.cpuAffinityPolicy ?? 0}`,
       ];
-      log.system(`mace_run ${args.join(' ')}`);
-      const code = await runTool(runtime.maceRun, args, { log, signal: ctx.signal });
+      const code = await runStagedTool(ctx, staged, args);
       if (code !== 0) throw new UserJobError(`mace_run failed on ${model.tag} (exit ${code}); see the job log`);
       const threshold = thresholdFor(model);
       const metrics: ValidationMetrics[] = [];
       const artifacts: NewArtifact[] = [];
       for (const expected of reference.outputs) {
-        const file = path.join(outDir, `${tensorFileName(expected.name)}.npy`);
-        const bytes = await readFile(file).catch(() => {
-          throw new InfrastructureError(`mace_run wrote no output file for '${expected.name}' (${file})`);
+        const remote = `${outDir}/${tensorFileName(expected.name)}.npy`;
+        const file = path.join(work, `${tensorFileName(expected.name)}.npy`);
+        await transport.pull(remote, file).catch((err: unknown) => {
+          if (err instanceof DeviceLostError) throw err;
+          throw new InfrastructureError(`mace_run wrote no output file for '${expected.name}' (${remote})`);
         });
+        const bytes = await readFile(file);
         const actual = readNpy(bytes);
         const want = readNpy(await store.readBytes(expected.sha256));
         if (actual.data.length !== want.data.length)
@@ -141,6 +135,7 @@ export function validateHandler(store: ArtifactStore) {
       return { result: result as unknown as Prisma.InputJsonValue, artifacts };
     } finally {
       await rm(work, { recursive: true, force: true });
+      await staged.files.removeJobDir(staged.dir);
     }
   };
 }

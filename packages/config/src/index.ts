@@ -27,3 +27,4 @@ export {
 export { ConfigError, formatConfigError, formatIssue } from './errors.js';
 export { parseDeployment, parseDeploymentFile, type ParseOptions } from './parse.js';
 export { shapeFromNCHW, shapeToNCHW } from './shape.js';
+export { parseDevicesFile, readDevicesFile, type BoardConfig } from './devices.js';
