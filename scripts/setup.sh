@@ -12,7 +12,9 @@ APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config flatbuffers-compiler libfl
   # with qemu-user-static: not that one).
   g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static
   # OpenCL on the CPU (PoCL) behind the ICD loader the runtime dlopens, and clinfo.
-  ocl-icd-libopencl1 pocl-opencl-icd clinfo)
+  ocl-icd-libopencl1 pocl-opencl-icd clinfo
+  # The virtual device farm: the real adb server, and sshd for the virtual ARM board.
+  adb openssh-server openssh-client)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -170,10 +170,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   if (options.adbServer) {
     adb = createAdbClient(options.adbServer);
     const client = adb;
+    const attaching = new Set<string>();
     const onDevice = async (d: { id: string; type: string }): Promise<void> => {
       if (stopping.signal.aborted) return;
       if (d.type === 'device') {
-        if (attached.has(d.id)) return;
+        if (attached.has(d.id) || attaching.has(d.id)) return;
+        attaching.add(d.id);
         const transport = new AdbTransport(client, d.id);
         try {
           const description = await describeAndroid(d.id, transport, stopping.signal);
@@ -183,6 +185,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
           });
         } catch (err) {
           report(`could not attach ${d.id}: ${String(err)}`);
+        } finally {
+          attaching.delete(d.id);
         }
       } else {
         const state: ObservedState = d.type === 'unauthorized' ? 'unauthorized' : 'offline';
@@ -201,6 +205,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     t.on('change', (d: { id: string; type: string }) => void onDevice(d));
     t.on('remove', (d: { id: string }) => void detach(d.id, 'offline', 'adb no longer lists it'));
     t.on('error', (err: unknown) => report(`adb device tracking failed: ${String(err)}`));
+    // The tracker may have read the first list before these listeners existed.
+    for (const d of await client.listDevices()) await onDevice(d);
   }
 
   // ---- ARM Linux boards: connected (with the pinned host key) and reconnected

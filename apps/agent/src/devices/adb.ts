@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Duplex } from 'node:stream';
-import { Adb } from '@devicefarmer/adbkit';
+import { createRequire } from 'node:module';
 import {
   DeviceLostError,
   OutputCollector,
@@ -14,6 +14,8 @@ import {
   type ExecResult,
 } from './transport.js';
 
+// adbkit is CommonJS marked __esModule: Node and Vite disagree on its default export, require does not.
+const { Adb } = createRequire(import.meta.url)('@devicefarmer/adbkit') as typeof import('@devicefarmer/adbkit');
 export type AdbClient = ReturnType<typeof Adb.createClient>;
 type AdbDevice = ReturnType<AdbClient['getDevice']>;
 const EXIT_MARKER = '__MACE_EXIT__';

@@ -17,7 +17,7 @@ export async function describeBoard(
   signal: AbortSignal,
 ): Promise<DeviceDescription> {
   const r = await transport.exec(
-    'uname -m; echo "$HOME"; grep -c ^processor /proc/cpuinfo; ls /usr/lib/*/libOpenCL.so* /usr/lib/libOpenCL.so* 2>/dev/null; true',
+    'uname -m; echo "$HOME"; nproc 2>/dev/null || echo 0; ls /usr/lib/*/libOpenCL.so* /usr/lib/libOpenCL.so* 2>/dev/null; true',
     { timeoutS: 30, signal },
   );
   const [machine = '', home = '', cores = '', ...opencl] = r.stdout.split('\n').map((l) => l.trim());
