@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// The service part of `npm run demo`: starts api + worker + agent (scripts/start.mjs) on a
-// database, queue prefix and artifact folder of their own, then — through the REST API only —
-// uploads mobilenet_v2 from the corpus, submits its deployment, runs validate + benchmark on this
-// host with live progress, prints a summary (and writes it as JSON with --json), and stops the
-// stack. The work is in apps/cli/src/client (service-demo.ts); this parses options and settings.
+// The service part of `npm run demo`: brings up the virtual device farm (apps/farm: an SSH arm64
+// board and two ADB phones, arm64-v8a and armeabi-v7a, under qemu-user), starts api + worker +
+// agent (scripts/start.mjs) on a database, queue prefix and artifact folder of their own, then —
+// through the REST API only — uploads mobilenet_v2 from the corpus, submits its deployment, runs
+// validate + benchmark on the host and every farm device with live progress, prints a summary per
+// device and the per-op table of one (and writes it as JSON with --json), and stops everything.
+// The work is in apps/cli/src/client (service-demo.ts); this parses options and settings.
 //
-//   node scripts/demo-service.mjs [--json FILE] [--round N] [--database-url URL] [--queue-prefix P]
-//                                 [--artifact-dir DIR] [--deployment FILE.yml]
+//   node scripts/demo-service.mjs [--json FILE] [--round N] [--host-only] [--database-url URL]
+//                                 [--queue-prefix P] [--artifact-dir DIR] [--deployment FILE.yml]
 //
+// --host-only leaves the farm out (it needs root: chroot and sshd). Default --round: 10 on the
+// farm (qemu is slow), 20 with --host-only.
 // Defaults: the database `mace_demo` on the server of DATABASE_URL (else the local
 // postgresql://postgres@127.0.0.1:5432), REDIS_URL (else redis://127.0.0.1:6379), queue prefix
 // `mace_demo`, artifacts in .local/demo/artifacts, the stack's output in .local/demo/stack.log.
@@ -27,11 +31,12 @@ try {
   ({ values: args } = parseArgs({
     options: {
       json: { type: 'string' },
-      round: { type: 'string', default: '20' },
+      round: { type: 'string' },
+      'host-only': { type: 'boolean', default: false },
       'database-url': { type: 'string' },
       'queue-prefix': { type: 'string', default: 'mace_demo' },
       'artifact-dir': { type: 'string' },
-      deployment: { type: 'string', default: 'test/fixtures/deploy/mobilenet_v2.yml' },
+      deployment: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -50,7 +55,8 @@ if (args.help) {
   process.exit(0);
 }
 
-const round = Number(args.round);
+const hostOnly = args['host-only'];
+const round = Number(args.round ?? (hostOnly ? 20 : 10));
 if (!Number.isInteger(round) || round < 1) fail(`--round ${args.round}: give a whole number of runs (at least 1)`);
 
 /** The server of DATABASE_URL (or the local one) with the database `mace_demo`. */
@@ -63,7 +69,12 @@ function demoDatabaseUrl() {
 const corpus = path.resolve(root, '../shared/corpus');
 if (!existsSync(path.join(corpus, 'models/mobilenet_v2.onnx')))
   fail(`the demo uploads models from the corpus (${corpus}/models); it is not there`);
-const deploymentFile = path.resolve(root, args.deployment);
+const deploymentFile = path.resolve(
+  root,
+  args.deployment ?? `test/fixtures/deploy/${hostOnly ? 'mobilenet_v2' : 'mobilenet_v2_farm'}.yml`,
+);
+if (!hostOnly && process.getuid?.() !== 0)
+  fail('the virtual farm needs root (chroot, sshd): run as root, or pass --host-only for the host alone');
 if (!existsSync(deploymentFile)) fail(`the deployment file ${deploymentFile} does not exist`);
 
 let client;
@@ -80,6 +91,25 @@ for (const app of ['api', 'worker', 'agent'])
 const jsonFile = args.json ? path.resolve(process.env.INIT_CWD || process.cwd(), args.json) : undefined;
 const artifactDir = path.resolve(root, args['artifact-dir'] ?? '.local/demo/artifacts');
 
+let farm;
+if (!hostOnly) {
+  let farmLib;
+  try {
+    farmLib = await import('../apps/farm/dist/index.js');
+  } catch (err) {
+    fail(`cannot load apps/farm/dist (${err.message}); build first: npm run build`);
+  }
+  process.stdout.write('\n== the virtual device farm (apps/farm)\n');
+  try {
+    farm = await farmLib.startFarm({
+      stateDir: path.join(path.dirname(artifactDir), 'farm'),
+      log: (line) => process.stdout.write(`   ${line}\n`),
+    });
+  } catch (err) {
+    fail(`the virtual farm did not start: ${err.message}`);
+  }
+}
+
 try {
   await client.runServiceDemo({
     root,
@@ -91,7 +121,14 @@ try {
     stackLog: path.join(path.dirname(artifactDir), 'stack.log'),
     round,
     jsonFile,
+    farm: farm && {
+      adbServer: farm.adbServer,
+      devicesFile: farm.devicesFile,
+      serials: [...farm.phones.map((p) => p.serial), farm.board.serial],
+    },
   });
 } catch (err) {
+  await farm?.stop();
   fail(err instanceof Error ? err.message : String(err));
 }
+await farm?.stop();

@@ -44,7 +44,7 @@ interface Demo {
   stderr: string;
 }
 
-function runDemo(args: string[]): Promise<Demo> {
+function runDemo(args: string[], env: Record<string, string> = {}): Promise<Demo> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -58,7 +58,11 @@ function runDemo(args: string[]): Promise<Demo> {
         path.join(work, 'artifacts'),
         ...args,
       ],
-      { cwd: repoRoot, env: { ...process.env, REDIS_URL: services.redisUrl }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: repoRoot,
+        env: { ...process.env, REDIS_URL: services.redisUrl, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let stdout = '';
     let stderr = '';
@@ -84,7 +88,7 @@ describe('npm run demo: the service part', () => {
     'runs validate + benchmark through the API and writes a summary that matches the database',
     async () => {
       const jsonFile = path.join(work, 'summary.json');
-      const demo = await runDemo(['--json', jsonFile]);
+      const demo = await runDemo(['--host-only', '--json', jsonFile]);
       const transcript = `${demo.stdout}\n${demo.stderr}`;
       expect(demo.code, transcript).toBe(0);
       for (const heading of [
@@ -152,6 +156,41 @@ describe('npm run demo: the service part', () => {
   );
 
   it(
+    'runs on the virtual farm: the host, the SSH board and both phones, a summary per device and one per-op table',
+    async () => {
+      const jsonFile = path.join(work, 'farm-summary.json');
+      const demo = await runDemo(
+        ['--json', jsonFile, '--round', '2', '--queue-prefix', `${services.redisPrefix}_farm`],
+        {
+          MACE_FARM_ADB_PORT: String(20_000 + Math.floor(Math.random() * 5_000)),
+        },
+      );
+      const transcript = `${demo.stdout}\n${demo.stderr}`;
+      expect(demo.code, transcript).toBe(0);
+      expect(demo.stdout).toContain('== the virtual device farm');
+      expect(demo.stdout).toMatch(/run: validate \+ benchmark on 4 devices \(round 2\)/);
+      expect(demo.stdout).toMatch(/^per device$/m);
+      expect(demo.stdout).toMatch(/top 10 of \d+ ops by time on (127\.0\.0\.1:\d+|ssh:virtual_board)/);
+      const s = JSON.parse(await readFile(jsonFile, 'utf8'));
+      expect(s.run.status).toBe('succeeded');
+      expect(s.devices).toHaveLength(4);
+      expect(new Set(s.devices.map((d: { kind: string }) => d.kind))).toEqual(new Set(['host', 'android', 'linux']));
+      expect(s.devices.map((d: { abi: string }) => d.abi).sort()).toEqual([
+        'arm64-v8a',
+        'arm64-v8a',
+        'armeabi-v7a',
+        'host',
+      ]);
+      for (const d of s.devices) {
+        expect(d.validation[0].cosine, d.serial).toBeGreaterThanOrEqual(0.9999);
+        expect(d.latency, d.serial).toMatchObject({ runs: 2 });
+        expect(d.opRows, d.serial).toBeGreaterThan(50);
+      }
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
     'exits non-zero with the API’s error body when a step is refused, and still stops the stack',
     async () => {
       // the same deployment, for an ABI this host does not run: POST /v1/runs answers 422
@@ -161,7 +200,7 @@ describe('npm run demo: the service part', () => {
         .replace('target_abis: [host]', 'target_abis: [armeabi-v7a]');
       const deployment = path.join(work, 'armv7.yml');
       await writeFile(deployment, yaml);
-      const demo = await runDemo(['--deployment', deployment]);
+      const demo = await runDemo(['--host-only', '--deployment', deployment]);
       expect(demo.code, demo.stdout).toBe(1);
       expect(demo.stderr).toContain(
         'error: submitting the run (POST /v1/runs) failed: POST /v1/runs: HTTP 422 invalid_run',

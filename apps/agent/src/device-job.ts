@@ -37,6 +37,8 @@ export async function stageJob(
   const toolSha = build.manifest.files.find((f) => f.path === toolPath)?.sha256;
   if (!toolSha) throw new InfrastructureError(`the ${build.abi} package lacks ${toolPath}`);
   const remoteTool = await files.blob(toolSha, tool === 'mace_run' ? local.maceRun : local.benchmarkModel, {
+    // named after the tool too, so the job log says which one runs
+    ext: `.${tool}`,
     mode: 0o755,
     what: `${tool} (${build.abi})`,
   });

@@ -1,5 +1,7 @@
 #include "common/model_runner.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -37,7 +39,9 @@ long PeakRssKb() {
   std::string line;
   while (std::getline(f, line))
     if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
-  return 0;
+  // Without /proc (a chroot, a locked-down device), the kernel's own count: ru_maxrss, in KiB on Linux.
+  struct rusage usage;
+  return getrusage(RUSAGE_SELF, &usage) == 0 ? usage.ru_maxrss : 0;
 }
 
 namespace {

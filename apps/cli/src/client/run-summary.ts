@@ -163,6 +163,57 @@ export function formatTable(header: string[], rows: string[][], align: ('l' | 'r
 const ms = (v: number): string => v.toFixed(2);
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
+/** Validation per output, latency statistics and the slowest ops of one device. */
+function formatDeviceDetail(d: DeviceSummary): string {
+  const parts: string[] = [];
+  const kind = d.kind && d.kind !== d.abi ? `${d.kind}, ` : '';
+  const name = `${d.model} on ${d.serial ?? d.id} (${kind}abi ${d.abi ?? '?'})`;
+  if (d.validation.length > 0) {
+    parts.push(`\nvalidation of ${name} against the original framework\n`);
+    parts.push(
+      formatTable(
+        ['output', 'cosine', 'SQNR', 'top-1', 'max |err|', 'threshold', 'result'],
+        d.validation.map((v) => [
+          v.output,
+          v.cosine.toFixed(6),
+          v.sqnrDb === null ? 'inf' : `${v.sqnrDb.toFixed(2)} dB`,
+          pct(v.top1),
+          v.maxAbsError.toExponential(2),
+          String(v.threshold),
+          v.passed ? 'PASS' : 'FAIL',
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ),
+    );
+  }
+  if (d.latency) {
+    const l = d.latency;
+    parts.push(
+      `\nlatency of ${name} in ms: ${l.runs} runs, ${l.threads} thread(s), peak RSS ${(l.peakRssKb / 1024).toFixed(1)} MiB\n`,
+    );
+    parts.push(
+      formatTable(
+        ['init', 'first', 'min', 'median', 'p90', 'p99', 'max'],
+        [[ms(l.initMs), ms(l.firstMs), ms(l.minMs), ms(l.medianMs), ms(l.p90Ms), ms(l.p99Ms), ms(l.maxMs)]],
+        ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+  if (d.topOps.length > 0) {
+    parts.push(`\ntop ${d.topOps.length} of ${d.opRows} ops by time on ${d.serial ?? d.id}\n`);
+    parts.push(
+      formatTable(
+        ['#', 'op', 'type', 'avg ms', 'share'],
+        d.topOps.map((o) => [String(o.rank), o.name, o.type, o.avgMs.toFixed(3), `${o.pct.toFixed(1)}%`]),
+        ['r', 'l', 'l', 'r', 'r'],
+      ),
+    );
+    if (d.topOpTypes.length > 0)
+      parts.push(`  by type: ${d.topOpTypes.map((t) => `${t.type} ${t.pct.toFixed(1)}% (${t.count})`).join(', ')}\n`);
+  }
+  return parts.join('');
+}
+
 export function formatRunSummary(s: RunSummary): string {
   const parts: string[] = [];
   const took = s.run.durationMs === null ? '' : ` in ${formatSeconds(s.run.durationMs)}`;
@@ -183,52 +234,33 @@ export function formatRunSummary(s: RunSummary): string {
   );
   for (const j of s.jobs.filter((j) => j.status !== 'succeeded' && j.reason)) parts.push(`  ${j.kind}: ${j.reason}\n`);
 
-  for (const d of s.devices) {
-    const kind = d.kind && d.kind !== d.abi ? `${d.kind}, ` : '';
-    const name = `${d.model} on ${d.serial ?? d.id} (${kind}abi ${d.abi ?? '?'})`;
-    if (d.validation.length > 0) {
-      parts.push(`\nvalidation of ${name} against the original framework\n`);
-      parts.push(
-        formatTable(
-          ['output', 'cosine', 'SQNR', 'top-1', 'max |err|', 'threshold', 'result'],
-          d.validation.map((v) => [
-            v.output,
-            v.cosine.toFixed(6),
-            v.sqnrDb === null ? 'inf' : `${v.sqnrDb.toFixed(2)} dB`,
-            pct(v.top1),
-            v.maxAbsError.toExponential(2),
-            String(v.threshold),
-            v.passed ? 'PASS' : 'FAIL',
-          ]),
-          ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
-        ),
-      );
-    }
-    if (d.latency) {
-      const l = d.latency;
-      parts.push(
-        `\nlatency of ${name} in ms: ${l.runs} runs, ${l.threads} thread(s), peak RSS ${(l.peakRssKb / 1024).toFixed(1)} MiB\n`,
-      );
-      parts.push(
-        formatTable(
-          ['init', 'first', 'min', 'median', 'p90', 'p99', 'max'],
-          [[ms(l.initMs), ms(l.firstMs), ms(l.minMs), ms(l.medianMs), ms(l.p90Ms), ms(l.p99Ms), ms(l.maxMs)]],
-          ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
-        ),
-      );
-    }
-    if (d.topOps.length > 0) {
-      parts.push(`\ntop ${d.topOps.length} of ${d.opRows} ops by time\n`);
-      parts.push(
-        formatTable(
-          ['#', 'op', 'type', 'avg ms', 'share'],
-          d.topOps.map((o) => [String(o.rank), o.name, o.type, o.avgMs.toFixed(3), `${o.pct.toFixed(1)}%`]),
-          ['r', 'l', 'l', 'r', 'r'],
-        ),
-      );
-      if (d.topOpTypes.length > 0)
-        parts.push(`  by type: ${d.topOpTypes.map((t) => `${t.type} ${t.pct.toFixed(1)}% (${t.count})`).join(', ')}\n`);
-    }
+  if (s.devices.length > 1) {
+    parts.push('\nper device\n');
+    parts.push(
+      formatTable(
+        ['device', 'kind', 'abi', 'model', 'min cosine', 'result', 'init ms', 'median ms', 'p90 ms', 'peak RSS'],
+        s.devices.map((d) => {
+          const cosine = d.validation.length ? Math.min(...d.validation.map((v) => v.cosine)) : null;
+          const l = d.latency;
+          return [
+            d.serial ?? d.id,
+            d.kind ?? '?',
+            d.abi ?? '?',
+            d.model,
+            cosine === null ? '—' : cosine.toFixed(6),
+            d.validation.length ? (d.validation.every((v) => v.passed) ? 'PASS' : 'FAIL') : '—',
+            l ? ms(l.initMs) : '—',
+            l ? ms(l.medianMs) : '—',
+            l ? ms(l.p90Ms) : '—',
+            l ? `${(l.peakRssKb / 1024).toFixed(1)} MiB` : '—',
+          ];
+        }),
+        ['l', 'l', 'l', 'l', 'r', 'l', 'r', 'r', 'r', 'r'],
+      ),
+    );
   }
+  // In detail: one device (the first non-host one when there are several), so the page stays short.
+  const d = s.devices.find((x) => x.kind !== 'host' && x.topOps.length > 0) ?? s.devices[0];
+  if (d) parts.push(formatDeviceDetail(d));
   return parts.join('');
 }

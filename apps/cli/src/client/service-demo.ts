@@ -28,6 +28,8 @@ export interface ServiceDemoOptions {
   round?: number;
   /** Also write the summary here as JSON. */
   jsonFile?: string;
+  /** The virtual farm's devices (apps/farm) for the agent to own besides the host. */
+  farm?: { adbServer: string; devicesFile: string; serials: string[] };
   /** Give up on the run after this long (default 30 min: a build may compile first). */
   runTimeoutMs?: number;
   out?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -112,6 +114,9 @@ export async function runServiceDemo(options: ServiceDemoOptions): Promise<DemoS
         MACE_QUEUE_PREFIX: options.queuePrefix,
         ARTIFACT_DIR: options.artifactDir,
         MACE_ADMIN_TOKEN: adminToken,
+        ...(options.farm
+          ? { MACE_ADB_SERVER: options.farm.adbServer, MACE_DEVICES_FILE: options.farm.devicesFile }
+          : {}),
         // the API's request log would bury the worker's and agent's lines in the stack's output
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       },
@@ -153,8 +158,13 @@ async function drive(stack: LocalStack, options: ServiceDemoOptions, token: stri
   const { note, step, attempt } = io;
   const client = new ApiClient(stack.baseUrl, token);
 
-  const device = await attempt('waiting for the host agent', () => waitForHostDevice(client, io.startedAt));
-  note(`host device ${device.serial} (abis ${device.abis.join(', ')}) is ${device.state}`);
+  const host = await attempt('waiting for the host agent', () => waitForHostDevice(client, io.startedAt));
+  const farmDevices = await attempt("waiting for the farm's devices", () =>
+    waitForDevices(client, options.farm?.serials ?? []),
+  );
+  const targets = [host, ...farmDevices];
+  for (const d of targets)
+    note(`${d.kind} device ${d.serial} (abis ${d.abis.join(', ')}${d.soc ? `, ${d.soc}` : ''}) is ${d.state}`);
 
   step('upload + deployment (POST /v1/models, POST /v1/deployments)');
   const submitted = await attempt(`submitting ${path.relative(options.root, options.deploymentFile)}`, () =>
@@ -171,17 +181,18 @@ async function drive(stack: LocalStack, options: ServiceDemoOptions, token: stri
   for (const w of deployment.warnings) note(`warning: ${w.path}: ${w.message}`);
 
   const round = options.round ?? 20;
-  step(`run: validate + benchmark on ${device.serial} (round ${round})`);
+  const where = targets.length === 1 ? host.serial : `${targets.length} devices`;
+  step(`run: validate + benchmark on ${where} (round ${round})`);
   const created = await attempt('submitting the run (POST /v1/runs)', () =>
     client.createRun({
       deploymentId: deployment.id,
       actions: ['validate', 'benchmark'],
-      devices: { ids: [device.id] },
+      devices: { ids: targets.map((d) => d.id) },
       options: { round },
     }),
   );
   note(`run ${created.id}: ${created.jobs.length} jobs, following GET /v1/runs/${created.id}/logs`);
-  const devices = new Map<string, ApiDevice>([[device.id, device]]);
+  const devices = new Map<string, ApiDevice>(targets.map((d) => [d.id, d]));
   const progress = new RunProgress(io.out, { live: io.tty, deviceName: (id) => devices.get(id)?.serial });
   progress.update(created);
   const run = await attempt('following the run', () =>
@@ -231,6 +242,21 @@ async function waitForHostDevice(client: ApiClient, since: number, timeoutMs = 6
     if (Date.now() > deadline)
       throw new Error(`no host device came online within ${timeoutMs / 1000} s (did the agent start?)`);
     await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Waits until every serial is an available device (the agent attaches them as it finds them). */
+async function waitForDevices(client: ApiClient, serials: string[], timeoutMs = 120_000): Promise<ApiDevice[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const page = await client.listDevices({ state: 'available', limit: '100' });
+    const found = serials.map((s) => page.items.find((d) => d.serial === s));
+    if (found.every((d) => d !== undefined)) return found;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the agent did not attach ${serials.filter((_, i) => !found[i]).join(', ')} within ${timeoutMs / 1000} s`,
+      );
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
