@@ -63,7 +63,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     reconciling = true;
     reconcile(db, queues)
       .then((r) => {
-        if (r.requeued || r.promoted || r.skipped || r.stranded || r.runsUpdated) report(`reconciled: ${JSON.stringify(r)}`);
+        if (r.requeued || r.promoted || r.skipped || r.stranded || r.runsUpdated)
+          report(`reconciled: ${JSON.stringify(r)}`);
       })
       .catch((err: unknown) => report(`reconciliation failed (will retry): ${String(err)}`))
       .finally(() => (reconciling = false));
