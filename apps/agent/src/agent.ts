@@ -5,7 +5,7 @@
 // its running job fails as an infrastructure error and is retried when the device returns.
 // Repeated infrastructure failures quarantine a device until an admin releases it.
 import type { BoardConfig } from '@mace/config';
-import type { Db, Device } from '@mace/db';
+import type { Db } from '@mace/db';
 import {
   InfrastructureError,
   pipelineSettings,
@@ -26,12 +26,11 @@ import { describeAndroid, readBattery } from './devices/android.js';
 import { describeBoard } from './devices/boards.js';
 import { LocalTransport } from './devices/local.js';
 import {
-  heartbeat,
-  recordJobOutcome,
-  registerDevice,
-  setDeviceState,
+  dbRegistry,
   type DeviceDescription,
+  type DeviceRegistry,
   type ObservedState,
+  type RegisteredDevice,
 } from './devices/registry.js';
 import { connectSsh, HostKeyMismatchError, SshTransport } from './devices/ssh.js';
 import { DeviceLostError, type DeviceTransport } from './devices/transport.js';
@@ -53,22 +52,24 @@ export interface AgentOptions {
   adbServer?: string;
   /** ARM Linux boards (devices.yml). */
   boards?: BoardConfig[];
+  /** Where devices are recorded (default: this database; apiRegistry for agents on other hosts). */
+  registry?: DeviceRegistry;
   settings?: Partial<PipelineSettings>;
   report?: (line: string) => void;
 }
 
 export interface RunningAgent {
   /** The host device (when offered), else the first device. */
-  device: Device;
+  device: RegisteredDevice;
   /** Every device currently attached. */
-  devices(): Device[];
+  devices(): RegisteredDevice[];
   /** Resolves when a device with this serial is attached (tests, farm scripts). */
-  waitForDevice(serial: string, timeoutMs?: number): Promise<Device>;
+  waitForDevice(serial: string, timeoutMs?: number): Promise<RegisteredDevice>;
   close(): Promise<void>;
 }
 
 interface Attached {
-  device: Device;
+  device: RegisteredDevice;
   transport: DeviceTransport;
   consumer: Consumer;
   /** Fresh properties for heartbeats (battery, temperature). */
@@ -81,7 +82,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const settings = pipelineSettings(options.settings);
   const attached = new Map<string, Attached>();
   const stopping = new AbortController();
-  const waiters: { serial: string; resolve: (d: Device) => void }[] = [];
+  const waiters: { serial: string; resolve: (d: RegisteredDevice) => void }[] = [];
+  const registry = options.registry ?? dbRegistry(db);
 
   // A job's outcome updates the device: busy while it runs, offline when the device was lost,
   // quarantined after repeated infrastructure failures.
@@ -90,11 +92,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     async (ctx: JobContext): Promise<SuccessInput> => {
       const a = attached.get(serial);
       if (!a) throw new InfrastructureError(`device ${serial} is not attached to this agent any more`);
-      await setDeviceState(db, a.device.id, 'busy').catch(() => undefined);
+      await registry.setState(a.device, 'busy').catch(() => undefined);
       let lost = false;
       try {
         const out = await fn(ctx);
-        await recordJobOutcome(db, a.device.id, 'ok').catch(() => undefined);
+        await registry.recordOutcome(a.device, 'ok').catch(() => undefined);
         return out;
       } catch (err) {
         if (err instanceof DeviceLostError) {
@@ -103,12 +105,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
           throw new InfrastructureError(`device ${serial} was lost: ${err.message}`);
         }
         if (err instanceof InfrastructureError && !ctx.signal.aborted) {
-          const q = await recordJobOutcome(db, a.device.id, 'infrastructure', err.message).catch(() => null);
+          const q = await registry.recordOutcome(a.device, 'infrastructure', err.message).catch(() => null);
           if (q) report(`quarantined ${serial}: repeated infrastructure failures (last: ${err.message})`);
         }
         throw err;
       } finally {
-        if (!lost) await setDeviceState(db, a.device.id, 'available').catch(() => undefined);
+        if (!lost) await registry.setState(a.device, 'available').catch(() => undefined);
       }
     };
 
@@ -116,8 +118,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     description: DeviceDescription,
     transport: DeviceTransport,
     probe?: Attached['probe'],
-  ): Promise<Device> {
-    const device = await registerDevice(db, description, 'available');
+  ): Promise<RegisteredDevice> {
+    const device = await registry.register(description, 'available');
     await reconcile(db, queues, { deviceIds: [device.id] });
     const consumer = startConsumer({
       db,
@@ -144,7 +146,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     const a = attached.get(serial);
     if (!a) return;
     attached.delete(serial);
-    await setDeviceState(db, a.device.id, state).catch(() => undefined);
+    await registry.setState(a.device, state).catch(() => undefined);
     report(`detached ${serial} (${state}): ${reason}`);
     await a.consumer.close().catch(() => undefined);
     await a.transport.close().catch(() => undefined);
@@ -152,13 +154,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   /** Records a device that cannot be used (unauthorized phone, board with a wrong host key, unreachable). */
   async function noteUnusable(d: DeviceDescription, state: ObservedState, reason: string): Promise<void> {
-    await registerDevice(db, { ...d, properties: { ...d.properties, stateReason: reason } }, state).catch(
-      (err: unknown) => report(`could not record ${d.serial}: ${String(err)}`),
-    );
+    await registry
+      .register({ ...d, properties: { ...d.properties, stateReason: reason } }, state)
+      .catch((err: unknown) => report(`could not record ${d.serial}: ${String(err)}`));
   }
 
   // ---- the host
-  let hostDeviceRow: Device | null = null;
+  let hostDeviceRow: RegisteredDevice | null = null;
   if (options.host !== false) {
     const d = hostDevice(options.serial);
     hostDeviceRow = await attach(d, new LocalTransport(`${agentCacheDir()}/device-host`));
@@ -252,7 +254,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       for (const [serial, a] of attached) {
         const props = a.probe ? a.probe(stopping.signal).catch(() => undefined) : Promise.resolve(undefined);
         props
-          .then((p) => heartbeat(db, a.device.id, p))
+          .then((p) => registry.heartbeat(a.device, p))
           .catch((err: unknown) => report(`heartbeat for ${serial} failed: ${String(err)}`));
       }
       const ids = [...attached.values()].map((a) => a.device.id);
@@ -265,7 +267,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   const first = hostDeviceRow ?? [...attached.values()][0]?.device;
   return {
-    device: first as Device,
+    device: first as RegisteredDevice,
     devices: () => [...attached.values()].map((a) => a.device),
     waitForDevice(serial, timeoutMs = 60_000) {
       const a = attached.get(serial);

@@ -8,3 +8,5 @@ export { describeAndroid, parseBattery, parseGetprop } from './devices/android.j
 export { connectSsh, hostKeyFingerprint, HostKeyMismatchError, SshTransport } from './devices/ssh.js';
 export { LocalTransport } from './devices/local.js';
 export { DeviceLostError, shellQuote, type DeviceTransport } from './devices/transport.js';
+export { dbRegistry, type DeviceRegistry, type RegisteredDevice } from './devices/registry.js';
+export { apiRegistry, ApiRegistryError } from './devices/api-registry.js';

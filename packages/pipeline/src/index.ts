@@ -40,3 +40,4 @@ export {
 export { loadRunDeployment, findModel } from './deployment.js';
 export { onRunEvent, emitRunEvent, runEventFor, type RunEvent, type RunEventListener } from './events.js';
 export { runConsumerProcess, processLog, type ProcessLog } from './process.js';
+export { quarantineAfter, recordJobOutcome, type JobOutcome } from './device-health.js';

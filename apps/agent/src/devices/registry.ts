@@ -1,8 +1,12 @@
-// Device rows as this agent sees its devices: registered (upsert by serial) when discovered,
-// heartbeats with fresh properties (battery, temperature), states, and quarantine after repeated
-// infrastructure failures. A quarantined device stays quarantined whatever the agent sees: only
-// an admin releases it (POST /v1/devices/:id/release).
+// Where an agent records its devices: registered (upsert by serial) when discovered, states,
+// heartbeats with fresh properties (battery, temperature), and job outcomes (quarantine policy in
+// @mace/pipeline). Two ways to reach the record, one interface:
+//   dbRegistry   agents on the service's own machine, sharing its database (npm start, compose);
+//   apiRegistry  agents anywhere, through the API's agent routes with an agent token
+//                (MACE_API_URL, MACE_AGENT_TOKEN; devices/api-registry.ts).
+// A quarantined device stays quarantined whatever the agent reports.
 import type { Db, Device, DeviceKind, Prisma } from '@mace/db';
+import { recordJobOutcome, type JobOutcome } from '@mace/pipeline';
 
 export interface DeviceDescription {
   serial: string;
@@ -16,71 +20,52 @@ export interface DeviceDescription {
 
 export type ObservedState = 'available' | 'busy' | 'offline' | 'unauthorized';
 
-/** Consecutive infrastructure failures before a device is quarantined (MACE_QUARANTINE_AFTER, default 3). */
-export function quarantineAfter(): number {
-  return Number(process.env.MACE_QUARANTINE_AFTER ?? 3);
+/** A device as recorded. */
+export type RegisteredDevice = Pick<
+  Device,
+  'id' | 'serial' | 'kind' | 'abis' | 'soc' | 'model' | 'state' | 'properties'
+>;
+
+export interface DeviceRegistry {
+  register(d: DeviceDescription, state: ObservedState): Promise<RegisteredDevice>;
+  setState(device: RegisteredDevice, state: ObservedState): Promise<void>;
+  heartbeat(device: RegisteredDevice, properties?: Record<string, unknown>): Promise<void>;
+  /** 'quarantined' when this outcome quarantined the device. */
+  recordOutcome(device: RegisteredDevice, outcome: JobOutcome, reason?: string): Promise<'quarantined' | null>;
 }
 
-export async function registerDevice(db: Db, d: DeviceDescription, state: ObservedState): Promise<Device> {
-  const existing = await db.device.findUnique({ where: { serial: d.serial } });
-  const data = {
-    kind: d.kind,
-    abis: d.abis,
-    soc: d.soc ?? null,
-    model: d.model ?? null,
-    properties: { ...(existing?.properties as object | undefined), ...d.properties } as Prisma.InputJsonObject,
-    lastHeartbeatAt: new Date(),
-    state: existing?.state === 'quarantined' ? ('quarantined' as const) : state,
-  };
-  return db.device.upsert({ where: { serial: d.serial }, create: { serial: d.serial, ...data }, update: data });
-}
-
-/** Sets the state unless an admin quarantined the device. */
-export async function setDeviceState(db: Db, id: string, state: ObservedState): Promise<void> {
-  await db.device.updateMany({ where: { id, state: { not: 'quarantined' } }, data: { state } });
-}
-
-export async function heartbeat(db: Db, id: string, properties?: Record<string, unknown>): Promise<void> {
-  if (!properties) {
-    await db.device.update({ where: { id }, data: { lastHeartbeatAt: new Date() } });
-    return;
-  }
-  const d = await db.device.findUniqueOrThrow({ where: { id } });
-  await db.device.update({
-    where: { id },
-    data: {
-      lastHeartbeatAt: new Date(),
-      properties: { ...(d.properties as object), ...properties } as Prisma.InputJsonObject,
+export function dbRegistry(db: Db): DeviceRegistry {
+  return {
+    async register(d, state) {
+      const existing = await db.device.findUnique({ where: { serial: d.serial } });
+      const data = {
+        kind: d.kind,
+        abis: d.abis,
+        soc: d.soc ?? null,
+        model: d.model ?? null,
+        properties: { ...(existing?.properties as object | undefined), ...d.properties } as Prisma.InputJsonObject,
+        lastHeartbeatAt: new Date(),
+        state: existing?.state === 'quarantined' ? ('quarantined' as const) : state,
+      };
+      return db.device.upsert({ where: { serial: d.serial }, create: { serial: d.serial, ...data }, update: data });
     },
-  });
-}
-
-/** A job ended: success resets the failure count; an infrastructure failure counts, and quarantines at the limit. */
-export async function recordJobOutcome(
-  db: Db,
-  id: string,
-  outcome: 'ok' | 'infrastructure',
-  reason = '',
-): Promise<'quarantined' | null> {
-  if (outcome === 'ok') {
-    await db.device.update({ where: { id }, data: { consecutiveFailures: 0 } });
-    return null;
-  }
-  const d = await db.device.update({ where: { id }, data: { consecutiveFailures: { increment: 1 } } });
-  if (d.consecutiveFailures < quarantineAfter() || d.state === 'quarantined') return null;
-  await db.device.update({
-    where: { id },
-    data: {
-      state: 'quarantined',
-      properties: {
-        ...(d.properties as object),
-        quarantine: {
-          reason: `${d.consecutiveFailures} infrastructure failures in a row; last: ${reason}`,
-          at: new Date().toISOString(),
-          by: 'agent',
+    async setState(device, state) {
+      await db.device.updateMany({ where: { id: device.id, state: { not: 'quarantined' } }, data: { state } });
+    },
+    async heartbeat(device, properties) {
+      if (!properties) {
+        await db.device.update({ where: { id: device.id }, data: { lastHeartbeatAt: new Date() } });
+        return;
+      }
+      const d = await db.device.findUniqueOrThrow({ where: { id: device.id } });
+      await db.device.update({
+        where: { id: device.id },
+        data: {
+          lastHeartbeatAt: new Date(),
+          properties: { ...(d.properties as object), ...properties } as Prisma.InputJsonObject,
         },
-      } as Prisma.InputJsonObject,
+      });
     },
-  });
-  return 'quarantined';
+    recordOutcome: (device, outcome, reason) => recordJobOutcome(db, device.id, outcome, reason),
+  };
 }

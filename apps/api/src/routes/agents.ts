@@ -3,6 +3,7 @@
 // quarantined device stays quarantined whatever its agent reports.
 import type { FastifyInstance } from 'fastify';
 import type { DeviceKind, DeviceState, Prisma } from '@mace/db';
+import { recordJobOutcome, type JobOutcome } from '@mace/pipeline';
 import type { ApiDeps } from '../deps.js';
 import { AGENT, principalOf } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
@@ -29,9 +30,8 @@ const registeredDeviceSchema = {
     abis: {
       type: 'array',
       items: { type: 'string', minLength: 1 },
-      minItems: 1,
       maxItems: 16,
-      description: 'preferred first',
+      description: 'preferred first; empty while unknown (a phone that has not authorized the agent yet)',
     },
     soc: { type: 'string', minLength: 1, maxLength: 200 },
     model: { type: 'string', minLength: 1, maxLength: 200 },
@@ -48,6 +48,18 @@ const heartbeatDeviceSchema = {
     serial: { type: 'string', minLength: 1, maxLength: 200 },
     state: { type: 'string', enum: AGENT_STATES },
     properties: propertiesSchema,
+    jobOutcome: {
+      type: 'object',
+      required: ['result'],
+      additionalProperties: false,
+      description:
+        'A device job just ended: ok resets the count of consecutive infrastructure failures; ' +
+        'infrastructure counts one, and MACE_QUARANTINE_AFTER in a row quarantine the device',
+      properties: {
+        result: { type: 'string', enum: ['ok', 'infrastructure'] },
+        reason: { type: 'string', maxLength: 2000 },
+      },
+    },
   },
 };
 
@@ -142,7 +154,16 @@ export function agentRoutes(app: FastifyInstance, { db }: ApiDeps): void {
     },
   );
 
-  app.post<{ Body: { devices: { serial: string; state?: AgentState; properties?: Record<string, unknown> }[] } }>(
+  app.post<{
+    Body: {
+      devices: {
+        serial: string;
+        state?: AgentState;
+        properties?: Record<string, unknown>;
+        jobOutcome?: { result: JobOutcome; reason?: string };
+      }[];
+    };
+  }>(
     '/v1/agents/heartbeat',
     {
       config: { access: AGENT },
@@ -189,18 +210,19 @@ export function agentRoutes(app: FastifyInstance, { db }: ApiDeps): void {
           continue;
         }
         const state = current.state === 'quarantined' ? 'quarantined' : (beat.state ?? current.state);
-        devices.push(
-          await db.device.update({
-            where: { id: current.id },
-            data: {
-              state,
-              lastHeartbeatAt: now,
-              properties: beat.properties
-                ? ({ ...asObject(current.properties), ...beat.properties } as Prisma.InputJsonObject)
-                : undefined,
-            },
-          }),
-        );
+        let updated = await db.device.update({
+          where: { id: current.id },
+          data: {
+            state,
+            lastHeartbeatAt: now,
+            properties: beat.properties
+              ? ({ ...asObject(current.properties), ...beat.properties } as Prisma.InputJsonObject)
+              : undefined,
+          },
+        });
+        if (beat.jobOutcome && (await recordJobOutcome(db, current.id, beat.jobOutcome.result, beat.jobOutcome.reason)))
+          updated = await db.device.findUniqueOrThrow({ where: { id: current.id } });
+        devices.push(updated);
       }
       return { devices: devices.map(deviceJson), unknown };
     },
