@@ -1,7 +1,7 @@
 // Nothing is lost when the agent dies: the real agent process is killed with SIGKILL while a
 // benchmark runs on its device; a restarted agent re-registers the device, takes the job over once
 // its lease expires (reconciliation), and the run succeeds with no job left `running`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,8 +19,8 @@ import {
   waitForRun,
   type PipelineFixture,
 } from '../packages/pipeline/test/fixtures.js';
+import { exited, spawnFromSource } from './helpers/processes.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 let fx: PipelineFixture;
 let worker: RunningWorker;
 let cacheDir: string;
@@ -29,10 +29,9 @@ let output = '';
 const serial = `host:agent-crash-${process.pid}`;
 
 function spawnAgent(): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/agent/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
+  const child = spawnFromSource(
+    'apps/agent/src/main.ts',
+    {
       DATABASE_URL: fx.services.databaseUrl,
       REDIS_URL: fx.services.redisUrl,
       MACE_QUEUE_PREFIX: fx.services.redisPrefix,
@@ -43,17 +42,10 @@ function spawnAgent(): ChildProcess {
       MACE_RECONCILE_MS: '1000',
       MACE_RETRY_BASE_MS: '500',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    (text) => (output += text),
+  );
   agents.push(child);
   return child;
-}
-
-function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.signalCode ?? child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
 }
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // convert job runs (held there by the TEST-ONLY hook MACE_TEST_HOLD_CONVERT, so the kill lands
 // mid-job deterministically); a restarted worker takes the job over once its lease expires
 // (BullMQ stalled-job recovery and the worker's database reconciliation), and the run succeeds.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitRun } from '@mace/pipeline';
@@ -19,18 +19,17 @@ import {
   waitForRun,
   type PipelineFixture,
 } from '../packages/pipeline/test/fixtures.js';
+import { exited, spawnFromSource } from './helpers/processes.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 let fx: PipelineFixture;
 const workers: ChildProcess[] = [];
 let output = '';
 
-/** The worker process from source (tsx, workspace "source" condition), configured for this test. */
+/** The worker process, configured for this test. */
 function spawnWorker(extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
+  const child = spawnFromSource(
+    'apps/worker/src/main.ts',
+    {
       DATABASE_URL: fx.services.databaseUrl,
       REDIS_URL: fx.services.redisUrl,
       MACE_QUEUE_PREFIX: fx.services.redisPrefix,
@@ -40,17 +39,10 @@ function spawnWorker(extraEnv: Record<string, string> = {}): ChildProcess {
       MACE_RECONCILE_MS: '1000',
       ...extraEnv,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    (text) => (output += text),
+  );
   workers.push(child);
   return child;
-}
-
-function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.signalCode ?? child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
 }
 
 beforeAll(async () => {
