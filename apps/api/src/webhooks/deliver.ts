@@ -104,12 +104,15 @@ export async function deliverWebhooks(
     ),
   );
   const settings = settingsOf(options);
-  return Promise.all(deliveries.map((d) => runDelivery(db, d.id, settings, now)));
+  return handled(await Promise.all(deliveries.map((d) => runDelivery(db, d.id, settings, now))));
 }
+
+const handled = (outcomes: (DeliveryOutcome | null)[]): DeliveryOutcome[] =>
+  outcomes.filter((o): o is DeliveryOutcome => o !== null);
 
 /**
  * Finishes deliveries left pending (their process stopped between attempts) whose next attempt
- * is due. Returns what happened to each.
+ * is due. Returns what happened to each one this call took (another process may take some).
  */
 export async function retryPendingDeliveries(
   db: Db,
@@ -122,7 +125,7 @@ export async function retryPendingDeliveries(
     select: { id: true },
   });
   const settings = settingsOf(options);
-  return Promise.all(due.map((d) => runDelivery(db, d.id, settings)));
+  return handled(await Promise.all(due.map((d) => runDelivery(db, d.id, settings))));
 }
 
 /** Runs retryPendingDeliveries every `intervalMs` until stopped. */
@@ -157,12 +160,22 @@ async function claim(db: Db, id: string, settings: Settings, dueBy: Date): Promi
   return r.count === 1;
 }
 
-async function runDelivery(db: Db, id: string, settings: Settings, scheduledAt?: Date): Promise<DeliveryOutcome> {
+/**
+ * Attempts a delivery until it is delivered or failed for good; null when another process had
+ * already claimed it (so concurrent sweepers never both report, or send, one delivery).
+ */
+async function runDelivery(
+  db: Db,
+  id: string,
+  settings: Settings,
+  scheduledAt?: Date,
+): Promise<DeliveryOutcome | null> {
   // The time the next attempt was scheduled for by this process: claiming against it (rather than
   // the clock) is immune to timers firing a millisecond early.
   let dueBy = scheduledAt ?? new Date();
-  for (;;) {
+  for (let attempted = false; ; attempted = true) {
     const claimed = await claim(db, id, settings, dueBy);
+    if (!claimed && !attempted) return null;
     const row = await db.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
     if (!row) return { deliveryId: id, webhookId: '', status: 'failed', attempts: 0 }; // its webhook was deleted
     const outcome = (): DeliveryOutcome => ({
