@@ -1,7 +1,8 @@
 // Faults on the virtual farm, with one agent owning the host, the SSH board and the phones:
 // a board presenting another host key is refused (unauthorized, with the reason); a phone
 // unplugged in the middle of a benchmark goes offline, comes back when it is plugged in again, and
-// the job is retried there and succeeds; two runs for one device run one after the other.
+// the job is retried there and succeeds; a hot phone is left to cool down before a benchmark; two
+// runs for one device run one after the other.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -140,6 +141,29 @@ describe('faults on the virtual farm', () => {
     expect(await fx.db.benchmarkResult.count({ where: { runId: run.id, deviceId: device.id } })).toBe(1);
     expect(log.join('\n')).toMatch(new RegExp(`detached ${phone.serial.replace(/\./g, '\\.')} \\(offline\\)`));
   }, 1_200_000);
+
+  it('waits for a hot phone to cool down before benchmarking it', async () => {
+    const phone = farm.phoneObjects[1];
+    const device = await agent.waitForDevice(phone.serial);
+    process.env.MACE_COOL_DOWN_POLL_S = '1';
+    phone.setBattery({ temperature: 455 });
+    try {
+      const run = await submitRun(fx.db, fx.queues, {
+        deploymentId,
+        actions: ['benchmark'],
+        deviceSelector: { ids: [device.id] },
+        options: { round: 1, warmupRuns: 0, threads: 1 },
+      });
+      await waitForLog(fx.db, run.id, /cooling down: device at 45\.5 °C > 40 °C, waiting 1 s/, 600_000);
+      expect(await fx.db.benchmarkResult.count({ where: { runId: run.id } })).toBe(0);
+      phone.setBattery({ temperature: 330 });
+      expect((await waitForRun(fx.db, run.id, 600_000)).status).toBe('succeeded');
+      expect(await runLog(fx.db, run.id)).toMatch(/device temperature 33(\.0)? °C \(limit 40 °C\): benchmarking/);
+    } finally {
+      delete process.env.MACE_COOL_DOWN_POLL_S;
+      phone.setBattery({ temperature: 295 });
+    }
+  }, 900_000);
 
   it('two runs submitted together for one device run one after the other', async () => {
     const host = agent.device;
