@@ -152,6 +152,8 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
         await p.close().catch(() => undefined);
       }
       await sshBoard.stop();
+      // The server's port is the farm's own: nobody else's phones are on it.
+      await adb(adbPort, 'kill-server').catch(() => undefined);
       log('farm stopped');
     },
   };
