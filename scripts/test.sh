@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: TypeScript (typecheck + vitest, which includes the corpus and conformance
 # gates) and the native GoogleTest suites through CTest — host, then arm64-v8a and
-# armeabi-v7a under qemu-user (scripts/test-native-arm.sh); ends with one summary line.
+# armeabi-v7a under qemu-user (scripts/test-native-arm.sh), then the OpenCL runtime on the
+# host's OpenCL device (PoCL here; scripts/test-native-opencl.sh); ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -29,6 +30,13 @@ for abi in "${arm_abis[@]}"; do
   native_total=$((native_total + t)) native_failed=$((native_failed + f))
 done
 
+step "native OpenCL tests (ctest, PoCL)"
+bash scripts/test-native-opencl.sh && opencl_rc=0 || opencl_rc=$?
+t=$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' test-output/ctest-opencl.log | tail -1)
+f=$(sed -nE 's/.* ([0-9]+) tests failed out of.*/\1/p' test-output/ctest-opencl.log | tail -1)
+[ -n "$t" ] || { t=1 f=1; }
+native_total=$((native_total + t)) native_failed=$((native_failed + f))
+
 step "TypeScript tests (vitest)"
 # MACE_REQUIRE_NATIVE: converter tests that run the native runtime must not skip for a missing kernel.
 MACE_REQUIRE_NATIVE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json && vitest_rc=0 || vitest_rc=$?
@@ -41,4 +49,4 @@ const skipped = r.numPendingTests + r.numTodoTests;
 console.log(`\nvitest ${r.numPassedTests}/${r.numTotalTests}, ctest ${nt - nf}/${nt}`);
 console.log(`total: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$native_total" "$native_failed"
-[ "$ctest_rc" -eq 0 ] && [ "$arm_rc" -eq 0 ] && [ "$vitest_rc" -eq 0 ]
+[ "$ctest_rc" -eq 0 ] && [ "$arm_rc" -eq 0 ] && [ "$opencl_rc" -eq 0 ] && [ "$vitest_rc" -eq 0 ]

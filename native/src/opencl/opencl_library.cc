@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <type_traits>
 
 namespace mace {
 namespace opencl {
@@ -29,6 +30,43 @@ std::vector<std::string> OpenCLLibrary::Candidates() {
   return paths;
 }
 
+std::string OpenCLLibrary::Resolve(void *handle) {
+  std::string missing;
+  auto resolve = [&](auto &fn, const char *name) {
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(handle, name));
+    if (!fn) missing += (missing.empty() ? "" : ", ") + std::string(name);
+  };
+#define MACE_CL_RESOLVE(name) resolve(name, #name)
+  MACE_CL_RESOLVE(clGetPlatformIDs);
+  MACE_CL_RESOLVE(clGetPlatformInfo);
+  MACE_CL_RESOLVE(clGetDeviceIDs);
+  MACE_CL_RESOLVE(clGetDeviceInfo);
+  MACE_CL_RESOLVE(clCreateContext);
+  MACE_CL_RESOLVE(clCreateCommandQueue);
+  MACE_CL_RESOLVE(clCreateBuffer);
+  MACE_CL_RESOLVE(clCreateImage);
+  MACE_CL_RESOLVE(clCreateProgramWithSource);
+  MACE_CL_RESOLVE(clBuildProgram);
+  MACE_CL_RESOLVE(clGetProgramBuildInfo);
+  MACE_CL_RESOLVE(clCreateKernel);
+  MACE_CL_RESOLVE(clSetKernelArg);
+  MACE_CL_RESOLVE(clEnqueueNDRangeKernel);
+  MACE_CL_RESOLVE(clEnqueueReadBuffer);
+  MACE_CL_RESOLVE(clEnqueueWriteBuffer);
+  MACE_CL_RESOLVE(clEnqueueReadImage);
+  MACE_CL_RESOLVE(clFinish);
+  MACE_CL_RESOLVE(clWaitForEvents);
+  MACE_CL_RESOLVE(clGetEventProfilingInfo);
+  MACE_CL_RESOLVE(clReleaseContext);
+  MACE_CL_RESOLVE(clReleaseCommandQueue);
+  MACE_CL_RESOLVE(clReleaseMemObject);
+  MACE_CL_RESOLVE(clReleaseProgram);
+  MACE_CL_RESOLVE(clReleaseKernel);
+  MACE_CL_RESOLVE(clReleaseEvent);
+#undef MACE_CL_RESOLVE
+  return missing;
+}
+
 const OpenCLLibrary *OpenCLLibrary::Get(std::string *error) {
   static OpenCLLibrary *library = nullptr;
   static std::string load_error;
@@ -43,15 +81,12 @@ const OpenCLLibrary *OpenCLLibrary::Get(std::string *error) {
       }
       auto *lib = new OpenCLLibrary;  // lives as long as the process, like the handle
       lib->path_ = path;
-      lib->clGetPlatformIDs = reinterpret_cast<GetPlatformIDsFn>(dlsym(handle, "clGetPlatformIDs"));
-      lib->clGetPlatformInfo = reinterpret_cast<GetPlatformInfoFn>(dlsym(handle, "clGetPlatformInfo"));
-      lib->clGetDeviceIDs = reinterpret_cast<GetDeviceIDsFn>(dlsym(handle, "clGetDeviceIDs"));
-      lib->clGetDeviceInfo = reinterpret_cast<GetDeviceInfoFn>(dlsym(handle, "clGetDeviceInfo"));
-      if (lib->clGetPlatformIDs && lib->clGetPlatformInfo && lib->clGetDeviceIDs && lib->clGetDeviceInfo) {
+      std::string missing = lib->Resolve(handle);
+      if (missing.empty()) {
         library = lib;
         return;
       }
-      tried += "\n  " + path + " (lacks OpenCL entry points)";
+      tried += "\n  " + path + " (lacks " + missing + ")";
       delete lib;
       dlclose(handle);
     }

@@ -1,0 +1,84 @@
+#include "opencl/image_ops.h"
+
+namespace mace {
+namespace opencl {
+
+namespace {
+
+MaceStatus CheckShape(const NCHWShape &shape) {
+  if (shape.n <= 0 || shape.c <= 0 || shape.h <= 0 || shape.w <= 0)
+    return InvalidArgs("OpenCL image op: NCHW shape ", shape.ToString(), " must be positive");
+  return MaceStatus();
+}
+
+MaceStatus Transform(OpenCLRuntime *runtime, const char *kernel_name, cl_mem from, const NCHWShape &shape,
+                     cl_mem to) {
+  MACE_RETURN_IF_ERROR(CheckShape(shape));
+  CLObject<cl_kernel> kernel;
+  MACE_RETURN_IF_ERROR(runtime->CreateKernel("buffer_transform", kernel_name, "", &kernel));
+  MACE_RETURN_IF_ERROR(SetKernelArgs(runtime->cl(), kernel.get(), from, cl_int(shape.c), cl_int(shape.h),
+                                     cl_int(shape.w), to));
+  ImageShape image = ChannelImageShape(shape);
+  const size_t gws[2] = {image.width, image.height};
+  return runtime->Run2D(kernel.get(), gws, kernel_name);
+}
+
+}  // namespace
+
+MaceStatus BufferToImage(OpenCLRuntime *runtime, cl_mem buffer, const NCHWShape &shape, cl_mem image) {
+  return Transform(runtime, "nchw_buffer_to_image", buffer, shape, image);
+}
+
+MaceStatus ImageToBuffer(OpenCLRuntime *runtime, cl_mem image, const NCHWShape &shape, cl_mem buffer) {
+  return Transform(runtime, "image_to_nchw_buffer", image, shape, buffer);
+}
+
+const char *EltwiseTypeName(EltwiseType type) {
+  switch (type) {
+    case EltwiseType::kAdd: return "add";
+    case EltwiseType::kSub: return "sub";
+    case EltwiseType::kMul: return "mul";
+    case EltwiseType::kDiv: return "div";
+    case EltwiseType::kMin: return "min";
+    case EltwiseType::kMax: return "max";
+  }
+  return "unknown";
+}
+
+MaceStatus Eltwise(OpenCLRuntime *runtime, EltwiseType type, cl_mem a, cl_mem b, const NCHWShape &shape,
+                   cl_mem output) {
+  MACE_RETURN_IF_ERROR(CheckShape(shape));
+  CLObject<cl_kernel> kernel;
+  MACE_RETURN_IF_ERROR(runtime->CreateKernel("eltwise", "eltwise", StrCat("-DELTWISE_TYPE=", int(type)), &kernel));
+  MACE_RETURN_IF_ERROR(SetKernelArgs(runtime->cl(), kernel.get(), a, b, output));
+  ImageShape image = ChannelImageShape(shape);
+  const size_t gws[2] = {image.width, image.height};
+  return runtime->Run2D(kernel.get(), gws, EltwiseTypeName(type));
+}
+
+const char *ActivationTypeName(ActivationType type) {
+  switch (type) {
+    case ActivationType::kRelu: return "relu";
+    case ActivationType::kReluX: return "relux";
+    case ActivationType::kTanh: return "tanh";
+    case ActivationType::kSigmoid: return "sigmoid";
+    case ActivationType::kLeakyRelu: return "leaky_relu";
+  }
+  return "unknown";
+}
+
+MaceStatus Activate(OpenCLRuntime *runtime, const Activation &activation, cl_mem input,
+                    const NCHWShape &shape, cl_mem output) {
+  MACE_RETURN_IF_ERROR(CheckShape(shape));
+  CLObject<cl_kernel> kernel;
+  MACE_RETURN_IF_ERROR(runtime->CreateKernel("activation", "activation",
+                                             StrCat("-DACTIVATION_TYPE=", int(activation.type)), &kernel));
+  MACE_RETURN_IF_ERROR(SetKernelArgs(runtime->cl(), kernel.get(), input, activation.max_limit,
+                                     activation.alpha, output));
+  ImageShape image = ChannelImageShape(shape);
+  const size_t gws[2] = {image.width, image.height};
+  return runtime->Run2D(kernel.get(), gws, ActivationTypeName(activation.type));
+}
+
+}  // namespace opencl
+}  // namespace mace

@@ -1,0 +1,99 @@
+// The OpenCL runtime: one device, its context and in-order profiling queue, and the programs
+// built from the kernel sources embedded at build time (cached per source and build options,
+// since compiling a program costs milliseconds to seconds on mobile drivers).
+#ifndef MACE_OPENCL_OPENCL_RUNTIME_H_
+#define MACE_OPENCL_OPENCL_RUNTIME_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "core/status.h"
+#include "opencl/cl_error.h"
+#include "opencl/cl_object.h"
+#include "opencl/opencl_library.h"
+
+namespace mace {
+namespace opencl {
+
+class OpenCLRuntime {
+ public:
+  // Loads the library and opens the first GPU device of any platform, else the first device of
+  // any type (a CPU driver such as PoCL on hosts). Fails with the loader's or driver's reason.
+  static MaceStatus Create(std::unique_ptr<OpenCLRuntime> *runtime);
+  ~OpenCLRuntime();
+
+  const OpenCLLibrary &cl() const { return *cl_; }
+  cl_device_id device() const { return device_; }
+  cl_context context() const { return context_.get(); }
+  cl_command_queue queue() const { return queue_.get(); }
+
+  const std::string &platform_name() const { return platform_name_; }
+  const std::string &device_name() const { return device_name_; }
+  const std::string &device_version() const { return device_version_; }
+  const std::string &driver_version() const { return driver_version_; }
+  const std::string &extensions() const { return extensions_; }
+  bool is_gpu() const { return is_gpu_; }
+  // cl_khr_fp16: half arithmetic in kernels. Half *images* (CL_HALF_FLOAT with read/write_imagef)
+  // are core OpenCL and work without it.
+  bool fp16_supported() const { return fp16_supported_; }
+  bool image_supported() const { return image_supported_; }
+  size_t image2d_max_width() const { return image2d_max_width_; }
+  size_t image2d_max_height() const { return image2d_max_height_; }
+
+  // The program built from the embedded source `name` (cl/<name>.cl) with `options`; built once
+  // per (name, options) and owned by the runtime. Unknown names and compile errors (with the
+  // build log) are reported.
+  MaceStatus BuildProgram(const std::string &name, const std::string &options, cl_program *program);
+  // As BuildProgram, for a source given here (cached under `name` as well).
+  MaceStatus BuildProgramFromSource(const std::string &name, const std::string &source,
+                                    const std::string &options, cl_program *program);
+  // A new kernel object (kernels hold their arguments, so they are not shared).
+  MaceStatus CreateKernel(const std::string &program_name, const std::string &kernel_name,
+                          const std::string &options, CLObject<cl_kernel> *kernel);
+
+  // Enqueues a 2-D kernel over `gws` (local size chosen by the driver). With `elapsed_ns`, waits
+  // for it and reports its device time from the queue's profiling.
+  MaceStatus Run2D(cl_kernel kernel, const size_t gws[2], const char *what,
+                   cl_ulong *elapsed_ns = nullptr);
+  MaceStatus Finish();
+  size_t program_cache_size() const;
+
+ private:
+  OpenCLRuntime() = default;
+  MaceStatus Init();
+
+  const OpenCLLibrary *cl_ = nullptr;
+  cl_device_id device_ = nullptr;
+  CLObject<cl_context> context_;
+  CLObject<cl_command_queue> queue_;
+  std::string platform_name_, device_name_, device_version_, driver_version_, extensions_;
+  bool is_gpu_ = false, fp16_supported_ = false, image_supported_ = false;
+  size_t image2d_max_width_ = 0, image2d_max_height_ = 0;
+
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, CLObject<cl_program>> programs_;
+};
+
+// Sets the kernel's arguments in order; each by value (cl_mem, cl_int, float, ...).
+template <typename... Args>
+MaceStatus SetKernelArgs(const OpenCLLibrary &cl, cl_kernel kernel, const Args &...args) {
+  cl_uint index = 0;
+  cl_int error = CL_SUCCESS;
+  cl_uint failed = 0;
+  auto set = [&](const auto &value) {
+    if (error != CL_SUCCESS) return;
+    error = cl.clSetKernelArg(kernel, index, sizeof(value), &value);
+    failed = index++;
+  };
+  (set(args), ...);
+  if (error != CL_SUCCESS) return CLError("clSetKernelArg", error, StrCat("argument ", failed));
+  return MaceStatus();
+}
+
+}  // namespace opencl
+}  // namespace mace
+
+#endif  // MACE_OPENCL_OPENCL_RUNTIME_H_

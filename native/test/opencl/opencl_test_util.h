@@ -1,0 +1,127 @@
+// Shared by the OpenCL tests: one runtime per process, data upload/download through the
+// transform kernels, and element-wise comparison with a tolerance.
+#ifndef MACE_TEST_OPENCL_OPENCL_TEST_UTIL_H_
+#define MACE_TEST_OPENCL_OPENCL_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <ostream>
+#include <sstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "opencl/image_ops.h"
+#include "opencl/opencl_runtime.h"
+
+namespace mace {
+namespace opencl {
+
+// Readable parameters in gtest failure messages.
+inline void PrintTo(ImageType type, std::ostream *os) { *os << ImageTypeName(type); }
+inline void PrintTo(EltwiseType type, std::ostream *os) { *os << EltwiseTypeName(type); }
+inline void PrintTo(const NCHWShape &shape, std::ostream *os) { *os << shape.ToString(); }
+
+namespace test {
+
+// The process's runtime; nullptr (and *error) when no OpenCL device can be opened.
+inline OpenCLRuntime *SharedRuntime(std::string *error) {
+  static std::unique_ptr<OpenCLRuntime> runtime;
+  static std::string create_error;
+  static bool created = false;
+  if (!created) {
+    created = true;
+    MaceStatus status = OpenCLRuntime::Create(&runtime);
+    if (!status.ok()) create_error = status.information();
+  }
+  *error = create_error;
+  return runtime.get();
+}
+
+// Tests that need a device. Without one they fail, so a broken driver setup cannot pass CI
+// silently, unless MACE_OPENCL_OPTIONAL=1 says that having no device is expected (then skip).
+class OpenCLTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    runtime_ = SharedRuntime(&error);
+    if (runtime_) return;
+    const char *optional = std::getenv("MACE_OPENCL_OPTIONAL");
+    if (optional && std::string(optional) == "1") GTEST_SKIP() << "no OpenCL device: " << error;
+    FAIL() << "no OpenCL device: " << error
+           << "\n(set MACE_OPENCL_OPTIONAL=1 to skip the OpenCL tests on machines without one)";
+  }
+  OpenCLRuntime *runtime_ = nullptr;
+};
+
+template <typename T>
+class OpenCLParamTest : public OpenCLTest, public ::testing::WithParamInterface<T> {};
+
+inline std::vector<float> RandomData(int64_t size, uint32_t seed, float lo, float hi) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(lo, hi);
+  std::vector<float> data(size);
+  for (float &v : data) v = dist(rng);
+  return data;
+}
+
+// A channel-major image of `type` holding `data` (NCHW), uploaded with BufferToImage.
+inline MaceStatus Upload(OpenCLRuntime *rt, const std::vector<float> &data, const NCHWShape &shape,
+                         ImageType type, CLObject<cl_mem> *image) {
+  CLObject<cl_mem> buffer;
+  MACE_RETURN_IF_ERROR(CreateBuffer(rt, data.size() * sizeof(float), data.data(), &buffer));
+  MACE_RETURN_IF_ERROR(CreateImage(rt, ChannelImageShape(shape), type, image));
+  MACE_RETURN_IF_ERROR(BufferToImage(rt, buffer.get(), shape, image->get()));
+  return rt->Finish();  // the buffer is released on return
+}
+
+// The NCHW contents of a channel-major image, read back with ImageToBuffer.
+inline MaceStatus Download(OpenCLRuntime *rt, cl_mem image, const NCHWShape &shape, std::vector<float> *data) {
+  data->assign(shape.size(), NAN);
+  CLObject<cl_mem> buffer;
+  MACE_RETURN_IF_ERROR(CreateBuffer(rt, data->size() * sizeof(float), data->data(), &buffer));
+  MACE_RETURN_IF_ERROR(ImageToBuffer(rt, image, shape, buffer.get()));
+  return ReadBuffer(rt, buffer.get(), data->size() * sizeof(float), data->data());
+}
+
+struct Tolerance {
+  float rtol, atol;
+};
+// fp32 images: rtol 1e-4. Half images round inputs and outputs to 11 significant bits
+// (relative error up to ~5e-4 each), hence rtol 1e-2 and an absolute floor for values near 0.
+inline Tolerance ToleranceFor(ImageType type) {
+  return type == ImageType::kHalf ? Tolerance{1e-2f, 1e-2f} : Tolerance{1e-4f, 1e-5f};
+}
+
+// |actual - expected| <= atol + rtol * |expected| everywhere; reports the first mismatches.
+inline ::testing::AssertionResult AllClose(const std::vector<float> &actual, const std::vector<float> &expected,
+                                           Tolerance tol) {
+  if (actual.size() != expected.size())
+    return ::testing::AssertionFailure() << "size " << actual.size() << " != " << expected.size();
+  int mismatches = 0;
+  std::ostringstream first;
+  for (size_t i = 0; i < actual.size(); ++i) {
+    float diff = std::fabs(actual[i] - expected[i]);
+    if (!(diff <= tol.atol + tol.rtol * std::fabs(expected[i]))) {  // NaN fails too
+      if (mismatches++ < 5) first << "\n  [" << i << "] got " << actual[i] << ", expected " << expected[i];
+    }
+  }
+  if (mismatches == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << mismatches << " of " << actual.size() << " values differ (rtol "
+                                       << tol.rtol << ", atol " << tol.atol << "):" << first.str();
+}
+
+}  // namespace test
+}  // namespace opencl
+}  // namespace mace
+
+#define ASSERT_MACE_OK(expr)                                   \
+  do {                                                         \
+    ::mace::MaceStatus _s = (expr);                            \
+    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.information(); \
+  } while (0)
+
+#endif  // MACE_TEST_OPENCL_OPENCL_TEST_UTIL_H_
