@@ -87,6 +87,8 @@ int main(int argc, char **argv) {
   std::sort(sorted.begin(), sorted.end());
   std::printf("runs: %d, first %.3f ms, median %.3f ms, min %.3f ms\n", rounds, times[0], sorted[sorted.size() / 2],
               sorted[0]);
+  // Which ops the GPU ran and which fell back to the CPU (and why), as of the last run.
+  if (flags.Get("device") == "GPU") std::printf("%s\n", model.engine->DevicePlacement().c_str());
 
   const std::string &dir = flags.Get("output_dir");
   if (!dir.empty()) mkdir(dir.c_str(), 0755);

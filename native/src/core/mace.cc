@@ -15,6 +15,7 @@
 #include "core/thread_pool.h"
 #ifdef MACE_ENABLE_OPENCL
 #include "opencl/opencl_library.h"
+#include "opencl/opencl_runtime.h"
 #endif
 
 #ifndef MACE_VERSION_STRING
@@ -197,21 +198,26 @@ class MaceEngine::Impl {
  public:
   MaceEngineConfig config;
   std::unique_ptr<ThreadPool> pool;
+#ifdef MACE_ENABLE_OPENCL
+  std::unique_ptr<opencl::OpenCLRuntime> opencl_runtime;  // DeviceType::GPU; outlives the net
+#endif
   std::unique_ptr<Net> net;
   MappedFile graph_file, data_file;
   std::vector<std::string> input_names, output_names;
 
   explicit Impl(const MaceEngineConfig &c) : config(c) {}
 
-  // Why DeviceType::GPU cannot run here: no OpenCL runtime in this build, no OpenCL driver on
-  // this device, or (for now) no GPU kernels yet.
-  static MaceStatus GpuUnavailable() {
+  // DeviceType::GPU: opens the OpenCL device the GPU ops run on. Fails when this build has no
+  // OpenCL runtime or this device has no OpenCL driver (or it cannot be opened).
+  MaceStatus OpenGpu(NetOptions *options) {
 #ifdef MACE_ENABLE_OPENCL
     std::string error;
     const opencl::OpenCLLibrary *cl = opencl::OpenCLLibrary::Get(&error);
     if (!cl) return Unsupported("DeviceType::GPU: ", error);
-    return Unsupported("DeviceType::GPU: OpenCL found (", cl->path(),
-                       ") but this runtime has no GPU kernels yet; use DeviceType::CPU");
+    MaceStatus s = opencl::OpenCLRuntime::Create(&opencl_runtime);
+    if (!s.ok()) return MaceStatus(s.code(), "DeviceType::GPU: " + s.information());
+    options->opencl = opencl_runtime.get();
+    return MaceStatus::MACE_SUCCESS;
 #else
     return Unsupported("this build of the runtime has no GPU backend (runtimes: cpu); "
                        "build with runtime gpu or cpu+gpu, or use DeviceType::CPU");
@@ -221,7 +227,8 @@ class MaceEngine::Impl {
   MaceStatus Init(const uint8_t *graph, size_t graph_size, const std::vector<std::string> &inputs,
                   const std::vector<std::string> &outputs, const uint8_t *data, size_t data_size) {
     const auto *cfg = config.impl();
-    if (cfg->device != DeviceType::CPU) return GpuUnavailable();
+    NetOptions options;
+    if (cfg->device != DeviceType::CPU) MACE_RETURN_IF_ERROR(OpenGpu(&options));
     ModelGraph g;
     MACE_RETURN_IF_ERROR(LoadModelGraph(graph, graph_size, data, data_size, &g));
     input_names = inputs.empty() ? Names(g.inputs) : inputs;
@@ -231,7 +238,7 @@ class MaceEngine::Impl {
     for (const auto &n : output_names)
       if (!Find(g.outputs, n)) return InvalidArgs("the model has no output named '", n, "' (outputs: ", Join(Names(g.outputs)), ")");
     pool.reset(new ThreadPool(cfg->num_threads, cfg->policy));
-    return Net::Create(g, data, pool.get(), &net);
+    return Net::Create(g, data, pool.get(), &net, options);
   }
 
   MaceStatus Run(const std::map<std::string, MaceTensor> &inputs, std::map<std::string, MaceTensor> *outputs,
@@ -317,6 +324,10 @@ MaceStatus MaceEngine::Run(const std::map<std::string, MaceTensor> &inputs, std:
 MaceStatus MaceEngine::Run(const std::map<std::string, MaceTensor> &inputs, std::map<std::string, MaceTensor> *outputs,
                            RunMetadata *md) {
   return impl_->Run(inputs, outputs, md);
+}
+
+std::string MaceEngine::DevicePlacement() const {
+  return impl_->net ? impl_->net->Placement() : std::string();
 }
 
 std::vector<std::string> MaceEngine::InputNames() const { return impl_->input_names; }

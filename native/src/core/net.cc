@@ -14,8 +14,9 @@ int64_t NowMicros() {
 }  // namespace
 
 MaceStatus Net::Create(const ModelGraph &graph, const uint8_t *data, ThreadPool *pool,
-                       std::unique_ptr<Net> *out) {
-  std::unique_ptr<Net> net(new Net(graph, pool));
+                       std::unique_ptr<Net> *out, const NetOptions &options) {
+  std::unique_ptr<Net> net(new Net(graph, pool, options));
+  const bool gpu_engine = options.opencl != nullptr;
   const ModelGraph &g = net->graph_;
   for (const auto &t : g.tensors) {
     auto buf = std::make_shared<Buffer>(const_cast<uint8_t *>(data) + t.offset, t.size);
@@ -44,21 +45,40 @@ MaceStatus Net::Create(const ModelGraph &graph, const uint8_t *data, ThreadPool 
       net->tensors_[def.outputs[i]] = std::move(t);
     }
     DataType key = def.output_types.empty() ? DataType::DT_FLOAT : def.output_types[0];
-    const OpCreator *creator = OpRegistry::Global().Find(def.type, def.device, key);
-    if (creator == nullptr) {
+    const OpRegistry &registry = OpRegistry::Global();
+    // A CPU engine runs the CPU kernels only (an op the model places elsewhere has none).
+    const OpCreator *cpu = gpu_engine || def.device == kCpuDevice ? registry.Find(def.type, kCpuDevice, key) : nullptr;
+    const OpCreator *gpu = gpu_engine ? registry.Find(def.type, kGpuDevice, key) : nullptr;
+    if (cpu == nullptr && gpu == nullptr) {
       missing.push_back(def.type + " '" + def.name + "'");
       continue;
     }
-    net->ops_.push_back((*creator)(def, std::move(inputs), std::move(outputs)));
+    Slot slot;
+    if (gpu != nullptr) {
+      slot.gpu = (*gpu)(def, inputs, outputs);
+      std::string why;
+      if (cpu != nullptr && !slot.gpu->Supports(nullptr, &why)) {
+        slot.gpu.reset();
+        slot.cpu_reason = why;
+      }
+    } else if (gpu_engine) {
+      slot.cpu_reason = "no GPU kernel";
+    }
+    if (cpu != nullptr) slot.cpu = (*cpu)(def, std::move(inputs), std::move(outputs));
+    slot.on_gpu = slot.gpu != nullptr;
+    net->ops_.push_back(std::move(slot));
   }
   if (!missing.empty()) {
     std::string list;
     for (size_t i = 0; i < missing.size() && i < 20; ++i) list += (i ? ", " : "") + missing[i];
     return Unsupported("this runtime has no kernel for ", missing.size(), " op(s): ", list);
   }
-  for (auto &op : net->ops_) {
-    MaceStatus s = op->Init();
-    if (!s.ok()) return MaceStatus(s.code(), op->Where() + s.information());
+  for (auto &slot : net->ops_) {
+    for (Operation *op : {slot.cpu.get(), slot.gpu.get()}) {
+      if (op == nullptr) continue;
+      MaceStatus s = op->Init();
+      if (!s.ok()) return MaceStatus(s.code(), op->Where() + s.information());
+    }
   }
   *out = std::move(net);
   return MaceStatus::MACE_SUCCESS;
@@ -70,10 +90,17 @@ Tensor *Net::GetTensor(const std::string &name) {
 }
 
 MaceStatus Net::Run(RunMetadata *metadata) {
-  OpContext ctx{pool_};
+  OpContext ctx{pool_, options_.opencl};
   if (metadata) metadata->op_stats.clear();
-  for (auto &op : ops_) {
+  for (auto &slot : ops_) {
     int64_t start = metadata ? NowMicros() : 0;
+    if (slot.gpu != nullptr) {
+      // The GPU kernel where it takes this run's case, else the CPU kernel (recorded).
+      std::string why;
+      slot.on_gpu = slot.cpu == nullptr || slot.gpu->Supports(&ctx, &why);
+      slot.cpu_reason = slot.on_gpu ? std::string() : why;
+    }
+    Operation *op = slot.op();
     MaceStatus s = op->Run(&ctx);
     if (!s.ok()) {
       const std::string &info = s.information();
@@ -91,6 +118,43 @@ MaceStatus Net::Run(RunMetadata *metadata) {
     }
   }
   return MaceStatus::MACE_SUCCESS;
+}
+
+std::string Net::Placement() const {
+  auto ops = [](size_t n) { return std::to_string(n) + (n == 1 ? " op" : " ops"); };
+  if (options_.opencl == nullptr) return "CPU: " + ops(ops_.size());
+  // Distinct entries in order of first appearance, with a count where one repeats.
+  using Entries = std::vector<std::pair<std::string, size_t>>;
+  auto add = [](Entries *e, const std::string &what) {
+    for (auto &kv : *e)
+      if (kv.first == what) {
+        ++kv.second;
+        return;
+      }
+    e->emplace_back(what, 1);
+  };
+  auto list = [](const Entries &e) {
+    std::string r;
+    for (const auto &kv : e)
+      r += (r.empty() ? "" : ", ") + kv.first + (kv.second > 1 ? " x" + std::to_string(kv.second) : "");
+    return r;
+  };
+  Entries gpu, cpu;
+  size_t n_gpu = 0, n_cpu = 0;
+  for (const auto &slot : ops_) {
+    if (slot.on_gpu) {
+      ++n_gpu;
+      add(&gpu, slot.gpu->type());
+    } else {
+      ++n_cpu;
+      add(&cpu, slot.cpu->type() + ": " + slot.cpu_reason);
+    }
+  }
+  std::string r = "GPU: " + ops(n_gpu);
+  if (n_gpu) r += " (" + list(gpu) + ")";
+  r += "; CPU fallback: " + ops(n_cpu);
+  if (n_cpu) r += " (" + list(cpu) + ")";
+  return r;
 }
 
 }  // namespace mace

@@ -14,23 +14,46 @@
 
 namespace mace {
 
+// Where the ops run. Without `opencl` every op runs its CPU kernel (the model's device).
+// With it (DeviceType::GPU), an op runs its GPU kernel when one is registered and accepts the
+// op's case (Operation::Supports), else its CPU kernel; Placement() reports which.
+struct NetOptions {
+  opencl::OpenCLRuntime *opencl = nullptr;
+};
+
 class Net {
  public:
   // The weights (`data`) must outlive the Net.
   static MaceStatus Create(const ModelGraph &graph, const uint8_t *data, ThreadPool *pool,
-                           std::unique_ptr<Net> *net);
+                           std::unique_ptr<Net> *net, const NetOptions &options = NetOptions());
 
   Tensor *GetTensor(const std::string &name);
   const ModelGraph &graph() const { return graph_; }
   MaceStatus Run(RunMetadata *metadata);
 
+  // Which device ran each op: "CPU: 12 ops" on a CPU engine; on a GPU engine
+  // "GPU: 3 ops (Add, Relu); CPU fallback: 2 ops (Conv: no GPU kernel, ...)". After a Run it
+  // is where that run's ops ran (a GPU op whose case its kernel does not take, e.g.
+  // broadcasting shapes, runs on the CPU); before the first Run it is the plan.
+  std::string Placement() const;
+
  private:
-  Net(const ModelGraph &graph, ThreadPool *pool) : graph_(graph), pool_(pool) {}
+  // One op of the graph: its CPU kernel, and on a GPU engine its GPU kernel where one exists.
+  struct Slot {
+    std::unique_ptr<Operation> cpu, gpu;
+    bool on_gpu = false;        // where it ran last (or is planned to run)
+    std::string cpu_reason;     // why not on the GPU (GPU engines)
+    Operation *op() const { return on_gpu ? gpu.get() : cpu.get(); }
+  };
+
+  Net(const ModelGraph &graph, ThreadPool *pool, const NetOptions &options)
+      : graph_(graph), pool_(pool), options_(options) {}
 
   ModelGraph graph_;
   ThreadPool *pool_;
+  NetOptions options_;
   std::map<std::string, std::unique_ptr<Tensor>> tensors_;
-  std::vector<std::unique_ptr<Operation>> ops_;
+  std::vector<Slot> ops_;
 };
 
 }  // namespace mace

@@ -16,6 +16,10 @@
 
 namespace mace {
 
+namespace opencl {
+class OpenCLRuntime;
+}  // namespace opencl
+
 // A decoded operator argument (an ONNX attribute after normalisation by the converter).
 struct OpArg {
   bool has_f = false, has_i = false, has_s = false;
@@ -39,6 +43,8 @@ struct OpDef {
 
 struct OpContext {
   ThreadPool *thread_pool;
+  // The engine's OpenCL runtime when it runs with DeviceType::GPU (GPU ops use it); else null.
+  opencl::OpenCLRuntime *opencl = nullptr;
 };
 
 class Operation {
@@ -50,6 +56,11 @@ class Operation {
   // Called once after construction; constant inputs already hold their data.
   virtual MaceStatus Init() { return MaceStatus::MACE_SUCCESS; }
   virtual MaceStatus Run(OpContext *ctx) = 0;
+  // GPU ops: whether the kernel computes this op's case exactly (types, arity, args and, once
+  // `ctx` is given, the current input shapes and values). With `ctx` null (while the graph is
+  // built) only what does not depend on shapes is checked. When false, `why` says why and the
+  // executor runs the op's CPU kernel instead. CPU ops take every case they are built for.
+  virtual bool Supports(const OpContext *ctx, std::string *why) const { return true; }
   // Multiply-accumulates of the last Run, for benchmark statistics (0 when not meaningful).
   virtual int64_t Macs() const { return 0; }
 

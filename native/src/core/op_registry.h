@@ -15,6 +15,10 @@
 
 namespace mace {
 
+// Registry device ids (OpKey::device; the model's per-op device uses the same numbering).
+constexpr int kCpuDevice = 0;
+constexpr int kGpuDevice = 1;
+
 using OpCreator = std::function<std::unique_ptr<Operation>(
     const OpDef &, std::vector<Tensor *>, std::vector<Tensor *>)>;
 
@@ -55,6 +59,11 @@ void RegisterOp(OpRegistry *r, const std::string &type, int device, DataType dty
 #define MACE_OP_REGISTRAR(Name) void MaceRegisterOps_##Name(::mace::OpRegistry *registry)
 
 #define MACE_REGISTER_CPU_OP(registry, type, OpClass, dtype) \
-  ::mace::RegisterOp<OpClass>(registry, type, 0, dtype)
+  ::mace::RegisterOp<OpClass>(registry, type, ::mace::kCpuDevice, dtype)
+
+// A GPU (OpenCL) kernel of an op; used by DeviceType::GPU engines where Supports() accepts the
+// case, with the op's CPU kernel as the fallback.
+#define MACE_REGISTER_GPU_OP(registry, type, OpClass, dtype) \
+  ::mace::RegisterOp<OpClass>(registry, type, ::mace::kGpuDevice, dtype)
 
 #endif  // MACE_CORE_OP_REGISTRY_H_

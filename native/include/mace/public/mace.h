@@ -172,6 +172,13 @@ class MACE_API MaceEngine {
                  std::map<std::string, MaceTensor> *outputs,
                  RunMetadata *run_metadata);
 
+  // Which device runs each op, one line: "CPU: 12 ops" for DeviceType::CPU; for
+  // DeviceType::GPU "GPU: 3 ops (Add, Relu x2); CPU fallback: 2 ops (Conv: no GPU kernel, ...)"
+  // — every op without a GPU kernel, or whose case its GPU kernel does not take, runs on the
+  // CPU with the reason listed. Reflects the last Run (before the first, the plan); empty
+  // before Init.
+  std::string DevicePlacement() const;
+
   // Names, shapes and formats of the model's inputs and outputs as the model declares them.
   std::vector<std::string> InputNames() const;
   std::vector<std::string> OutputNames() const;

@@ -1,0 +1,275 @@
+// DeviceType::GPU end to end: small models built here run through the public MaceEngine on the
+// CPU and on the GPU (PoCL on hosts); the outputs must agree, and the engine's placement must
+// say which ops ran on the GPU and which fell back to the CPU, and why.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/crc32c.h"
+#include "core/model.h"
+#include "mace/public/mace.h"
+#include "mace_generated.h"
+#include "opencl/opencl_test_util.h"
+#include "util/op_tester.h"
+
+namespace mace {
+namespace {
+
+// A model described in a few lines: float inputs, float constants and ops with their own
+// output buffers; serialised as the converter would (.mace with CRC trailer, .data).
+class ModelBuilder {
+ public:
+  ModelBuilder &Input(const std::string &name, const Shape &dims) {
+    inputs_.push_back({name, dims});
+    return *this;
+  }
+  ModelBuilder &Const(const std::string &name, const Shape &dims, const std::vector<float> &values) {
+    size_t offset = data_.size();
+    data_.resize(offset + ((values.size() * 4 + 63) / 64) * 64, 0);
+    std::memcpy(data_.data() + offset, values.data(), values.size() * 4);
+    consts_.push_back({name, dims, offset, values.size() * 4});
+    return *this;
+  }
+  ModelBuilder &Op(const std::string &type, const std::vector<std::string> &inputs, const std::string &output,
+                   const std::map<std::string, float> &float_args = {}) {
+    ops_.push_back({type, inputs, output, float_args});
+    return *this;
+  }
+  ModelBuilder &Output(const std::string &name, const Shape &dims) {
+    outputs_.push_back({name, dims});
+    return *this;
+  }
+
+  void Build(std::vector<uint8_t> *graph, std::vector<uint8_t> *data) const {
+    flatbuffers::FlatBufferBuilder b;
+    std::vector<flatbuffers::Offset<schema::Operator>> ops;
+    for (size_t k = 0; k < ops_.size(); ++k) {
+      const OpSpec &o = ops_[k];
+      std::vector<flatbuffers::Offset<flatbuffers::String>> ins, outs = {b.CreateString(o.output)};
+      for (const auto &i : o.inputs) ins.push_back(b.CreateString(i));
+      std::vector<int8_t> types = {schema::DataType_DT_FLOAT};
+      std::vector<int32_t> mems = {-1};
+      std::vector<flatbuffers::Offset<schema::Argument>> args;
+      for (const auto &kv : o.float_args) {
+        auto name = b.CreateString(kv.first);
+        schema::ArgumentBuilder ab(b);
+        ab.add_name(name);
+        ab.add_f(kv.second);
+        ab.add_has_f(true);
+        args.push_back(ab.Finish());
+      }
+      std::string name = o.type + std::to_string(k);
+      ops.push_back(schema::CreateOperatorDirect(b, name.c_str(), o.type.c_str(), schema::DeviceType_CPU, &ins, &outs,
+                                                 nullptr, &types, &mems, &args));
+    }
+    std::vector<flatbuffers::Offset<schema::ConstTensor>> tensors;
+    for (const auto &c : consts_)
+      tensors.push_back(schema::CreateConstTensorDirect(b, c.name.c_str(), &c.dims, schema::DataType_DT_FLOAT,
+                                                        c.offset, c.size));
+    auto io = [&](const std::vector<Io> &v) {
+      std::vector<flatbuffers::Offset<schema::InputOutputInfo>> r;
+      for (const auto &i : v)
+        r.push_back(schema::CreateInputOutputInfoDirect(b, i.name.c_str(), &i.dims, schema::DataType_DT_FLOAT,
+                                                        schema::DataFormat_NCHW));
+      return r;
+    };
+    auto ins = io(inputs_), outs = io(outputs_);
+    std::vector<flatbuffers::Offset<schema::MemoryBlock>> blocks;
+    *data = data_;
+    uint32_t crc = data->empty() ? 0 : Crc32c(data->data(), data->size());
+    auto net = schema::CreateNetDefDirect(b, kModelFormatVersion, "gpu_test", &ops, &tensors, &ins, &outs, &blocks,
+                                          data->size(), crc);
+    schema::FinishNetDefBuffer(b, net);
+    graph->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    uint32_t gcrc = Crc32c(graph->data(), graph->size());
+    uint8_t trailer[8];
+    std::memcpy(trailer, &gcrc, 4);
+    std::memcpy(trailer + 4, "MCRC", 4);
+    graph->insert(graph->end(), trailer, trailer + 8);
+  }
+
+ private:
+  struct Io {
+    std::string name;
+    Shape dims;
+  };
+  struct ConstSpec {
+    std::string name;
+    Shape dims;
+    size_t offset, size;
+  };
+  struct OpSpec {
+    std::string type;
+    std::vector<std::string> inputs;
+    std::string output;
+    std::map<std::string, float> float_args;
+  };
+  std::vector<Io> inputs_, outputs_;
+  std::vector<ConstSpec> consts_;
+  std::vector<OpSpec> ops_;
+  std::vector<uint8_t> data_;
+};
+
+struct RunResult {
+  MaceStatus status;
+  std::map<std::string, std::vector<float>> outputs;
+  std::string placement_before, placement;
+};
+
+RunResult RunModel(const ModelBuilder &mb, DeviceType device,
+                   const std::map<std::string, std::pair<Shape, std::vector<float>>> &inputs,
+                   const std::vector<std::string> &output_names) {
+  RunResult r;
+  std::vector<uint8_t> graph, data;
+  mb.Build(&graph, &data);
+  MaceEngineConfig config(device);
+  MaceEngine engine(config);
+  r.status = engine.Init(graph.data(), graph.size(), {}, {}, data.data(), data.size());
+  if (!r.status.ok()) return r;
+  r.placement_before = engine.DevicePlacement();
+  std::map<std::string, MaceTensor> in, out;
+  for (const auto &kv : inputs) {
+    const auto &values = kv.second.second;
+    std::shared_ptr<void> buf(new float[values.size()], std::default_delete<float[]>());
+    std::memcpy(buf.get(), values.data(), values.size() * 4);
+    in[kv.first] = MaceTensor(kv.second.first, buf);
+  }
+  for (const auto &n : output_names) out[n] = MaceTensor();
+  r.status = engine.Run(in, &out);
+  if (!r.status.ok()) return r;
+  for (auto &kv : out) {
+    const float *p = kv.second.data().get();
+    int64_t n = test::NumElements(kv.second.shape());
+    r.outputs[kv.first] = std::vector<float>(p, p + n);
+  }
+  r.placement = engine.DevicePlacement();
+  return r;
+}
+
+// OpenCLTest: fails without an OpenCL device unless MACE_OPENCL_OPTIONAL=1.
+using GpuEngineTest = opencl::test::OpenCLTest;
+
+// x -> Add(k) -> Relu -> Conv 1x1 (no GPU kernel) -> Sigmoid -> Mul by a scalar (broadcast:
+// CPU) -> Clip [0, 0.3] (relux on the GPU).
+ModelBuilder MixedModel() {
+  ModelBuilder mb;
+  mb.Input("x", {1, 3, 4, 5})
+      .Const("k", {1, 3, 4, 5}, test::RandomFloats(60, -1.f, 1.f, 7))
+      .Const("w", {2, 3, 1, 1}, {0.5f, -1.f, 2.f, 1.5f, 0.25f, -0.75f})
+      .Const("bias", {2}, {0.1f, -0.2f})
+      .Const("half", {1}, {0.5f})
+      .Const("lo", {1}, {0.f})
+      .Const("hi", {1}, {0.3f})
+      .Op("Add", {"x", "k"}, "a")
+      .Op("Relu", {"a"}, "r")
+      .Op("Conv", {"r", "w", "bias"}, "c")
+      .Op("Sigmoid", {"c"}, "s")
+      .Op("Mul", {"s", "half"}, "m")
+      .Op("Clip", {"m", "lo", "hi"}, "y")
+      .Output("y", {1, 2, 4, 5})
+      .Output("s", {1, 2, 4, 5});
+  return mb;
+}
+
+TEST_F(GpuEngineTest, MixedModelMatchesCpuAndReportsPlacement) {
+  ModelBuilder mb = MixedModel();
+  std::map<std::string, std::pair<Shape, std::vector<float>>> in = {
+      {"x", {{1, 3, 4, 5}, test::RandomFloats(60, -2.f, 2.f, 3)}}};
+  RunResult cpu = RunModel(mb, DeviceType::CPU, in, {"y", "s"});
+  ASSERT_TRUE(cpu.status.ok()) << cpu.status.information();
+  RunResult gpu = RunModel(mb, DeviceType::GPU, in, {"y", "s"});
+  ASSERT_TRUE(gpu.status.ok()) << gpu.status.information();
+  for (const char *name : {"y", "s"}) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(gpu.outputs[name].size(), 40u);
+    test::ExpectAllClose(gpu.outputs[name], cpu.outputs[name], 1e-6f, 1e-4f);
+  }
+  // The Clip output is not trivially clipped everywhere (the test can tell a wrong kernel).
+  int inside = 0;
+  for (float v : cpu.outputs["y"]) inside += v > 0.f && v < 0.3f;
+  EXPECT_GT(inside, 0);
+
+  EXPECT_EQ(cpu.placement, "CPU: 6 ops");
+  EXPECT_EQ(gpu.placement,
+            "GPU: 4 ops (Add, Relu, Sigmoid, Clip); CPU fallback: 2 ops (Conv: no GPU kernel, "
+            "Mul: broadcast [1,2,4,5] with [1] (GPU kernel: same shapes))");
+  // Before the first run the shape-dependent fallback is not known yet: the plan has Mul on the GPU.
+  EXPECT_EQ(gpu.placement_before,
+            "GPU: 5 ops (Add, Relu, Sigmoid, Mul, Clip); CPU fallback: 1 op (Conv: no GPU kernel)");
+}
+
+// Every GPU kernel once, on a shape whose channels are not a multiple of 4 (padded image
+// channels) and a batch above 1.
+TEST_F(GpuEngineTest, EveryGpuKernelMatchesCpu) {
+  const Shape shape = {2, 5, 3, 7};
+  const int64_t n = test::NumElements(shape);
+  ModelBuilder mb;
+  mb.Input("x", shape)
+      .Input("y", shape)
+      .Const("one", {1}, {0.f})
+      .Const("six", {1}, {6.f})
+      .Op("Sub", {"x", "y"}, "t1")
+      .Op("Div", {"t1", "y"}, "t2")  // y in [1, 3]: no division by ~0
+      .Op("Min", {"t2", "x"}, "t3")
+      .Op("Max", {"t3", "t1"}, "t4")
+      .Op("Mul", {"t4", "x"}, "t5")
+      .Op("Add", {"t5", "y"}, "t6")
+      .Op("Tanh", {"t6"}, "t7")
+      .Op("LeakyRelu", {"t6"}, "t8", {{"alpha", 0.2f}})
+      .Op("Clip", {"t8", "one", "six"}, "t9")
+      .Op("Relu", {"t5"}, "t10")
+      .Op("Sigmoid", {"t6"}, "t11")
+      .Output("t7", shape)
+      .Output("t8", shape)
+      .Output("t9", shape)
+      .Output("t10", shape)
+      .Output("t11", shape);
+  std::map<std::string, std::pair<Shape, std::vector<float>>> in = {
+      {"x", {shape, test::RandomFloats(n, -4.f, 4.f, 11)}}, {"y", {shape, test::RandomFloats(n, 1.f, 3.f, 12)}}};
+  const std::vector<std::string> outs = {"t7", "t8", "t9", "t10", "t11"};
+  RunResult cpu = RunModel(mb, DeviceType::CPU, in, outs);
+  ASSERT_TRUE(cpu.status.ok()) << cpu.status.information();
+  RunResult gpu = RunModel(mb, DeviceType::GPU, in, outs);
+  ASSERT_TRUE(gpu.status.ok()) << gpu.status.information();
+  for (const auto &name : outs) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(gpu.outputs[name].size(), static_cast<size_t>(n));
+    test::ExpectAllClose(gpu.outputs[name], cpu.outputs[name], 1e-5f, 1e-4f);
+  }
+  EXPECT_EQ(gpu.placement,
+            "GPU: 11 ops (Sub, Div, Min, Max, Mul, Add, Tanh, LeakyRelu, Clip, Relu, Sigmoid); "
+            "CPU fallback: 0 ops");
+}
+
+// Cases the kernels do not take exactly run on the CPU, each with its reason.
+TEST_F(GpuEngineTest, UnsupportedCasesFallBackWithReasons) {
+  const Shape shape = {1, 2, 2, 3};
+  ModelBuilder mb;
+  mb.Input("x", shape)
+      .Const("lo", {1}, {-1.f})
+      .Const("hi", {1}, {1.f})
+      .Const("row", {3}, {1.f, 2.f, 3.f})
+      .Op("Clip", {"x", "lo", "hi"}, "c")    // lower bound not 0
+      .Op("Add", {"c", "row"}, "a")          // broadcast
+      .Op("Max", {"a", "x", "c"}, "m")       // three inputs
+      .Op("HardSwish", {"m"}, "y")           // no GPU kernel
+      .Output("y", shape);
+  std::map<std::string, std::pair<Shape, std::vector<float>>> in = {
+      {"x", {shape, test::RandomFloats(12, -2.f, 2.f, 5)}}};
+  RunResult cpu = RunModel(mb, DeviceType::CPU, in, {"y"});
+  ASSERT_TRUE(cpu.status.ok()) << cpu.status.information();
+  RunResult gpu = RunModel(mb, DeviceType::GPU, in, {"y"});
+  ASSERT_TRUE(gpu.status.ok()) << gpu.status.information();
+  EXPECT_EQ(gpu.outputs["y"], cpu.outputs["y"]);  // all on the CPU: bit-identical
+  EXPECT_EQ(gpu.placement,
+            "GPU: 0 ops; CPU fallback: 4 ops (Clip: bounds [-1.000000, 1.000000] (GPU kernel: [0, max >= 0]), "
+            "Add: broadcast [1,2,2,3] with [3] (GPU kernel: same shapes), Max: 3 inputs (GPU kernel: 2), "
+            "HardSwish: no GPU kernel)");
+}
+
+}  // namespace
+}  // namespace mace
