@@ -6,7 +6,16 @@ import type { ApiDeps } from '../deps.js';
 import { ADMIN, principalOf, USER } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
-import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams, listQuery, pageOf } from '../schemas/common.js';
+import {
+  absentBodyIsEmpty,
+  AUTH_ERRORS,
+  BEARER_SECURITY,
+  errors,
+  idParams,
+  listQuery,
+  optionalReasonBody,
+  pageOf,
+} from '../schemas/common.js';
 import { DEVICE_KIND_VALUES, DEVICE_STATE_VALUES, deviceSchema } from '../schemas/resources.js';
 import { asObject, deviceJson } from '../serialize.js';
 
@@ -82,16 +91,10 @@ export function deviceRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         summary: 'Quarantine a device: no new jobs go to it until released',
         security: BEARER_SECURITY,
         params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
-        },
+        body: optionalReasonBody,
         response: { 200: deviceSchema, ...errors(400, ...AUTH_ERRORS, 404) },
       },
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: absentBodyIsEmpty,
     },
     async (request) => {
       const device = await db.device.findUnique({ where: { id: request.params.id } });
@@ -124,9 +127,7 @@ export function deviceRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         body: { type: 'object', additionalProperties: false, properties: {}, description: 'no fields; may be absent' },
         response: { 200: deviceSchema, ...errors(400, ...AUTH_ERRORS, 404, 409) },
       },
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: absentBodyIsEmpty,
     },
     async (request) => {
       const device = await db.device.findUnique({ where: { id: request.params.id } });

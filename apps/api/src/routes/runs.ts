@@ -9,12 +9,14 @@ import { principalOf, USER, USER_OR_AGENT } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
 import {
+  absentBodyIsEmpty,
   AUTH_ERRORS,
   BEARER_SECURITY,
   dateTime,
   errors,
   idParams,
   listQuery,
+  optionalReasonBody,
   pageOf,
   uuid,
 } from '../schemas/common.js';
@@ -205,17 +207,10 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
         summary: 'Cancel a run (its queued and running jobs are cancelled; a finished run is returned unchanged)',
         security: BEARER_SECURITY,
         params: idParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
-        },
+        body: optionalReasonBody,
         response: { 200: runSchema, ...errors(400, ...AUTH_ERRORS, 404) },
       },
-      // A cancel request usually has no body: treat a missing one as {}.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: absentBodyIsEmpty,
     },
     async (request) => {
       const { id } = request.params;

@@ -60,6 +60,18 @@ export const idParams = {
   properties: { id: uuid },
 } as const;
 
+/** The body of an action that takes an optional reason (cancel, quarantine). */
+export const optionalReasonBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } },
+} as const;
+
+/** preValidation for actions whose body may be absent (usually is): validate it as {}. */
+export async function absentBodyIsEmpty(request: { body: unknown }): Promise<void> {
+  request.body ??= {};
+}
+
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
