@@ -15,6 +15,7 @@
 #include "core/thread_pool.h"
 #ifdef MACE_ENABLE_OPENCL
 #include "opencl/opencl_library.h"
+#include "opencl/gpu_memory.h"
 #include "opencl/opencl_runtime.h"
 #endif
 
@@ -200,6 +201,7 @@ class MaceEngine::Impl {
   std::unique_ptr<ThreadPool> pool;
 #ifdef MACE_ENABLE_OPENCL
   std::unique_ptr<opencl::OpenCLRuntime> opencl_runtime;  // DeviceType::GPU; outlives the net
+  std::unique_ptr<opencl::GpuMemory> gpu_memory;          // the GPU ops' images
 #endif
   std::unique_ptr<Net> net;
   MappedFile graph_file, data_file;
@@ -207,16 +209,19 @@ class MaceEngine::Impl {
 
   explicit Impl(const MaceEngineConfig &c) : config(c) {}
 
-  // DeviceType::GPU: opens the OpenCL device the GPU ops run on. Fails when this build has no
-  // OpenCL runtime or this device has no OpenCL driver (or it cannot be opened).
-  MaceStatus OpenGpu(NetOptions *options) {
+  // DeviceType::GPU: opens the OpenCL device the GPU ops run on, with images of the model's
+  // gpu_data_type. Fails when this build has no OpenCL runtime or this device has no OpenCL
+  // driver (or it cannot be opened).
+  MaceStatus OpenGpu(const ModelGraph &graph, NetOptions *options) {
 #ifdef MACE_ENABLE_OPENCL
     std::string error;
     const opencl::OpenCLLibrary *cl = opencl::OpenCLLibrary::Get(&error);
     if (!cl) return Unsupported("DeviceType::GPU: ", error);
     MaceStatus s = opencl::OpenCLRuntime::Create(&opencl_runtime);
     if (!s.ok()) return MaceStatus(s.code(), "DeviceType::GPU: " + s.information());
-    options->opencl = opencl_runtime.get();
+    const auto type = graph.gpu_data_type == DataType::DT_HALF ? opencl::ImageType::kHalf : opencl::ImageType::kFloat;
+    gpu_memory.reset(new opencl::GpuMemory(opencl_runtime.get(), type));
+    options->device_memory = gpu_memory.get();
     return MaceStatus::MACE_SUCCESS;
 #else
     return Unsupported("this build of the runtime has no GPU backend (runtimes: cpu); "
@@ -227,10 +232,10 @@ class MaceEngine::Impl {
   MaceStatus Init(const uint8_t *graph, size_t graph_size, const std::vector<std::string> &inputs,
                   const std::vector<std::string> &outputs, const uint8_t *data, size_t data_size) {
     const auto *cfg = config.impl();
-    NetOptions options;
-    if (cfg->device != DeviceType::CPU) MACE_RETURN_IF_ERROR(OpenGpu(&options));
     ModelGraph g;
     MACE_RETURN_IF_ERROR(LoadModelGraph(graph, graph_size, data, data_size, &g));
+    NetOptions options;
+    if (cfg->device != DeviceType::CPU) MACE_RETURN_IF_ERROR(OpenGpu(g, &options));
     input_names = inputs.empty() ? Names(g.inputs) : inputs;
     output_names = outputs.empty() ? Names(g.outputs) : outputs;
     for (const auto &n : input_names)

@@ -67,6 +67,13 @@ MaceStatus LoadModelGraph(const uint8_t *graph, size_t graph_size, const uint8_t
 
   ModelGraph g;
   g.name = Str(net->name());
+  switch (net->gpu_data_type()) {
+    case schema::DataType_DT_FLOAT: g.gpu_data_type = DataType::DT_FLOAT; break;
+    case schema::DataType_DT_HALF: g.gpu_data_type = DataType::DT_HALF; break;
+    default:
+      return InvalidArgs("gpu_data_type ", int(net->gpu_data_type()),
+                         " is not DT_FLOAT or DT_HALF: the model was written by a newer converter");
+  }
   std::set<std::string> defined;  // every tensor name visible so far
 
   if (net->mem_blocks()) {

@@ -41,6 +41,7 @@ struct ModelGraph {
   std::vector<IoInfo> inputs;
   std::vector<IoInfo> outputs;
   std::map<int, uint64_t> mem_blocks;          // id -> bytes
+  DataType gpu_data_type = DataType::DT_FLOAT; // GPU engines: DT_HALF (fp16_fp32) or DT_FLOAT
 };
 
 // `data` may be null when data_size is 0 (a model without weights).

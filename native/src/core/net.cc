@@ -16,7 +16,7 @@ int64_t NowMicros() {
 MaceStatus Net::Create(const ModelGraph &graph, const uint8_t *data, ThreadPool *pool,
                        std::unique_ptr<Net> *out, const NetOptions &options) {
   std::unique_ptr<Net> net(new Net(graph, pool, options));
-  const bool gpu_engine = options.opencl != nullptr;
+  const bool gpu_engine = options.device_memory != nullptr;
   const ModelGraph &g = net->graph_;
   for (const auto &t : g.tensors) {
     auto buf = std::make_shared<Buffer>(const_cast<uint8_t *>(data) + t.offset, t.size);
@@ -90,8 +90,13 @@ Tensor *Net::GetTensor(const std::string &name) {
 }
 
 MaceStatus Net::Run(RunMetadata *metadata) {
-  OpContext ctx{pool_, options_.opencl};
+  DeviceMemory *device = options_.device_memory;
+  OpContext ctx{pool_, device};
   if (metadata) metadata->op_stats.clear();
+  if (device) {
+    device->BeginRun();
+    for (const auto &in : graph_.inputs) device->HostWritten(tensors_[in.name].get());
+  }
   for (auto &slot : ops_) {
     int64_t start = metadata ? NowMicros() : 0;
     if (slot.gpu != nullptr) {
@@ -101,12 +106,22 @@ MaceStatus Net::Run(RunMetadata *metadata) {
       slot.cpu_reason = slot.on_gpu ? std::string() : why;
     }
     Operation *op = slot.op();
+    const bool host_op = device != nullptr && !slot.on_gpu;
+    if (host_op) {
+      for (int i = 0; i < op->InputSize(); ++i)
+        if (op->Input(i) != nullptr) MACE_RETURN_IF_ERROR(device->Sync(const_cast<Tensor *>(op->Input(i))));
+    }
     MaceStatus s = op->Run(&ctx);
     if (!s.ok()) {
       const std::string &info = s.information();
       return MaceStatus(s.code(), info.rfind("op ", 0) == 0 ? info : op->Where() + info);
     }
+    if (host_op) {
+      for (int i = 0; i < op->OutputSize(); ++i)
+        if (op->Output(i) != nullptr) device->HostWritten(op->Output(i));
+    }
     if (metadata) {
+      if (device && slot.on_gpu) MACE_RETURN_IF_ERROR(device->Wait());  // time the op, not its enqueue
       OperatorStats st;
       st.operator_name = op->name();
       st.type = op->type();
@@ -117,12 +132,16 @@ MaceStatus Net::Run(RunMetadata *metadata) {
       metadata->op_stats.push_back(std::move(st));
     }
   }
+  if (device) {
+    for (const auto &out : graph_.outputs) MACE_RETURN_IF_ERROR(device->Sync(tensors_[out.name].get()));
+  }
+  ran_ = true;
   return MaceStatus::MACE_SUCCESS;
 }
 
 std::string Net::Placement() const {
   auto ops = [](size_t n) { return std::to_string(n) + (n == 1 ? " op" : " ops"); };
-  if (options_.opencl == nullptr) return "CPU: " + ops(ops_.size());
+  if (options_.device_memory == nullptr) return "CPU: " + ops(ops_.size());
   // Distinct entries in order of first appearance, with a count where one repeats.
   using Entries = std::vector<std::pair<std::string, size_t>>;
   auto add = [](Entries *e, const std::string &what) {
@@ -154,6 +173,7 @@ std::string Net::Placement() const {
   if (n_gpu) r += " (" + list(gpu) + ")";
   r += "; CPU fallback: " + ops(n_cpu);
   if (n_cpu) r += " (" + list(cpu) + ")";
+  if (ran_) r += "; " + options_.device_memory->TransferSummary();
   return r;
 }
 

@@ -14,11 +14,12 @@
 
 namespace mace {
 
-// Where the ops run. Without `opencl` every op runs its CPU kernel (the model's device).
-// With it (DeviceType::GPU), an op runs its GPU kernel when one is registered and accepts the
-// op's case (Operation::Supports), else its CPU kernel; Placement() reports which.
+// Where the ops run. Without `device_memory` every op runs its CPU kernel (the model's
+// device). With it (DeviceType::GPU), an op runs its GPU kernel when one is registered and
+// accepts the op's case (Operation::Supports), else its CPU kernel, with its inputs made current
+// on the host first; Placement() reports which and the transfers that took.
 struct NetOptions {
-  opencl::OpenCLRuntime *opencl = nullptr;
+  DeviceMemory *device_memory = nullptr;
 };
 
 class Net {
@@ -34,7 +35,8 @@ class Net {
   // Which device ran each op: "CPU: 12 ops" on a CPU engine; on a GPU engine
   // "GPU: 3 ops (Add, Relu); CPU fallback: 2 ops (Conv: no GPU kernel, ...)". After a Run it
   // is where that run's ops ran (a GPU op whose case its kernel does not take, e.g.
-  // broadcasting shapes, runs on the CPU); before the first Run it is the plan.
+  // broadcasting shapes, runs on the CPU), with the transfers between host and GPU that run
+  // took; before the first Run it is the plan.
   std::string Placement() const;
 
  private:
@@ -54,6 +56,7 @@ class Net {
   NetOptions options_;
   std::map<std::string, std::unique_ptr<Tensor>> tensors_;
   std::vector<Slot> ops_;
+  bool ran_ = false;  // the placement reports transfers once a run has happened
 };
 
 }  // namespace mace

@@ -16,9 +16,23 @@
 
 namespace mace {
 
-namespace opencl {
-class OpenCLRuntime;
-}  // namespace opencl
+// Where tensors may also live on another device: a GPU engine keeps GPU ops' values in images
+// (opencl::GpuMemory). The executor makes a CPU op's inputs current on the host before it runs
+// and records its host writes after; GPU ops use the device side directly.
+class DeviceMemory {
+ public:
+  virtual ~DeviceMemory() = default;
+  // Makes `t`'s host copy current (a download when the device wrote it last).
+  virtual MaceStatus Sync(Tensor *t) = 0;
+  // `t`'s host copy was written (by a CPU op or the caller): the device copy is stale.
+  virtual void HostWritten(const Tensor *t) = 0;
+  // Waits until the device has finished all work enqueued so far (per-op timing).
+  virtual MaceStatus Wait() = 0;
+  // Starts counting the transfers of one run; TransferSummary() reports them, e.g.
+  // "transfers: 1 upload (602 KB), 1 download (4 KB)".
+  virtual void BeginRun() = 0;
+  virtual std::string TransferSummary() const = 0;
+};
 
 // A decoded operator argument (an ONNX attribute after normalisation by the converter).
 struct OpArg {
@@ -43,8 +57,9 @@ struct OpDef {
 
 struct OpContext {
   ThreadPool *thread_pool;
-  // The engine's OpenCL runtime when it runs with DeviceType::GPU (GPU ops use it); else null.
-  opencl::OpenCLRuntime *opencl = nullptr;
+  // A GPU engine's device memory (an opencl::GpuMemory, through which GPU ops reach the OpenCL
+  // runtime and the images of their tensors); null on CPU engines.
+  DeviceMemory *device_memory = nullptr;
 };
 
 class Operation {

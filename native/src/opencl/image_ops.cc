@@ -33,51 +33,8 @@ MaceStatus ImageToBuffer(OpenCLRuntime *runtime, cl_mem image, const NCHWShape &
   return Transform(runtime, "image_to_nchw_buffer", image, shape, buffer);
 }
 
-const char *EltwiseTypeName(EltwiseType type) {
-  switch (type) {
-    case EltwiseType::kAdd: return "add";
-    case EltwiseType::kSub: return "sub";
-    case EltwiseType::kMul: return "mul";
-    case EltwiseType::kDiv: return "div";
-    case EltwiseType::kMin: return "min";
-    case EltwiseType::kMax: return "max";
-  }
-  return "unknown";
-}
-
-MaceStatus Eltwise(OpenCLRuntime *runtime, EltwiseType type, cl_mem a, cl_mem b, const NCHWShape &shape,
-                   cl_mem output) {
-  MACE_RETURN_IF_ERROR(CheckShape(shape));
-  CLObject<cl_kernel> kernel;
-  MACE_RETURN_IF_ERROR(runtime->CreateKernel("eltwise", "eltwise", StrCat("-DELTWISE_TYPE=", int(type)), &kernel));
-  MACE_RETURN_IF_ERROR(SetKernelArgs(runtime->cl(), kernel.get(), a, b, output));
-  ImageShape image = ChannelImageShape(shape);
-  const size_t gws[2] = {image.width, image.height};
-  return runtime->Run2D(kernel.get(), gws, EltwiseTypeName(type));
-}
-
-const char *ActivationTypeName(ActivationType type) {
-  switch (type) {
-    case ActivationType::kRelu: return "relu";
-    case ActivationType::kReluX: return "relux";
-    case ActivationType::kTanh: return "tanh";
-    case ActivationType::kSigmoid: return "sigmoid";
-    case ActivationType::kLeakyRelu: return "leaky_relu";
-  }
-  return "unknown";
-}
-
-MaceStatus Activate(OpenCLRuntime *runtime, const Activation &activation, cl_mem input,
-                    const NCHWShape &shape, cl_mem output) {
-  MACE_RETURN_IF_ERROR(CheckShape(shape));
-  CLObject<cl_kernel> kernel;
-  MACE_RETURN_IF_ERROR(runtime->CreateKernel("activation", "activation",
-                                             StrCat("-DACTIVATION_TYPE=", int(activation.type)), &kernel));
-  MACE_RETURN_IF_ERROR(SetKernelArgs(runtime->cl(), kernel.get(), input, activation.max_limit,
-                                     activation.alpha, output));
-  ImageShape image = ChannelImageShape(shape);
-  const size_t gws[2] = {image.width, image.height};
-  return runtime->Run2D(kernel.get(), gws, ActivationTypeName(activation.type));
+std::string ActivationOptions(const Activation &activation) {
+  return StrCat(" -DACTIVATION_TYPE=", int(activation.type));
 }
 
 }  // namespace opencl

@@ -18,6 +18,10 @@ using cl_int = int32_t;
 using cl_uint = uint32_t;
 using cl_ulong = uint64_t;
 using cl_bool = cl_uint;
+// OpenCL's int4 kernel argument (16 bytes, 16-byte aligned).
+struct alignas(16) cl_int4 {
+  cl_int s[4];
+};
 using cl_bitfield = cl_ulong;
 using cl_device_type = cl_bitfield;
 using cl_mem_flags = cl_bitfield;

@@ -100,7 +100,9 @@ MaceStatus OpenCLRuntime::BuildProgram(const std::string &name, const std::strin
     for (const std::string &n : EmbeddedCLSourceNames()) known += (known.empty() ? "" : ", ") + n;
     return InvalidArgs("OpenCL: no embedded kernel source '", name, "' (embedded: ", known, ")");
   }
-  return BuildProgramFromSource(name, source, options, program);
+  // common.cl (types, sampler, activations) comes first in every program.
+  const char *common = EmbeddedCLSource("common");
+  return BuildProgramFromSource(name, std::string(common ? common : "") + "\n" + source, options, program);
 }
 
 MaceStatus OpenCLRuntime::BuildProgramFromSource(const std::string &name, const std::string &source,
@@ -147,11 +149,25 @@ MaceStatus OpenCLRuntime::CreateKernel(const std::string &program_name, const st
 
 MaceStatus OpenCLRuntime::Run2D(cl_kernel kernel, const size_t gws[2], const char *what,
                                 cl_ulong *elapsed_ns) {
+  return Enqueue(kernel, {gws[0], gws[1]}, {}, what, elapsed_ns);
+}
+
+MaceStatus OpenCLRuntime::Enqueue(cl_kernel kernel, const std::vector<size_t> &gws,
+                                  const std::vector<size_t> &lws, const std::string &what,
+                                  cl_ulong *elapsed_ns) {
+  if (gws.empty() || gws.size() > 3 || (!lws.empty() && lws.size() != gws.size()))
+    return InvalidArgs("OpenCL: ", what, ": ", gws.size(), "-D global size with ", lws.size(), "-D local size");
+  auto dims = [](const std::vector<size_t> &v) {
+    std::string r;
+    for (size_t d : v) r += (r.empty() ? "" : "x") + std::to_string(d);
+    return r;
+  };
   cl_event raw_event = nullptr;
   MACE_CL_RETURN_IF_ERROR("clEnqueueNDRangeKernel",
-                          cl_->clEnqueueNDRangeKernel(queue_.get(), kernel, 2, nullptr, gws, nullptr, 0,
-                                                      nullptr, elapsed_ns ? &raw_event : nullptr),
-                          StrCat(what, " over ", gws[0], "x", gws[1]));
+                          cl_->clEnqueueNDRangeKernel(queue_.get(), kernel, cl_uint(gws.size()), nullptr, gws.data(),
+                                                      lws.empty() ? nullptr : lws.data(), 0, nullptr,
+                                                      elapsed_ns ? &raw_event : nullptr),
+                          StrCat(what, " over ", dims(gws), lws.empty() ? "" : " local " + dims(lws)));
   if (!elapsed_ns) return MaceStatus();
   CLObject<cl_event> event(raw_event, cl_->clReleaseEvent);
   MACE_CL_RETURN_IF_ERROR("clWaitForEvents", cl_->clWaitForEvents(1, &raw_event), what);

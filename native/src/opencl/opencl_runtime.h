@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "opencl/cl_error.h"
@@ -43,8 +44,8 @@ class OpenCLRuntime {
   size_t image2d_max_width() const { return image2d_max_width_; }
   size_t image2d_max_height() const { return image2d_max_height_; }
 
-  // The program built from the embedded source `name` (cl/<name>.cl) with `options`; built once
-  // per (name, options) and owned by the runtime. Unknown names and compile errors (with the
+  // The program built from the embedded source `name` (cl/<name>.cl, after cl/common.cl) with
+  // `options`; built once per (name, options) and owned by the runtime. Unknown names and compile errors (with the
   // build log) are reported.
   MaceStatus BuildProgram(const std::string &name, const std::string &options, cl_program *program);
   // As BuildProgram, for a source given here (cached under `name` as well).
@@ -58,6 +59,10 @@ class OpenCLRuntime {
   // for it and reports its device time from the queue's profiling.
   MaceStatus Run2D(cl_kernel kernel, const size_t gws[2], const char *what,
                    cl_ulong *elapsed_ns = nullptr);
+  // Enqueues a 1-3-D kernel over `gws` with local size `lws` (empty: the driver's choice);
+  // `what` names it in errors. With `elapsed_ns`, waits and reports its device time.
+  MaceStatus Enqueue(cl_kernel kernel, const std::vector<size_t> &gws, const std::vector<size_t> &lws,
+                     const std::string &what, cl_ulong *elapsed_ns = nullptr);
   MaceStatus Finish();
   size_t program_cache_size() const;
 

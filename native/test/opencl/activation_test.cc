@@ -1,63 +1,63 @@
-// Activations on images against a C++ reference.
-#include <algorithm>
-#include <tuple>
-
-#include "opencl_test_util.h"
+// Activation ops: the GPU kernel against the CPU kernel, on float and half images.
+#include "opencl/opencl_test_util.h"
 
 namespace mace {
 namespace opencl {
 namespace test {
-
-float Reference(const Activation &act, float v) {
-  switch (act.type) {
-    case ActivationType::kRelu: return std::max(v, 0.0f);
-    case ActivationType::kReluX: return std::min(std::max(v, 0.0f), act.max_limit);
-    case ActivationType::kTanh: return std::tanh(v);
-    case ActivationType::kSigmoid: return 1.0f / (1.0f + std::exp(-v));
-    case ActivationType::kLeakyRelu: return v >= 0 ? v : act.alpha * v;
-  }
-  return NAN;
-}
+namespace {
 
 struct ActivationCase {
-  const char *name;
-  Activation act;
+  std::string name, op;
+  std::function<void(mace::test::OpTester &)> args;
 };
-
 void PrintTo(const ActivationCase &c, std::ostream *os) { *os << c.name; }
 
 using ActivationTest = OpenCLParamTest<std::tuple<ActivationCase, ImageType>>;
 
-TEST_P(ActivationTest, MatchesReference) {
-  const Activation act = std::get<0>(GetParam()).act;
-  const ImageType image_type = std::get<1>(GetParam());
-  const NCHWShape shape{2, 7, 4, 3};  // C not a multiple of 4, N > 1
-  std::vector<float> input = RandomData(shape.size(), 5, -8, 8);  // crosses 0 and the relu6 limit
-  std::vector<float> expected(input.size());
-  for (size_t i = 0; i < input.size(); ++i) expected[i] = Reference(act, input[i]);
-
-  CLObject<cl_mem> in, out;
-  ASSERT_MACE_OK(Upload(runtime_, input, shape, image_type, &in));
-  ASSERT_MACE_OK(CreateImage(runtime_, ChannelImageShape(shape), image_type, &out));
-  ASSERT_MACE_OK(Activate(runtime_, act, in.get(), shape, out.get()));
-  std::vector<float> actual;
-  ASSERT_MACE_OK(Download(runtime_, out.get(), shape, &actual));
-  EXPECT_TRUE(AllClose(actual, expected, ToleranceFor(image_type)));
+TEST_P(ActivationTest, MatchesCpu) {
+  const ActivationCase &c = std::get<0>(GetParam());
+  const Shape shape{2, 7, 4, 3};  // C not a multiple of 4, N > 1
+  // Crosses 0, the relu6 limit and the hard sigmoid / hard swish knees.
+  const std::vector<float> input = RandomData(mace::test::NumElements(shape), 5, -8, 8);
+  EXPECT_TRUE(GpuMatchesCpu(runtime_, std::get<1>(GetParam()), c.op, [&](mace::test::OpTester &t) {
+    t.Input(shape, input);
+    c.args(t);
+  }));
 }
+
+auto none = [](mace::test::OpTester &) {};
+auto bounds = [](float lo, float hi) {
+  return [lo, hi](mace::test::OpTester &t) { t.Input({}, {lo}).Const().Input({}, {hi}).Const(); };
+};
 
 INSTANTIATE_TEST_SUITE_P(
     Ops, ActivationTest,
-    ::testing::Combine(::testing::Values(ActivationCase{"relu", {ActivationType::kRelu, 0, 0}},
-                                         ActivationCase{"relu6", {ActivationType::kReluX, 6, 0}},
-                                         ActivationCase{"clip1_5", {ActivationType::kReluX, 1.5f, 0}},
-                                         ActivationCase{"tanh", {ActivationType::kTanh, 0, 0}},
-                                         ActivationCase{"sigmoid", {ActivationType::kSigmoid, 0, 0}},
-                                         ActivationCase{"leaky_relu", {ActivationType::kLeakyRelu, 0, 0.1f}}),
-                       ::testing::Values(ImageType::kFloat, ImageType::kHalf)),
+    ::testing::Combine(
+        ::testing::Values(ActivationCase{"relu", "Relu", none}, ActivationCase{"relu6", "Clip", bounds(0, 6)},
+                          ActivationCase{"clip_neg", "Clip", bounds(-1.5f, 2.5f)},
+                          ActivationCase{"clip_max_only", "Clip",
+                                         [](mace::test::OpTester &t) { t.NoInput().Input({}, {1.5f}).Const(); }},
+                          ActivationCase{"tanh", "Tanh", none}, ActivationCase{"sigmoid", "Sigmoid", none},
+                          ActivationCase{"leaky_relu", "LeakyRelu",
+                                         [](mace::test::OpTester &t) { t.Arg("alpha", 0.1f); }},
+                          ActivationCase{"hard_sigmoid", "HardSigmoid",
+                                         [](mace::test::OpTester &t) { t.Arg("alpha", 0.25f).Arg("beta", 0.4f); }},
+                          ActivationCase{"hard_swish", "HardSwish", none}),
+        ::testing::Values(ImageType::kFloat, ImageType::kHalf)),
     [](const ::testing::TestParamInfo<ActivationTest::ParamType> &info) {
       return StrCat(std::get<0>(info.param).name, "_", ImageTypeName(std::get<1>(info.param)));
     });
 
+TEST_F(OpenCLTest, ClipWithComputedBoundsRunsOnCpu) {
+  mace::test::OpTester t("Clip");
+  t.Input({4}, {1, 2, 3, 4}).Input({}, {0.f});  // a bound that is not a constant
+  GpuMemory memory(runtime_, ImageType::kFloat);
+  MaceStatus s = t.OnDevice(&memory).Run();
+  EXPECT_EQ(s.code(), MaceStatus::MACE_UNSUPPORTED);
+  EXPECT_NE(s.information().find("constant float scalars"), std::string::npos) << s.information();
+}
+
+}  // namespace
 }  // namespace test
 }  // namespace opencl
 }  // namespace mace

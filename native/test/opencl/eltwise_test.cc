@@ -1,5 +1,5 @@
-// Element-wise binary ops on images against a C++ reference.
-#include <algorithm>
+// Element-wise binary ops: the GPU kernel against the CPU kernel, on float and half images,
+// for same shapes and every broadcast the GPU kernel takes; the cases it refuses run on the CPU.
 #include <tuple>
 
 #include "opencl_test_util.h"
@@ -7,51 +7,59 @@
 namespace mace {
 namespace opencl {
 namespace test {
+namespace {
 
-float Reference(EltwiseType type, float a, float b) {
-  switch (type) {
-    case EltwiseType::kAdd: return a + b;
-    case EltwiseType::kSub: return a - b;
-    case EltwiseType::kMul: return a * b;
-    case EltwiseType::kDiv: return a / b;
-    case EltwiseType::kMin: return std::min(a, b);
-    case EltwiseType::kMax: return std::max(a, b);
-  }
-  return NAN;
+struct BroadcastCase {
+  std::string name;
+  Shape a, b;
+};
+void PrintTo(const BroadcastCase &c, std::ostream *os) { *os << c.name; }
+
+using EltwiseTest = OpenCLParamTest<std::tuple<std::string, BroadcastCase, ImageType>>;
+
+// |values| >= 0.5 with random signs: keeps division well-conditioned.
+std::vector<float> AwayFromZero(int64_t n, uint32_t seed) {
+  std::vector<float> v = RandomData(n, seed, 0.5f, 2), sign = RandomData(n, seed + 1, -1, 1);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = sign[i] < 0 ? -v[i] : v[i];
+  return v;
 }
 
-using EltwiseTest = OpenCLParamTest<std::tuple<EltwiseType, ImageType>>;
-
-TEST_P(EltwiseTest, MatchesReference) {
-  const EltwiseType type = std::get<0>(GetParam());
-  const ImageType image_type = std::get<1>(GetParam());
-  const NCHWShape shape{2, 6, 3, 5};  // C not a multiple of 4, N > 1
-  std::vector<float> a = RandomData(shape.size(), 1, -2, 2);
-  std::vector<float> b = RandomData(shape.size(), 2, 0.5f, 2);  // |b| >= 0.5 keeps div well-conditioned
-  std::vector<float> sign = RandomData(shape.size(), 3, -1, 1);
-  for (size_t i = 0; i < b.size(); ++i) b[i] = sign[i] < 0 ? -b[i] : b[i];
-  std::vector<float> expected(a.size());
-  for (size_t i = 0; i < a.size(); ++i) expected[i] = Reference(type, a[i], b[i]);
-
-  CLObject<cl_mem> ia, ib, out;
-  ASSERT_MACE_OK(Upload(runtime_, a, shape, image_type, &ia));
-  ASSERT_MACE_OK(Upload(runtime_, b, shape, image_type, &ib));
-  ASSERT_MACE_OK(CreateImage(runtime_, ChannelImageShape(shape), image_type, &out));
-  ASSERT_MACE_OK(Eltwise(runtime_, type, ia.get(), ib.get(), shape, out.get()));
-  std::vector<float> actual;
-  ASSERT_MACE_OK(Download(runtime_, out.get(), shape, &actual));
-  EXPECT_TRUE(AllClose(actual, expected, ToleranceFor(image_type)));
+TEST_P(EltwiseTest, MatchesCpu) {
+  const std::string op = std::get<0>(GetParam());
+  const BroadcastCase &c = std::get<1>(GetParam());
+  const std::vector<float> a = RandomData(mace::test::NumElements(c.a), 1, -2, 2), b = AwayFromZero(mace::test::NumElements(c.b), 2);
+  EXPECT_TRUE(GpuMatchesCpu(runtime_, std::get<2>(GetParam()), op,
+                            [&](mace::test::OpTester &t) { t.Input(c.a, a).Input(c.b, b); }));
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Ops, EltwiseTest,
-    ::testing::Combine(::testing::Values(EltwiseType::kAdd, EltwiseType::kSub, EltwiseType::kMul,
-                                         EltwiseType::kDiv, EltwiseType::kMin, EltwiseType::kMax),
-                       ::testing::Values(ImageType::kFloat, ImageType::kHalf)),
+    ::testing::Combine(
+        ::testing::Values("Add", "Sub", "Mul", "Div", "Min", "Max"),
+        ::testing::Values(BroadcastCase{"same", {2, 6, 3, 5}, {2, 6, 3, 5}},        // C % 4 != 0, N > 1
+                          BroadcastCase{"per_channel", {2, 6, 3, 5}, {2, 6, 1, 1}},  // squeeze-excite
+                          BroadcastCase{"lhs_small", {1, 6, 1, 1}, {2, 6, 3, 5}},
+                          BroadcastCase{"one_channel", {2, 6, 3, 5}, {2, 1, 3, 5}},
+                          BroadcastCase{"rows", {2, 6, 3, 5}, {1, 1, 3, 1}},
+                          BroadcastCase{"scalar", {2, 6, 3, 5}, {}},
+                          BroadcastCase{"rank2", {3, 10}, {3, 1}}),
+        ::testing::Values(ImageType::kFloat, ImageType::kHalf)),
     [](const ::testing::TestParamInfo<EltwiseTest::ParamType> &info) {
-      return StrCat(EltwiseTypeName(std::get<0>(info.param)), "_", ImageTypeName(std::get<1>(info.param)));
+      return StrCat(std::get<0>(info.param), "_", std::get<1>(info.param).name, "_",
+                    ImageTypeName(std::get<2>(info.param)));
     });
 
+// numpy aligns [C] with W, images with C: ranks that differ run on the CPU.
+TEST_F(OpenCLTest, RankMismatchRunsOnCpu) {
+  mace::test::OpTester t("Add");
+  t.Input({1, 3, 2, 4}, RandomData(24, 1, -1, 1)).Input({4}, RandomData(4, 2, -1, 1));
+  GpuMemory memory(runtime_, ImageType::kFloat);
+  MaceStatus s = t.OnDevice(&memory).Run();
+  EXPECT_EQ(s.code(), MaceStatus::MACE_UNSUPPORTED);
+  EXPECT_NE(s.information().find("inputs of one rank"), std::string::npos) << s.information();
+}
+
+}  // namespace
 }  // namespace test
 }  // namespace opencl
 }  // namespace mace

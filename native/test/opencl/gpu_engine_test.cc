@@ -153,25 +153,23 @@ RunResult RunModel(const ModelBuilder &mb, DeviceType device,
 // OpenCLTest: fails without an OpenCL device unless MACE_OPENCL_OPTIONAL=1.
 using GpuEngineTest = opencl::test::OpenCLTest;
 
-// x -> Add(k) -> Relu -> Conv 1x1 (no GPU kernel) -> Sigmoid -> Mul by a scalar (broadcast:
-// CPU) -> Clip [0, 0.3] (relux on the GPU).
+// x -> Add(k) -> Relu -> Erf (no GPU kernel: CPU) -> Sigmoid -> Mul by a scalar -> Clip [0, 0.3]:
+// images stay on the GPU between GPU ops; Erf's input is downloaded and its output uploaded.
 ModelBuilder MixedModel() {
   ModelBuilder mb;
   mb.Input("x", {1, 3, 4, 5})
       .Const("k", {1, 3, 4, 5}, test::RandomFloats(60, -1.f, 1.f, 7))
-      .Const("w", {2, 3, 1, 1}, {0.5f, -1.f, 2.f, 1.5f, 0.25f, -0.75f})
-      .Const("bias", {2}, {0.1f, -0.2f})
       .Const("half", {1}, {0.5f})
       .Const("lo", {1}, {0.f})
       .Const("hi", {1}, {0.3f})
       .Op("Add", {"x", "k"}, "a")
       .Op("Relu", {"a"}, "r")
-      .Op("Conv", {"r", "w", "bias"}, "c")
+      .Op("Erf", {"r"}, "c")
       .Op("Sigmoid", {"c"}, "s")
       .Op("Mul", {"s", "half"}, "m")
       .Op("Clip", {"m", "lo", "hi"}, "y")
-      .Output("y", {1, 2, 4, 5})
-      .Output("s", {1, 2, 4, 5});
+      .Output("y", {1, 3, 4, 5})
+      .Output("s", {1, 3, 4, 5});
   return mb;
 }
 
@@ -185,7 +183,7 @@ TEST_F(GpuEngineTest, MixedModelMatchesCpuAndReportsPlacement) {
   ASSERT_TRUE(gpu.status.ok()) << gpu.status.information();
   for (const char *name : {"y", "s"}) {
     SCOPED_TRACE(name);
-    ASSERT_EQ(gpu.outputs[name].size(), 40u);
+    ASSERT_EQ(gpu.outputs[name].size(), 60u);
     test::ExpectAllClose(gpu.outputs[name], cpu.outputs[name], 1e-6f, 1e-4f);
   }
   // The Clip output is not trivially clipped everywhere (the test can tell a wrong kernel).
@@ -194,12 +192,12 @@ TEST_F(GpuEngineTest, MixedModelMatchesCpuAndReportsPlacement) {
   EXPECT_GT(inside, 0);
 
   EXPECT_EQ(cpu.placement, "CPU: 6 ops");
+  // Uploads: x, k and the scalar (constants once per engine), and Erf's output; downloads: Erf's
+  // input and the two outputs.
   EXPECT_EQ(gpu.placement,
-            "GPU: 4 ops (Add, Relu, Sigmoid, Clip); CPU fallback: 2 ops (Conv: no GPU kernel, "
-            "Mul: broadcast [1,2,4,5] with [1] (GPU kernel: same shapes))");
-  // Before the first run the shape-dependent fallback is not known yet: the plan has Mul on the GPU.
-  EXPECT_EQ(gpu.placement_before,
-            "GPU: 5 ops (Add, Relu, Sigmoid, Mul, Clip); CPU fallback: 1 op (Conv: no GPU kernel)");
+            "GPU: 5 ops (Add, Relu, Sigmoid, Mul, Clip); CPU fallback: 1 op (Erf: no GPU kernel); "
+            "transfers: 4 uploads (1 KB), 3 downloads (1 KB)");
+  EXPECT_EQ(gpu.placement_before, "GPU: 5 ops (Add, Relu, Sigmoid, Mul, Clip); CPU fallback: 1 op (Erf: no GPU kernel)");
 }
 
 // Every GPU kernel once, on a shape whose channels are not a multiple of 4 (padded image
@@ -223,6 +221,10 @@ TEST_F(GpuEngineTest, EveryGpuKernelMatchesCpu) {
       .Op("Clip", {"t8", "one", "six"}, "t9")
       .Op("Relu", {"t5"}, "t10")
       .Op("Sigmoid", {"t6"}, "t11")
+      .Op("HardSigmoid", {"t6"}, "t12", {{"alpha", 0.3f}, {"beta", 0.4f}})
+      .Op("HardSwish", {"t6"}, "t13")
+      .Output("t12", shape)
+      .Output("t13", shape)
       .Output("t7", shape)
       .Output("t8", shape)
       .Output("t9", shape)
@@ -230,7 +232,7 @@ TEST_F(GpuEngineTest, EveryGpuKernelMatchesCpu) {
       .Output("t11", shape);
   std::map<std::string, std::pair<Shape, std::vector<float>>> in = {
       {"x", {shape, test::RandomFloats(n, -4.f, 4.f, 11)}}, {"y", {shape, test::RandomFloats(n, 1.f, 3.f, 12)}}};
-  const std::vector<std::string> outs = {"t7", "t8", "t9", "t10", "t11"};
+  const std::vector<std::string> outs = {"t7", "t8", "t9", "t10", "t11", "t12", "t13"};
   RunResult cpu = RunModel(mb, DeviceType::CPU, in, outs);
   ASSERT_TRUE(cpu.status.ok()) << cpu.status.information();
   RunResult gpu = RunModel(mb, DeviceType::GPU, in, outs);
@@ -241,8 +243,8 @@ TEST_F(GpuEngineTest, EveryGpuKernelMatchesCpu) {
     test::ExpectAllClose(gpu.outputs[name], cpu.outputs[name], 1e-5f, 1e-4f);
   }
   EXPECT_EQ(gpu.placement,
-            "GPU: 11 ops (Sub, Div, Min, Max, Mul, Add, Tanh, LeakyRelu, Clip, Relu, Sigmoid); "
-            "CPU fallback: 0 ops");
+            "GPU: 13 ops (Sub, Div, Min, Max, Mul, Add, Tanh, LeakyRelu, Clip, Relu, Sigmoid, HardSigmoid, "
+            "HardSwish); CPU fallback: 0 ops; transfers: 2 uploads (2 KB), 7 downloads (6 KB)");
 }
 
 // Cases the kernels do not take exactly run on the CPU, each with its reason.
@@ -250,13 +252,10 @@ TEST_F(GpuEngineTest, UnsupportedCasesFallBackWithReasons) {
   const Shape shape = {1, 2, 2, 3};
   ModelBuilder mb;
   mb.Input("x", shape)
-      .Const("lo", {1}, {-1.f})
-      .Const("hi", {1}, {1.f})
       .Const("row", {3}, {1.f, 2.f, 3.f})
-      .Op("Clip", {"x", "lo", "hi"}, "c")    // lower bound not 0
-      .Op("Add", {"c", "row"}, "a")          // broadcast
-      .Op("Max", {"a", "x", "c"}, "m")       // three inputs
-      .Op("HardSwish", {"m"}, "y")           // no GPU kernel
+      .Op("Add", {"x", "row"}, "a")          // broadcast of ranks 4 and 1
+      .Op("Max", {"a", "x", "a"}, "m")       // three inputs
+      .Op("Erf", {"m"}, "y")                 // no GPU kernel
       .Output("y", shape);
   std::map<std::string, std::pair<Shape, std::vector<float>>> in = {
       {"x", {shape, test::RandomFloats(12, -2.f, 2.f, 5)}}};
@@ -266,9 +265,9 @@ TEST_F(GpuEngineTest, UnsupportedCasesFallBackWithReasons) {
   ASSERT_TRUE(gpu.status.ok()) << gpu.status.information();
   EXPECT_EQ(gpu.outputs["y"], cpu.outputs["y"]);  // all on the CPU: bit-identical
   EXPECT_EQ(gpu.placement,
-            "GPU: 0 ops; CPU fallback: 4 ops (Clip: bounds [-1.000000, 1.000000] (GPU kernel: [0, max >= 0]), "
-            "Add: broadcast [1,2,2,3] with [3] (GPU kernel: same shapes), Max: 3 inputs (GPU kernel: 2), "
-            "HardSwish: no GPU kernel)");
+            "GPU: 0 ops; CPU fallback: 3 ops (Add: broadcast [1,2,2,3] with [3] (GPU kernel: inputs of one rank, "
+            "or a one-element input), Max: 3 inputs (GPU kernel: 2), Erf: no GPU kernel); "
+            "transfers: 0 uploads (0 KB), 0 downloads (0 KB)");
 }
 
 }  // namespace

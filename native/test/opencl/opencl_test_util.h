@@ -14,15 +14,18 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
+#include "opencl/gpu_memory.h"
 #include "opencl/image_ops.h"
 #include "opencl/opencl_runtime.h"
+#include "util/op_tester.h"
 
 namespace mace {
 namespace opencl {
 
 // Readable parameters in gtest failure messages.
 inline void PrintTo(ImageType type, std::ostream *os) { *os << ImageTypeName(type); }
-inline void PrintTo(EltwiseType type, std::ostream *os) { *os << EltwiseTypeName(type); }
 inline void PrintTo(const NCHWShape &shape, std::ostream *os) { *os << shape.ToString(); }
 
 namespace test {
@@ -112,6 +115,36 @@ inline ::testing::AssertionResult AllClose(const std::vector<float> &actual, con
   if (mismatches == 0) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << mismatches << " of " << actual.size() << " values differ (rtol "
                                        << tol.rtol << ", atol " << tol.atol << "):" << first.str();
+}
+
+// One op, its CPU kernel against its GPU kernel: `build` describes the op (inputs, constants,
+// args) on a fresh OpTester; the GPU run uses images of `type` in its own GpuMemory. Every
+// output must agree within `tol`, and the GPU kernel must take the case (else a GPU engine would
+// have run the CPU kernel and nothing was tested).
+inline ::testing::AssertionResult GpuMatchesCpu(OpenCLRuntime *rt, ImageType type, const std::string &op_type,
+                                                const std::function<void(mace::test::OpTester &)> &build,
+                                                Tolerance tol, int num_outputs = 1) {
+  mace::test::OpTester cpu(op_type, num_outputs), gpu(op_type, num_outputs);
+  build(cpu);
+  build(gpu);
+  MaceStatus s = cpu.Run();
+  if (!s.ok()) return ::testing::AssertionFailure() << "CPU kernel: " << s.information();
+  GpuMemory memory(rt, type);
+  gpu.OnDevice(&memory);
+  s = gpu.Run();
+  if (!s.ok()) return ::testing::AssertionFailure() << "GPU kernel: " << s.information();
+  for (int i = 0; i < num_outputs; ++i) {
+    if (gpu.Output(i).shape() != cpu.Output(i).shape())
+      return ::testing::AssertionFailure() << "output " << i << " shape " << ShapeToString(gpu.Output(i).shape())
+                                           << ", CPU " << ShapeToString(cpu.Output(i).shape());
+    ::testing::AssertionResult r = AllClose(gpu.OutputFloats(i), cpu.OutputFloats(i), tol);
+    if (!r) return ::testing::AssertionFailure() << "output " << i << ": " << r.message();
+  }
+  return ::testing::AssertionSuccess();
+}
+inline ::testing::AssertionResult GpuMatchesCpu(OpenCLRuntime *rt, ImageType type, const std::string &op_type,
+                                                const std::function<void(mace::test::OpTester &)> &build) {
+  return GpuMatchesCpu(rt, type, op_type, build, ToleranceFor(type));
 }
 
 }  // namespace test

@@ -31,7 +31,7 @@ TEST(OpenCLImageShapeTest, IsChannelMajor) {
 
 TEST(OpenCLSourcesTest, EveryKernelFileIsEmbedded) {
   std::vector<std::string> names = EmbeddedCLSourceNames();
-  EXPECT_EQ(names, (std::vector<std::string>{"activation", "buffer_transform", "eltwise"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"activation", "buffer_transform", "common", "eltwise"}));
   ASSERT_NE(EmbeddedCLSource("eltwise"), nullptr);
   EXPECT_NE(std::string(EmbeddedCLSource("eltwise")).find("__kernel void eltwise"), std::string::npos);
   EXPECT_EQ(EmbeddedCLSource("missing"), nullptr);

@@ -103,13 +103,28 @@ MaceStatus OpTester::Run(int num_threads) {
       outputs_.push_back(std::make_unique<Tensor>(def_.outputs[i], def_.output_types[i]));
       out.push_back(outputs_.back().get());
     }
-    const OpCreator *c = OpRegistry::Global().Find(def_.type, 0, def_.output_types[0]);
-    if (c == nullptr) return Unsupported("no CPU kernel registered for ", def_.type);
+    const int device = device_memory_ ? kGpuDevice : kCpuDevice;
+    const OpCreator *c = OpRegistry::Global().Find(def_.type, device, def_.output_types[0]);
+    if (c == nullptr) return Unsupported("no ", device_memory_ ? "GPU" : "CPU", " kernel registered for ", def_.type);
     op_ = (*c)(def_, in, out);
     MACE_RETURN_IF_ERROR(op_->Init());
   }
-  OpContext ctx{pool_.get()};
-  return op_->Run(&ctx);
+  OpContext ctx{pool_.get(), device_memory_};
+  if (!device_memory_) return op_->Run(&ctx);
+  std::string why;
+  if (!op_->Supports(nullptr, &why) || !op_->Supports(&ctx, &why))
+    return Unsupported("the GPU kernel of ", def_.type, " does not take this case: ", why);
+  for (auto &t : inputs_)
+    if (t) device_memory_->HostWritten(t.get());
+  MACE_RETURN_IF_ERROR(op_->Run(&ctx));
+  for (auto &t : outputs_) MACE_RETURN_IF_ERROR(device_memory_->Sync(t.get()));
+  return MaceStatus::MACE_SUCCESS;
+}
+
+OpTester &OpTester::OnDevice(DeviceMemory *memory) {
+  device_memory_ = memory;
+  op_.reset();
+  return *this;
 }
 
 void OpTester::ExpectOutputType(const Tensor &t, DataType dtype) { EXPECT_EQ(t.dtype(), dtype); }

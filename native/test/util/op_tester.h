@@ -46,6 +46,12 @@ class OpTester {
   // Renames output i; "" marks an output the graph does not use.
   OpTester &OutputName(int i, const std::string &name);
 
+  // Runs the op's GPU kernel (registry device 1) instead of its CPU kernel, with its tensors in
+  // `memory` (a GPU engine's opencl::GpuMemory): inputs count as written by the host on each
+  // Run, outputs are synced back. Run fails with MACE_UNSUPPORTED and the kernel's reason when
+  // its Supports() refuses the case (a GPU engine would run the CPU kernel then).
+  OpTester &OnDevice(DeviceMemory *memory);
+
   // Builds, inits and runs the op; returns its status. May be called again after
   // changing nothing (to test re-runs).
   MaceStatus Run(int num_threads = 1);
@@ -70,6 +76,7 @@ class OpTester {
   std::unique_ptr<Operation> op_;
   std::unique_ptr<ThreadPool> pool_;
   int pool_threads_ = 0;
+  DeviceMemory *device_memory_ = nullptr;
 };
 
 // Uniform random values in [lo, hi) from a fixed seed.

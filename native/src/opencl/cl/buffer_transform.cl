@@ -3,7 +3,7 @@
 // the image size, so no bounds checks. Channels past C are written as zero, so kernels reading
 // the padding see neutral values.
 
-__constant sampler_t kSampler = CLK_NORMALIZED_COORDS_FALSE | CLK_ADDRESS_CLAMP | CLK_FILTER_NEAREST;
+
 
 __kernel void nchw_buffer_to_image(__global const float *input, const int channels,
                                    const int height, const int width,
