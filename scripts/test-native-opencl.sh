@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds (incrementally) and runs the OpenCL runtime tests (mace_opencl_test) on the host's
 # OpenCL device: PoCL (a CPU driver) here, a real GPU where one is installed. The build folder is
-# native/build/host-opencl (configured with -DMACE_ENABLE_OPENCL=ON). Without an OpenCL device
+# native/build/host-opencl (configured with -DMACE_ENABLE_OPENCL=ON); it also holds the runtime
+# and tools, which `mace run` with runtime gpu reuses (the builder imports them). Without an OpenCL device
 # the tests fail, unless MACE_OPENCL_OPTIONAL=1 (then they are skipped with the reason).
 # Log: test-output/ctest-opencl.log. Exit status: non-zero when the build or any test failed.
 set -uo pipefail
@@ -11,7 +12,7 @@ log=test-output/ctest-opencl.log
 dir=native/build/host-opencl
 start=$(date +%s)
 if ! MACE_NATIVE_BUILD_DIR=$dir MACE_CMAKE_ARGS="-DMACE_ENABLE_OPENCL=ON" \
-    bash scripts/native-build.sh host mace_opencl_test > "$log" 2>&1; then
+    bash scripts/native-build.sh host mace_opencl_test mace_static mace_shared mace_run benchmark_model > "$log" 2>&1; then
   tail -n 25 "$log"
   echo "OpenCL test build failed; see $log" >&2
   exit 1

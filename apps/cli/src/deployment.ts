@@ -126,6 +126,8 @@ export async function convertModel(dep: LoadedDeployment, model: ModelConfig, ou
         format: sg.outputDataFormats[i] ?? 'NONE',
       })),
       obfuscate: model.obfuscate,
+      // GPU engines store tensors in half unless the deployment file asks for fp32_fp32.
+      gpuDataType: model.dataType === 'fp32_fp32' ? 'float' : 'half',
     });
   } catch (err) {
     if (err instanceof ConversionError) throw new UserError(`model ${model.tag}: conversion failed: ${err.message}`);

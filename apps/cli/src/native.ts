@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BuildError, builderPaths, emulatorFor, ensureRuntime, type BuildLog } from '@mace/builder';
+import { BuildError, builderPaths, emulatorFor, ensureRuntime, type BuildLog, type Runtimes } from '@mace/builder';
 import { UserError, type OptionSpec } from './command.js';
 
 /** The repository root: this file lives in apps/cli/{src,dist}/. */
@@ -55,19 +55,28 @@ export const TARGET_ABI_OPTION: OptionSpec = {
   default: 'host',
 };
 
+/** mace_run's --device for a model's runtime: GPU (unsupported ops fall back to the CPU) or CPU. */
+export function deviceFor(model: { runtime: string }): 'GPU' | 'CPU' {
+  return model.runtime === 'gpu' || model.runtime === 'cpu+gpu' ? 'GPU' : 'CPU';
+}
+
 /**
- * mace_run and benchmark_model for a target ABI, as a command prefix: the host's own build for
- * host, else the cached cross build run through qemu-user when this CPU cannot run it.
+ * mace_run and benchmark_model for a target ABI and runtimes, as a command prefix: the host's own
+ * build for a CPU-only host run, else the builder's cached build (with OpenCL for cpu+gpu), run
+ * through qemu-user when this CPU cannot run it.
  */
-export async function ensureAbiTools(abi: string): Promise<{ maceRun: string[]; benchmarkModel: string[] }> {
-  if (abi === 'host') {
+export async function ensureAbiTools(
+  abi: string,
+  runtimes: Runtimes = 'cpu',
+): Promise<{ maceRun: string[]; benchmarkModel: string[] }> {
+  if (abi === 'host' && runtimes === 'cpu') {
     const t = ensureNativeTools();
     return { maceRun: [t.maceRun], benchmarkModel: [t.benchmarkModel] };
   }
   try {
     const runtime = await ensureRuntime({
       abi,
-      runtimes: 'cpu',
+      runtimes,
       paths: builderPaths(repoRoot),
       log: stderrBuildLog(true),
       signal: new AbortController().signal,

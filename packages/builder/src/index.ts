@@ -8,6 +8,7 @@ export {
   builderPaths,
   ensureRuntime,
   RUNTIME_OUTPUTS,
+  runtimesFor,
   type BuilderPaths,
   type RuntimeBuild,
   type Runtimes,

@@ -21,6 +21,11 @@ import { toolchainFor, type Toolchain } from './toolchain.js';
 
 export type Runtimes = 'cpu' | 'cpu+gpu';
 
+/** The runtimes a deployment's models need: cpu+gpu (OpenCL compiled in) when any model runs on the GPU. */
+export function runtimesFor(models: readonly { runtime: string }[]): Runtimes {
+  return models.some((m) => m.runtime === 'gpu' || m.runtime === 'cpu+gpu') ? 'cpu+gpu' : 'cpu';
+}
+
 export interface BuilderPaths {
   /** The native/ source tree. */
   nativeDir: string;
@@ -93,10 +98,21 @@ async function isComplete(dir: string, key: string): Promise<boolean> {
   }
 }
 
-/** Whether native/build/<abi> (setup's or the tests') holds these options' outputs, newer than every source. */
+/**
+ * A build of setup's or the tests' (native/build/<abi>, or native/build/<abi>-opencl for
+ * cpu+gpu) that holds these options' outputs, newer than every source; null when none.
+ */
 async function importableBuild(req: RuntimeRequest, tc: Toolchain, snapshot: SourceSnapshot): Promise<string | null> {
   if (tc.kind !== 'gcc') return null;
-  const dir = path.join(req.paths.nativeDir, 'build', req.abi);
+  const names = req.runtimes === 'cpu+gpu' ? [`${req.abi}-opencl`, req.abi] : [req.abi];
+  for (const name of names) {
+    const dir = await importable(path.join(req.paths.nativeDir, 'build', name), req, snapshot);
+    if (dir) return dir;
+  }
+  return null;
+}
+
+async function importable(dir: string, req: RuntimeRequest, snapshot: SourceSnapshot): Promise<string | null> {
   try {
     const cache = await readFile(path.join(dir, 'CMakeCache.txt'), 'utf8');
     const opencl = /^MACE_ENABLE_OPENCL:BOOL=ON$/m.test(cache);

@@ -17,7 +17,7 @@ import {
   removeIdentities,
   simplifyReshapeTranspose,
 } from './transforms/index.js';
-import { writeEngineModel } from './writer/index.js';
+import { writeEngineModel, type GpuDataType } from './writer/index.js';
 
 export interface ConvertOptions {
   platform: 'onnx';
@@ -28,6 +28,8 @@ export interface ConvertOptions {
   /** Rename internal tensors and nodes to short ids. */
   obfuscate?: boolean;
   transforms?: { disable?: string[] };
+  /** How GPU engines store activations and weights (the deployment file's data_type): half (default, MACE's fp16_fp32) or float. */
+  gpuDataType?: GpuDataType;
 }
 
 export interface ConvertStats {
@@ -221,7 +223,7 @@ function run(modelBytes: Uint8Array, options: ConvertOptions): ConvertResult {
   const coverage = checkCoverage(graph);
   assertSupported(graph, 'cpu', coverage);
   const plan = planMemory(graph);
-  const { mace, data } = writeEngineModel(graph, plan);
+  const { mace, data } = writeEngineModel(graph, plan, { gpuDataType: options.gpuDataType });
   return {
     mace,
     data,

@@ -8,7 +8,8 @@ import { writeNpy } from '@mace/converter';
 import { parseBenchmarkResult } from '@mace/protocol';
 import { intOption, UsageError, UserError, type Command } from '../command.js';
 import { convertModel, loadDeployment } from '../deployment.js';
-import { ensureAbiTools, TARGET_ABI_OPTION } from '../native.js';
+import { runtimesFor } from '@mace/builder';
+import { deviceFor, ensureAbiTools, TARGET_ABI_OPTION } from '../native.js';
 import { prepareInputs } from '../tensors.js';
 
 export const benchmarkCommand: Command = {
@@ -37,7 +38,7 @@ export const benchmarkCommand: Command = {
     const threads = intOption(values, 'omp_num_threads');
     const policy = intOption(values, 'cpu_affinity_policy', 0) ?? 0;
     const dep = await loadDeployment(String(values.config));
-    const tools = await ensureAbiTools(String(values.target_abi));
+    const tools = await ensureAbiTools(String(values.target_abi), runtimesFor(dep.config.models));
     const results: unknown[] = [];
     for (const model of dep.config.models) {
       const converted = await convertModel(dep, model, resolve(String(values.out)));
@@ -66,6 +67,7 @@ export const benchmarkCommand: Command = {
             `--omp_num_threads=${threads ?? -1}`,
             `--cpu_affinity_policy=${policy}`,
             `--json=${jsonFile}`,
+            `--device=${deviceFor(model)}`,
           ],
           { stdio: ['ignore', 'inherit', 'inherit'] },
         );

@@ -3,7 +3,7 @@
 // bin/<abi>/, model/ — plus one reproducible <library_name>-<abi>.tar.gz per ABI in packages/.
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { BuildError, builderPaths, buildLibraryPackage, type Runtimes } from '@mace/builder';
+import { BuildError, builderPaths, buildLibraryPackage, runtimesFor } from '@mace/builder';
 import { UsageError, UserError, type Command } from '../command.js';
 import { convertModel, loadDeployment } from '../deployment.js';
 import { repoRoot, stderrBuildLog } from '../native.js';
@@ -36,9 +36,7 @@ export const buildCommand: Command = {
       const converted = await convertModel(dep, model, out);
       models.push({ tag: model.tag, graphFile: converted.macePath, dataFile: converted.dataPath });
     }
-    const runtimes: Runtimes = config.models.some((m) => m.runtime === 'gpu' || m.runtime === 'cpu+gpu')
-      ? 'cpu+gpu'
-      : 'cpu';
+    const runtimes = runtimesFor(config.models);
     const rows: string[][] = [];
     await mkdir(join(root, 'packages'), { recursive: true });
     for (const abi of abis) {

@@ -9,7 +9,8 @@ import { readNpy, writeNpy } from '@mace/converter';
 import { computeValidationMetrics, type ValidationMetrics } from '@mace/protocol';
 import { intOption, UsageError, UserError, type Command } from '../command.js';
 import { convertModel, loadDeployment } from '../deployment.js';
-import { ensureAbiTools, TARGET_ABI_OPTION } from '../native.js';
+import { runtimesFor } from '@mace/builder';
+import { deviceFor, ensureAbiTools, TARGET_ABI_OPTION } from '../native.js';
 import { runOnnxReference } from '../reference.js';
 import { NCHW_TO_NHWC, NHWC_TO_NCHW, prepareInputs, toFloat32, transpose4d } from '../tensors.js';
 import { printTable } from '../table.js';
@@ -52,7 +53,7 @@ export const runCommand: Command = {
     const policy = intOption(values, 'cpu_affinity_policy', 0) ?? 0;
     if (policy > 2) throw new UsageError('--cpu_affinity_policy must be 0, 1 or 2');
     const dep = await loadDeployment(String(values.config));
-    const tools = await ensureAbiTools(String(values.target_abi));
+    const tools = await ensureAbiTools(String(values.target_abi), runtimesFor(dep.config.models));
     const report: Record<string, unknown>[] = [];
     let allPassed = true;
     for (const model of dep.config.models) {
@@ -79,6 +80,7 @@ export const runCommand: Command = {
           `--omp_num_threads=${threads ?? -1}`,
           `--cpu_affinity_policy=${policy}`,
           `--json=${timingFile}`,
+          `--device=${deviceFor(model)}`,
         ];
         const [command, ...prefix] = tools.maceRun;
         const r = spawnSync(command, [...prefix, ...args], { encoding: 'utf8' });

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BuildError, buildLibraryPackage, type PackageModel, type Runtimes } from '@mace/builder';
+import { BuildError, buildLibraryPackage, runtimesFor, type PackageModel } from '@mace/builder';
 import type { DeploymentConfig } from '@mace/config';
 import type { Prisma } from '@mace/db';
 import {
@@ -17,11 +17,6 @@ import {
 import type { BuildJobResult, ConvertJobResult } from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
 import { builderPaths } from '../paths.js';
-
-/** cpu+gpu when any model runs on the GPU: the OpenCL runtime is compiled in. */
-export function runtimesOf(config: DeploymentConfig): Runtimes {
-  return config.models.some((m) => m.runtime === 'gpu' || m.runtime === 'cpu+gpu') ? 'cpu+gpu' : 'cpu';
-}
 
 async function convertedModels(
   ctx: JobContext,
@@ -55,7 +50,7 @@ export function buildHandler(store: ArtifactStore) {
       const pkg = await buildLibraryPackage({
         abi,
         libraryName: config.libraryName,
-        runtimes: runtimesOf(config),
+        runtimes: runtimesFor(config.models),
         modelGraphFormat: config.modelGraphFormat,
         modelDataFormat: config.modelDataFormat,
         models,

@@ -5,12 +5,12 @@ import type { Graph } from '../ir/graph.js';
 import type { MemoryPlan } from '../plan/memory.js';
 import { crc32c } from './crc32c.js';
 import { packConstants } from './data.js';
-import { buildNetDef } from './netdef.js';
+import { buildNetDef, type GpuDataType } from './netdef.js';
 import { validateGraph } from './validate.js';
 
 export { crc32c } from './crc32c.js';
 export { TENSOR_ALIGNMENT, type PackedTensor } from './data.js';
-export { MODEL_FORMAT_VERSION } from './netdef.js';
+export { MODEL_FORMAT_VERSION, type GpuDataType } from './netdef.js';
 
 export const TRAILER_MAGIC = 'MCRC';
 export const TRAILER_SIZE = 8;
@@ -18,6 +18,8 @@ export const TRAILER_SIZE = 8;
 export interface WriteOptions {
   /** NetDef name (default: the graph's). */
   name?: string;
+  /** GPU storage: 'half' (fp16_fp32, the default) or 'float' (fp32_fp32). */
+  gpuDataType?: GpuDataType;
 }
 
 /** Constants the model needs in .data: those nodes read, then constant model outputs; first use first. */
@@ -51,6 +53,6 @@ export function writeEngineModel(
 ): { mace: Uint8Array; data: Uint8Array } {
   validateGraph(graph);
   const { tensors, data } = packConstants(usedConstants(graph), graph.constants);
-  const fb = buildNetDef({ graph, plan, tensors, dataSize: data.length, dataCrc: crc32c(data), name: options.name });
+  const fb = buildNetDef({ graph, plan, tensors, dataSize: data.length, dataCrc: crc32c(data), name: options.name, gpuDataType: options.gpuDataType ?? 'half' });
   return { mace: withTrailer(fb), data };
 }

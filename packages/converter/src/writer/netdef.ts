@@ -40,7 +40,11 @@ export interface NetDefParts {
   dataSize: number;
   dataCrc: number;
   name?: string;
+  gpuDataType: GpuDataType;
 }
+
+/** How GPU engines store activations and weights: half images (fp16_fp32) or float (fp32_fp32). */
+export type GpuDataType = 'half' | 'float';
 
 /**
  * Deduplicated strings. (flatbuffers 2.0.7's createSharedString returns offset 0 for '', an
@@ -242,6 +246,7 @@ export function buildNetDef(parts: NetDefParts): Uint8Array {
   NetDef.addMemBlocks(b, blocks);
   NetDef.addDataSize(b, BigInt(parts.dataSize));
   NetDef.addDataCrc32c(b, parts.dataCrc);
+  NetDef.addGpuDataType(b, parts.gpuDataType === 'half' ? FbType.DT_HALF : FbType.DT_FLOAT);
   NetDef.finishNetDefBuffer(b, NetDef.endNetDef(b));
   return b.asUint8Array().slice();
 }
