@@ -2,6 +2,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
+#include <memory>
+#include <string>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -11,6 +14,7 @@
 #include "common/npy.h"
 #ifdef MACE_ENABLE_OPENCL
 #include "opencl/opencl_library.h"
+#include "opencl/opencl_runtime.h"
 #endif
 
 using namespace mace;         // NOLINT
@@ -47,11 +51,54 @@ int PrintOpenCLInfo() {
   for (const auto &d : devices)
     std::printf("opencl device: %s | %s | %s | %s\n", d.platform.c_str(), d.platform_version.c_str(),
                 d.device.c_str(), d.device_version.c_str());
+  // The device GPU engines use, and what its compiled programs and tuned parameters depend on.
+  std::unique_ptr<opencl::OpenCLRuntime> rt;
+  if (!devices.empty() && opencl::OpenCLRuntime::Create(&rt).ok()) {
+    const opencl::DeviceFingerprint &f = rt->fingerprint();
+    std::printf("opencl engine device: %s\nopencl driver: %s\nopencl runtime: %s\n", f.device.c_str(),
+                f.driver.c_str(), f.runtime.c_str());
+  }
   return devices.empty() ? 2 : 0;
 #else
   std::printf("opencl: not in this build (runtimes: cpu); build with runtime gpu or cpu+gpu\n");
   return 2;
 #endif
+}
+
+// A file-name-safe SoC name for tuning outputs: the GPU engine's device name.
+std::string DefaultSoc() {
+  std::string name = "unknown";
+#ifdef MACE_ENABLE_OPENCL
+  std::unique_ptr<opencl::OpenCLRuntime> rt;
+  if (opencl::OpenCLRuntime::Create(&rt).ok()) name = rt->device_name();
+#endif
+  std::string out;
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? char(std::tolower(c)) : '_';
+  return out;
+}
+
+// The stem of a path: "dir/mobilenet.mace" -> "mobilenet".
+std::string Stem(const std::string &path) {
+  std::string base = path.substr(path.find_last_of('/') + 1);
+  return base.substr(0, base.find('.'));
+}
+
+// --tune: writes MACE's two tuning outputs into --tune_output_dir.
+int WriteTuning(const Flags &flags, const MaceEngine &engine) {
+  const std::string tag = flags.Get("model_tag").empty() ? Stem(flags.Get("model_file")) : flags.Get("model_tag");
+  const std::string soc = flags.Get("soc").empty() ? DefaultSoc() : flags.Get("soc");
+  const std::string dir = flags.Get("tune_output_dir"), lib = flags.Get("library_name");
+  if (!dir.empty()) mkdir(dir.c_str(), 0755);
+  const std::string prefix = (dir.empty() ? "" : dir + "/") + lib;
+  const std::string binary = prefix + "_compiled_opencl_kernel." + tag + "." + soc + ".bin";
+  const std::string params = prefix + "_tuned_opencl_parameter." + tag + "." + soc + ".bin";
+  MaceStatus s = engine.WriteOpenCLTuning(binary, params);
+  if (!s.ok()) {
+    std::fprintf(stderr, "error: cannot write the tuning outputs: %s\n", s.information().c_str());
+    return 1;
+  }
+  std::printf("tuned: wrote %s and %s\n", binary.c_str(), params.c_str());
+  return 0;
 }
 
 }  // namespace
@@ -63,13 +110,37 @@ int main(int argc, char **argv) {
   specs.push_back({"output_file", "", "MACE raw outputs: write <prefix>_<output name> as little-endian floats"});
   specs.push_back({"json", "", "write {init_ms, run_ms: [...], peak_rss_kb} to this file"});
   specs.push_back({"opencl_info", "false", "print the OpenCL library and devices found, then exit (2: none)"});
+  specs.push_back({"tune", "false", "GPU: search the OpenCL local work size of every kernel launch, then write "
+                                    "<library_name>_compiled_opencl_kernel.<model_tag>.<soc>.bin and "
+                                    "<library_name>_tuned_opencl_parameter.<model_tag>.<soc>.bin"});
+  specs.push_back({"limit_opencl_kernel_time", "0", "with --tune: split kernels slower than this many ms (1: "
+                                                    "MACE's limit_opencl_kernel_time)"});
+  specs.push_back({"tune_output_dir", ".", "with --tune: where the two files go"});
+  specs.push_back({"library_name", "mace", "with --tune: the library name in the file names"});
+  specs.push_back({"model_tag", "", "with --tune: the model tag in the file names (default: the model file's stem)"});
+  specs.push_back({"soc", "", "with --tune: the SoC in the file names (default: the OpenCL device's name)"});
   Flags flags("mace_run", "Runs a converted model (.mace + .data) and writes its outputs.", specs);
   int code = 0;
   if (!flags.Parse(argc, argv, &code)) return code;
   if (flags.GetBool("opencl_info")) return PrintOpenCLInfo();
 
+  const bool tune = flags.GetBool("tune");
+  if (tune && flags.Get("device") != "GPU") {
+    std::fprintf(stderr, "error: --tune tunes OpenCL kernels: use it with --device=GPU\n");
+    return 1;
+  }
+  double time_limit_ms = 0;
+  try {
+    time_limit_ms = std::stod(flags.Get("limit_opencl_kernel_time"));
+  } catch (...) {
+    time_limit_ms = -1;
+  }
+  if (time_limit_ms < 0) {
+    std::fprintf(stderr, "error: --limit_opencl_kernel_time must be a number of ms >= 0\n");
+    return 1;
+  }
   LoadedModel model;
-  if (!LoadModel(flags, &model)) return 1;
+  if (!LoadModel(flags, &model, tune, time_limit_ms)) return 1;
   std::printf("init: %.3f ms\n", model.init_ms);
   int rounds = std::max(1, flags.GetInt("round"));
   std::map<std::string, MaceTensor> outputs = MakeOutputs(model);
@@ -89,6 +160,7 @@ int main(int argc, char **argv) {
               sorted[0]);
   // Which ops the GPU ran and which fell back to the CPU (and why), as of the last run.
   if (flags.Get("device") == "GPU") std::printf("%s\n", model.engine->DevicePlacement().c_str());
+  if (tune && WriteTuning(flags, *model.engine) != 0) return 1;
 
   const std::string &dir = flags.Get("output_dir");
   if (!dir.empty()) mkdir(dir.c_str(), 0755);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "core/model.h"
@@ -63,6 +64,8 @@ class GPUContext {
   std::string storage_path;
   std::vector<std::string> binary_paths;
   std::string parameter_path;
+  bool tuning = false;
+  double kernel_time_limit_ms = 0;
 };
 class GPUContextBuilder::Impl {
  public:
@@ -73,6 +76,11 @@ GPUContextBuilder::~GPUContextBuilder() = default;
 GPUContextBuilder &GPUContextBuilder::SetStoragePath(const std::string &p) { impl_->ctx.storage_path = p; return *this; }
 GPUContextBuilder &GPUContextBuilder::SetOpenCLBinaryPaths(const std::vector<std::string> &p) { impl_->ctx.binary_paths = p; return *this; }
 GPUContextBuilder &GPUContextBuilder::SetOpenCLParameterPath(const std::string &p) { impl_->ctx.parameter_path = p; return *this; }
+GPUContextBuilder &GPUContextBuilder::SetOpenCLTuning(bool tuning, double kernel_time_limit_ms) {
+  impl_->ctx.tuning = tuning;
+  impl_->ctx.kernel_time_limit_ms = kernel_time_limit_ms;
+  return *this;
+}
 std::shared_ptr<GPUContext> GPUContextBuilder::Finalize() { return std::make_shared<GPUContext>(impl_->ctx); }
 
 // ---- MaceEngineConfig ----
@@ -217,7 +225,15 @@ class MaceEngine::Impl {
     std::string error;
     const opencl::OpenCLLibrary *cl = opencl::OpenCLLibrary::Get(&error);
     if (!cl) return Unsupported("DeviceType::GPU: ", error);
-    MaceStatus s = opencl::OpenCLRuntime::Create(&opencl_runtime);
+    opencl::OpenCLRuntimeOptions runtime_options;
+    if (const GPUContext *gpu = config.impl()->gpu_context.get()) {
+      runtime_options.storage_path = gpu->storage_path;
+      runtime_options.binary_paths = gpu->binary_paths;
+      runtime_options.parameter_path = gpu->parameter_path;
+      runtime_options.tuning = gpu->tuning;
+      runtime_options.kernel_time_limit_ms = gpu->kernel_time_limit_ms;
+    }
+    MaceStatus s = opencl::OpenCLRuntime::Create(&opencl_runtime, runtime_options);
     if (!s.ok()) return MaceStatus(s.code(), "DeviceType::GPU: " + s.information());
     const auto type = graph.gpu_data_type == DataType::DT_HALF ? opencl::ImageType::kHalf : opencl::ImageType::kFloat;
     gpu_memory.reset(new opencl::GpuMemory(opencl_runtime.get(), type));
@@ -268,6 +284,7 @@ class MaceEngine::Impl {
       std::memcpy(dst->raw_mutable_data(), src.raw_data().get(), dst->bytes());
     }
     MACE_RETURN_IF_ERROR(net->Run(md));
+    SaveCompiledPrograms();
     for (auto &kv : *outputs) {
       Tensor *t = net->GetTensor(kv.first);
       if (t == nullptr || !Find(net->graph().outputs, kv.first))
@@ -288,6 +305,16 @@ class MaceEngine::Impl {
       dst = MaceTensor(t->shape(), data, dst.data_format(), ToIDataType(t->dtype()), capacity);
     }
     return MaceStatus::MACE_SUCCESS;
+  }
+
+  // The GPU context's storage file gets the programs this run compiled; a cache that cannot be
+  // written costs the next start a compile, so it is reported, not an error of the run.
+  void SaveCompiledPrograms() {
+#ifdef MACE_ENABLE_OPENCL
+    if (!opencl_runtime || !opencl_runtime->has_unsaved_programs()) return;
+    MaceStatus s = opencl_runtime->SaveProgramBinaries();
+    if (!s.ok()) std::fprintf(stderr, "mace opencl: cannot save compiled programs: %s\n", s.information().c_str());
+#endif
   }
 
   static std::vector<std::string> Names(const std::vector<IoInfo> &v) {
@@ -329,6 +356,20 @@ MaceStatus MaceEngine::Run(const std::map<std::string, MaceTensor> &inputs, std:
 MaceStatus MaceEngine::Run(const std::map<std::string, MaceTensor> &inputs, std::map<std::string, MaceTensor> *outputs,
                            RunMetadata *md) {
   return impl_->Run(inputs, outputs, md);
+}
+
+MaceStatus MaceEngine::WriteOpenCLTuning(const std::string &binary_file, const std::string &parameter_file) const {
+#ifdef MACE_ENABLE_OPENCL
+  opencl::OpenCLRuntime *rt = impl_->opencl_runtime.get();
+  if (rt == nullptr) return InvalidArgs("WriteOpenCLTuning: this engine does not run on the GPU");
+  if (!binary_file.empty()) MACE_RETURN_IF_ERROR(rt->SaveProgramBinaries(binary_file));
+  if (!parameter_file.empty()) MACE_RETURN_IF_ERROR(rt->SaveTuningTable(parameter_file));
+  return MaceStatus::MACE_SUCCESS;
+#else
+  (void)binary_file;
+  (void)parameter_file;
+  return Unsupported("WriteOpenCLTuning: this build of the runtime has no GPU backend");
+#endif
 }
 
 std::string MaceEngine::DevicePlacement() const {

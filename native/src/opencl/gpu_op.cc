@@ -50,6 +50,7 @@ MaceStatus GpuOperation::Kernel(OpContext *ctx, const std::string &program, cons
   if (it == kernels_.end()) {
     CLObject<cl_kernel> k;
     MACE_RETURN_IF_ERROR(Memory(ctx)->runtime()->CreateKernel(program, kernel, all, &k));
+    kernel_names_[k.get()] = kernel;
     it = kernels_.emplace(key, std::move(k)).first;
   }
   *out = it->second.get();
@@ -58,8 +59,9 @@ MaceStatus GpuOperation::Kernel(OpContext *ctx, const std::string &program, cons
 
 MaceStatus GpuOperation::Enqueue(OpContext *ctx, cl_kernel kernel, const std::vector<size_t> &gws,
                                  const std::vector<size_t> &lws) {
-  MaceStatus s = Memory(ctx)->runtime()->Enqueue(kernel, gws, lws, Where());
-  return s;
+  auto name = kernel_names_.find(kernel);
+  return Memory(ctx)->runtime()->Launch(kernel, name == kernel_names_.end() ? "kernel" : name->second, gws, lws,
+                                        Where());
 }
 
 }  // namespace opencl

@@ -42,8 +42,9 @@ class GpuOperation : public Operation {
   // created on first use and kept (a kernel holds its arguments, so ops do not share them).
   MaceStatus Kernel(OpContext *ctx, const std::string &program, const std::string &kernel,
                     const std::string &options, cl_kernel *out);
-  // Enqueues `kernel` over `gws` (1 to 3 dimensions) with local size `lws` (empty: the
-  // driver's choice).
+  // Enqueues `kernel` (one of this op's Kernel()s) over `gws` (1 to 3 dimensions): with the
+  // tuned local size when the runtime's tuning table has one for this kernel and size (or is
+  // tuning), else with `lws` (empty: the driver's choice).
   MaceStatus Enqueue(OpContext *ctx, cl_kernel kernel, const std::vector<size_t> &gws,
                      const std::vector<size_t> &lws = {});
   // Build options every kernel of this engine gets: -DUSE_HALF for half arithmetic (half
@@ -52,6 +53,7 @@ class GpuOperation : public Operation {
 
  private:
   std::map<std::string, CLObject<cl_kernel>> kernels_;
+  std::map<cl_kernel, std::string> kernel_names_;  // the tuning table's names
 };
 
 }  // namespace opencl

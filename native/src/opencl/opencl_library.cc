@@ -48,6 +48,9 @@ std::string OpenCLLibrary::Resolve(void *handle) {
   MACE_CL_RESOLVE(clCreateProgramWithSource);
   MACE_CL_RESOLVE(clBuildProgram);
   MACE_CL_RESOLVE(clGetProgramBuildInfo);
+  MACE_CL_RESOLVE(clCreateProgramWithBinary);
+  MACE_CL_RESOLVE(clGetProgramInfo);
+  MACE_CL_RESOLVE(clGetKernelWorkGroupInfo);
   MACE_CL_RESOLVE(clCreateKernel);
   MACE_CL_RESOLVE(clSetKernelArg);
   MACE_CL_RESOLVE(clEnqueueNDRangeKernel);

@@ -83,8 +83,12 @@ constexpr cl_uint CL_RGBA = 0x10B5;
 constexpr cl_uint CL_HALF_FLOAT = 0x10DD;
 constexpr cl_uint CL_FLOAT = 0x10DE;
 constexpr cl_uint CL_MEM_OBJECT_IMAGE2D = 0x10F1;
-// cl_program_build_info
+constexpr cl_uint CL_DEVICE_MAX_WORK_GROUP_SIZE = 0x1004;
+// cl_program_info, cl_program_build_info, cl_kernel_work_group_info
+constexpr cl_uint CL_PROGRAM_BINARY_SIZES = 0x1165;
+constexpr cl_uint CL_PROGRAM_BINARIES = 0x1166;
 constexpr cl_uint CL_PROGRAM_BUILD_LOG = 0x1183;
+constexpr cl_uint CL_KERNEL_WORK_GROUP_SIZE = 0x11B0;
 // cl_profiling_info
 constexpr cl_uint CL_PROFILING_COMMAND_START = 0x1282;
 constexpr cl_uint CL_PROFILING_COMMAND_END = 0x1283;
@@ -110,6 +114,10 @@ class OpenCLLibrary {
   using BuildProgramFn = cl_int (*)(cl_program, cl_uint, const cl_device_id *, const char *,
                                     void (*)(cl_program, void *), void *);
   using GetProgramBuildInfoFn = cl_int (*)(cl_program, cl_device_id, cl_uint, size_t, void *, size_t *);
+  using CreateProgramWithBinaryFn = cl_program (*)(cl_context, cl_uint, const cl_device_id *, const size_t *,
+                                                   const unsigned char **, cl_int *, cl_int *);
+  using GetProgramInfoFn = cl_int (*)(cl_program, cl_uint, size_t, void *, size_t *);
+  using GetKernelWorkGroupInfoFn = cl_int (*)(cl_kernel, cl_device_id, cl_uint, size_t, void *, size_t *);
   using CreateKernelFn = cl_kernel (*)(cl_program, const char *, cl_int *);
   using SetKernelArgFn = cl_int (*)(cl_kernel, cl_uint, size_t, const void *);
   using EnqueueNDRangeKernelFn = cl_int (*)(cl_command_queue, cl_kernel, cl_uint, const size_t *,
@@ -148,6 +156,9 @@ class OpenCLLibrary {
   CreateProgramWithSourceFn clCreateProgramWithSource = nullptr;
   BuildProgramFn clBuildProgram = nullptr;
   GetProgramBuildInfoFn clGetProgramBuildInfo = nullptr;
+  CreateProgramWithBinaryFn clCreateProgramWithBinary = nullptr;
+  GetProgramInfoFn clGetProgramInfo = nullptr;
+  GetKernelWorkGroupInfoFn clGetKernelWorkGroupInfo = nullptr;
   CreateKernelFn clCreateKernel = nullptr;
   SetKernelArgFn clSetKernelArg = nullptr;
   EnqueueNDRangeKernelFn clEnqueueNDRangeKernel = nullptr;

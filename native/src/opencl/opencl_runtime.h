@@ -4,6 +4,7 @@
 #ifndef MACE_OPENCL_OPENCL_RUNTIME_H_
 #define MACE_OPENCL_OPENCL_RUNTIME_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,16 +15,36 @@
 #include "core/status.h"
 #include "opencl/cl_error.h"
 #include "opencl/cl_object.h"
+#include "opencl/kernel_cache.h"
 #include "opencl/opencl_library.h"
 
 namespace mace {
 namespace opencl {
 
+// Where compiled programs and tuned launches come from and go to (GPUContextBuilder).
+struct OpenCLRuntimeOptions {
+  // Read at start and rewritten whenever new programs were compiled (SaveProgramBinaries).
+  std::string storage_path;
+  // Precompiled programs (mace_run --tune output), read-only; merged in order, then storage_path.
+  std::vector<std::string> binary_paths;
+  // Tuned launches (mace_run --tune output).
+  std::string parameter_path;
+  // Search the local size of every launch not in the tuning table (slow: for mace_run --tune).
+  bool tuning = false;
+  // > 0: while tuning, split launches whose best time exceeds this into parts of about this long
+  // (limit_opencl_kernel_time: keeps a phone's UI responsive).
+  double kernel_time_limit_ms = 0;
+  // Where the runtime says what it did with the files above; default: stderr.
+  std::function<void(const std::string &)> log;
+};
+
 class OpenCLRuntime {
  public:
   // Loads the library and opens the first GPU device of any platform, else the first device of
   // any type (a CPU driver such as PoCL on hosts). Fails with the loader's or driver's reason.
-  static MaceStatus Create(std::unique_ptr<OpenCLRuntime> *runtime);
+  // Files in `options` that do not fit this device are ignored with a log line.
+  static MaceStatus Create(std::unique_ptr<OpenCLRuntime> *runtime,
+                           const OpenCLRuntimeOptions &options = OpenCLRuntimeOptions());
   ~OpenCLRuntime();
 
   const OpenCLLibrary &cl() const { return *cl_; }
@@ -43,6 +64,8 @@ class OpenCLRuntime {
   bool image_supported() const { return image_supported_; }
   size_t image2d_max_width() const { return image2d_max_width_; }
   size_t image2d_max_height() const { return image2d_max_height_; }
+  // What compiled programs and tuned launches are valid for.
+  const DeviceFingerprint &fingerprint() const { return fingerprint_; }
 
   // The program built from the embedded source `name` (cl/<name>.cl, after cl/common.cl) with
   // `options`; built once per (name, options) and owned by the runtime. Unknown names and compile errors (with the
@@ -59,16 +82,43 @@ class OpenCLRuntime {
   // for it and reports its device time from the queue's profiling.
   MaceStatus Run2D(cl_kernel kernel, const size_t gws[2], const char *what,
                    cl_ulong *elapsed_ns = nullptr);
-  // Enqueues a 1-3-D kernel over `gws` with local size `lws` (empty: the driver's choice);
-  // `what` names it in errors. With `elapsed_ns`, waits and reports its device time.
+  // Enqueues a 1-3-D kernel over `gws` (starting at `offset`) with local size `lws` (empty: the
+  // driver's choice); `what` names it in errors. With `elapsed_ns`, waits and reports its device
+  // time.
   MaceStatus Enqueue(cl_kernel kernel, const std::vector<size_t> &gws, const std::vector<size_t> &lws,
-                     const std::string &what, cl_ulong *elapsed_ns = nullptr);
+                     const std::string &what, cl_ulong *elapsed_ns = nullptr,
+                     const std::vector<size_t> &offset = {});
+  // A launch named `tuning_name` (the kernel function) over `gws`: with the tuned local size and
+  // split when the tuning table has one for this name and size, tuned now when tuning is on,
+  // else with `lws` (empty: the driver's choice).
+  MaceStatus Launch(cl_kernel kernel, const std::string &tuning_name, const std::vector<size_t> &gws,
+                    const std::vector<size_t> &lws, const std::string &what);
   MaceStatus Finish();
   size_t program_cache_size() const;
+
+  // Compiled programs: how many were loaded from files, compiled from source, and whether
+  // programs compiled since the last save are unsaved.
+  struct ProgramStats {
+    int from_binary = 0, from_source = 0;
+  };
+  ProgramStats program_stats() const;
+  bool has_unsaved_programs() const;
+  // Writes every program built or loaded so far to `path` (default: the storage path; nothing
+  // to do without one).
+  MaceStatus SaveProgramBinaries(const std::string &path = "");
+  // Writes the tuning table (loaded and tuned entries) to `path`.
+  MaceStatus SaveTuningTable(const std::string &path);
+  const TuningTable &tuning_table() const { return tuning_; }
 
  private:
   OpenCLRuntime() = default;
   MaceStatus Init();
+  void LoadFiles();
+  void Log(const std::string &line) const;
+  // Searches local sizes for a launch (profiling events, best of a few runs each).
+  MaceStatus Tune(cl_kernel kernel, const std::vector<size_t> &gws, const std::string &what, TunedLaunch *best);
+  // The program from a stored binary for `key`, when one loads; else null.
+  cl_program ProgramFromBinary(const std::string &key, const std::string &name);
 
   const OpenCLLibrary *cl_ = nullptr;
   cl_device_id device_ = nullptr;
@@ -76,7 +126,13 @@ class OpenCLRuntime {
   CLObject<cl_command_queue> queue_;
   std::string platform_name_, device_name_, device_version_, driver_version_, extensions_;
   bool is_gpu_ = false, fp16_supported_ = false, image_supported_ = false;
-  size_t image2d_max_width_ = 0, image2d_max_height_ = 0;
+  size_t image2d_max_width_ = 0, image2d_max_height_ = 0, max_work_group_size_ = 0;
+  OpenCLRuntimeOptions options_;
+  DeviceFingerprint fingerprint_;
+  ProgramBinaries binaries_;       // loaded, then every program compiled here
+  bool unsaved_programs_ = false;
+  ProgramStats program_stats_;
+  TuningTable tuning_;
 
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, CLObject<cl_program>> programs_;

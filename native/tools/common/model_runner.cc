@@ -27,6 +27,10 @@ std::vector<FlagSpec> ModelFlags() {
       {"omp_num_threads", "-1", "CPU threads; -1 = one per core"},
       {"cpu_affinity_policy", "0", "0 none, 1 big cores only, 2 little cores only"},
       {"device", "CPU", "CPU or GPU"},
+      {"opencl_storage_path", "", "GPU: a file of compiled OpenCL programs, read at start and updated "
+                                  "after runs that compiled new ones"},
+      {"opencl_binary_file", "", "GPU: precompiled OpenCL programs (mace_run --tune output), comma-separated"},
+      {"opencl_parameter_file", "", "GPU: tuned OpenCL local work sizes (mace_run --tune output)"},
   };
 }
 
@@ -140,7 +144,7 @@ bool LoadInput(const std::string &path, const std::string &name, const std::vect
 
 }  // namespace
 
-bool LoadModel(const Flags &flags, LoadedModel *model) {
+bool LoadModel(const Flags &flags, LoadedModel *model, bool tune, double kernel_time_limit_ms) {
   if (flags.Get("model_file").empty()) {
     std::fprintf(stderr, "error: --model_file is required (see --help)\n");
     return false;
@@ -156,6 +160,14 @@ bool LoadModel(const Flags &flags, LoadedModel *model) {
   if (!s.ok()) {
     std::fprintf(stderr, "error: %s\n", s.information().c_str());
     return false;
+  }
+  if (device == "GPU") {
+    GPUContextBuilder gpu;
+    gpu.SetStoragePath(flags.Get("opencl_storage_path"))
+        .SetOpenCLBinaryPaths(Split(flags.Get("opencl_binary_file"), ','))
+        .SetOpenCLParameterPath(flags.Get("opencl_parameter_file"))
+        .SetOpenCLTuning(tune, kernel_time_limit_ms);
+    config.SetGPUContext(gpu.Finalize());
   }
   std::vector<std::string> in_names = Split(flags.Get("input_node"), ',');
   std::vector<std::string> out_names = Split(flags.Get("output_node"), ',');

@@ -26,7 +26,9 @@ struct LoadedModel {
 };
 
 // Builds the engine and its inputs; on failure prints the reason and returns false.
-bool LoadModel(const Flags &flags, LoadedModel *model);
+// `tune` (mace_run --tune): GPU engines search local work sizes as they run, splitting launches
+// slower than `kernel_time_limit_ms` when > 0.
+bool LoadModel(const Flags &flags, LoadedModel *model, bool tune = false, double kernel_time_limit_ms = 0);
 // Fresh output tensors (the engine allocates their memory).
 std::map<std::string, MaceTensor> MakeOutputs(const LoadedModel &model);
 double NowMs();

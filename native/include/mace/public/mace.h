@@ -64,8 +64,9 @@ class MACE_API MaceStatus {
   std::unique_ptr<Impl> impl_;
 };
 
-// GPU context shared between engines: kernel binary cache and tuned parameters.
-// The OpenCL runtime arrives with the GPU backend; a CPU-only build accepts the calls.
+// GPU context shared between engines: where compiled OpenCL programs and tuned launch
+// parameters are kept. Files made for another device, driver or runtime version are ignored
+// (with a log line on stderr), never trusted. A CPU-only build accepts the calls.
 class GPUContext;
 class MACE_API GPUContextBuilder {
  public:
@@ -73,9 +74,16 @@ class MACE_API GPUContextBuilder {
   ~GPUContextBuilder();
   GPUContextBuilder(const GPUContextBuilder &) = delete;
   GPUContextBuilder &operator=(const GPUContextBuilder &) = delete;
+  // A file of compiled programs: read at Init, rewritten after a Run that compiled new ones.
   GPUContextBuilder &SetStoragePath(const std::string &path);
+  // Precompiled programs (mace_run --tune output), read-only; the first match wins.
   GPUContextBuilder &SetOpenCLBinaryPaths(const std::vector<std::string> &paths);
+  // Tuned local work sizes (mace_run --tune output).
   GPUContextBuilder &SetOpenCLParameterPath(const std::string &path);
+  // Tuning runs: every kernel launch not in the parameters has its local work size searched
+  // (slow); with kernel_time_limit_ms > 0, launches slower than that are split into parts of
+  // about that long (limit_opencl_kernel_time). MaceEngine::WriteOpenCLTuning saves the result.
+  GPUContextBuilder &SetOpenCLTuning(bool tuning, double kernel_time_limit_ms = 0);
   std::shared_ptr<GPUContext> Finalize();
 
  private:
@@ -178,6 +186,11 @@ class MACE_API MaceEngine {
   // CPU with the reason listed. Reflects the last Run (before the first, the plan); empty
   // before Init.
   std::string DevicePlacement() const;
+
+  // GPU engines: writes the compiled OpenCL programs and the tuning table (the loaded parameters
+  // and every launch tuned so far) to these files, for SetOpenCLBinaryPaths and
+  // SetOpenCLParameterPath. An empty name skips that file.
+  MaceStatus WriteOpenCLTuning(const std::string &binary_file, const std::string &parameter_file) const;
 
   // Names, shapes and formats of the model's inputs and outputs as the model declares them.
   std::vector<std::string> InputNames() const;
