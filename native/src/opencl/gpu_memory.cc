@@ -28,6 +28,13 @@ bool ImageView(const Shape &shape, NCHWShape *view, std::string *why) {
   return true;
 }
 
+NCHWShape ImageViewOf(const Shape &shape) {
+  NCHWShape view;
+  std::string why;
+  ImageView(shape, &view, &why);
+  return view;
+}
+
 bool GpuMemory::Fits(const Shape &shape, std::string *why) const {
   NCHWShape view;
   if (!ImageView(shape, &view, why)) return false;

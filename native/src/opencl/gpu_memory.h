@@ -27,6 +27,8 @@ namespace opencl {
 // is); a vector [C] is channels [1, C, 1, 1]; a scalar is [1, 1, 1, 1]. False (and *why) for
 // rank > 4, empty tensors and dims past int.
 bool ImageView(const Shape &shape, NCHWShape *view, std::string *why);
+// The view of a shape already known to have one (checked by Supports / Fits).
+NCHWShape ImageViewOf(const Shape &shape);
 
 class GpuMemory : public DeviceMemory {
  public:

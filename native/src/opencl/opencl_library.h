@@ -18,7 +18,10 @@ using cl_int = int32_t;
 using cl_uint = uint32_t;
 using cl_ulong = uint64_t;
 using cl_bool = cl_uint;
-// OpenCL's int4 kernel argument (16 bytes, 16-byte aligned).
+// OpenCL's int2 and int4 kernel arguments (8 and 16 bytes, aligned to their size).
+struct alignas(8) cl_int2 {
+  cl_int s[2];
+};
 struct alignas(16) cl_int4 {
   cl_int s[4];
 };

@@ -13,13 +13,6 @@ namespace opencl {
 
 namespace {
 
-NCHWShape ViewOf(const Shape &shape) {
-  NCHWShape v;
-  std::string why;
-  ImageView(shape, &v, &why);
-  return v;
-}
-
 cl_int4 Dims(const NCHWShape &s) { return cl_int4{{s.n, s.c, s.h, s.w}}; }
 
 // The numpy broadcast of two shapes; false when they do not broadcast.
@@ -74,11 +67,11 @@ class GpuEltwiseOp : public GpuOperation {
     MACE_RETURN_IF_ERROR(InputImage(ctx, 0, &a_image));
     MACE_RETURN_IF_ERROR(InputImage(ctx, 1, &b_image));
     MACE_RETURN_IF_ERROR(OutputImage(ctx, 0, out_shape, &out_image));
-    const NCHWShape out = ViewOf(out_shape);
+    const NCHWShape out = ImageViewOf(out_shape);
     cl_kernel kernel;
     MACE_RETURN_IF_ERROR(Kernel(ctx, "eltwise", "eltwise", StrCat("-DELTWISE_TYPE=", int(type_)), &kernel));
-    MACE_RETURN_IF_ERROR(SetKernelArgs(Memory(ctx)->runtime()->cl(), kernel, a_image, Dims(ViewOf(a)), b_image,
-                                       Dims(ViewOf(b)), cl_int(out.h), cl_int(out.w), out_image));
+    MACE_RETURN_IF_ERROR(SetKernelArgs(Memory(ctx)->runtime()->cl(), kernel, a_image, Dims(ImageViewOf(a)), b_image,
+                                       Dims(ImageViewOf(b)), cl_int(out.h), cl_int(out.w), out_image));
     ImageShape image = ChannelImageShape(out);
     return Enqueue(ctx, kernel, {image.width, image.height});
   }
@@ -143,7 +136,7 @@ class GpuActivationOp : public GpuOperation {
     cl_kernel kernel;
     MACE_RETURN_IF_ERROR(Kernel(ctx, "activation", "activation", ActivationOptions(act), &kernel));
     MACE_RETURN_IF_ERROR(SetKernelArgs(Memory(ctx)->runtime()->cl(), kernel, in, act.alpha, act.beta, out));
-    ImageShape image = ChannelImageShape(ViewOf(Input(0)->shape()));
+    ImageShape image = ChannelImageShape(ImageViewOf(Input(0)->shape()));
     return Enqueue(ctx, kernel, {image.width, image.height});
   }
 
