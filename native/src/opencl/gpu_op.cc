@@ -58,7 +58,8 @@ MaceStatus GpuOperation::Kernel(OpContext *ctx, const std::string &program, cons
 }
 
 MaceStatus GpuOperation::Enqueue(OpContext *ctx, cl_kernel kernel, const std::vector<size_t> &gws,
-                                 const std::vector<size_t> &lws) {
+                                 const std::vector<size_t> &lws, bool tunable) {
+  if (!tunable) return Memory(ctx)->runtime()->Enqueue(kernel, gws, lws, Where());
   auto name = kernel_names_.find(kernel);
   return Memory(ctx)->runtime()->Launch(kernel, name == kernel_names_.end() ? "kernel" : name->second, gws, lws,
                                         Where());

@@ -44,9 +44,10 @@ class GpuOperation : public Operation {
                     const std::string &options, cl_kernel *out);
   // Enqueues `kernel` (one of this op's Kernel()s) over `gws` (1 to 3 dimensions): with the
   // tuned local size when the runtime's tuning table has one for this kernel and size (or is
-  // tuning), else with `lws` (empty: the driver's choice).
+  // tuning), else with `lws` (empty: the driver's choice). A kernel whose code depends on its
+  // local size (local memory sized for it) passes `tunable` false and always gets `lws`.
   MaceStatus Enqueue(OpContext *ctx, cl_kernel kernel, const std::vector<size_t> &gws,
-                     const std::vector<size_t> &lws = {});
+                     const std::vector<size_t> &lws = {}, bool tunable = true);
   // Build options every kernel of this engine gets: -DUSE_HALF for half arithmetic (half
   // images on a device with cl_khr_fp16; see common.cl).
   static std::string EngineOptions(const OpContext *ctx);

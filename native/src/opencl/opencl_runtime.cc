@@ -400,6 +400,7 @@ MaceStatus OpenCLRuntime::Tune(cl_kernel kernel, const std::vector<size_t> &gws,
                                                         kernel_group));
   std::vector<std::vector<size_t>> candidates = LocalSizeCandidates(gws, max_group);
   candidates.insert(candidates.begin(), std::vector<size_t>());  // the driver's choice
+  std::vector<std::pair<cl_ulong, std::vector<size_t>>> timed;   // (best time, local size)
   cl_ulong best_ns = ~cl_ulong(0);
   for (const auto &lws : candidates) {
     cl_ulong ns = 0, fastest = ~cl_ulong(0);
@@ -410,18 +411,33 @@ MaceStatus OpenCLRuntime::Tune(cl_kernel kernel, const std::vector<size_t> &gws,
       MACE_RETURN_IF_ERROR(Enqueue(kernel, gws, lws, what, &ns));
       fastest = std::min(fastest, ns);
     }
-    if (fastest < best_ns) {
-      best_ns = fastest;
-      best->lws = lws;
-    }
+    timed.emplace_back(fastest, lws);
+    best_ns = std::min(best_ns, fastest);
   }
-  if (best_ns == ~cl_ulong(0)) return RuntimeError("OpenCL: ", what, ": no local size could run over ", Dims(gws));
+  if (timed.empty()) return RuntimeError("OpenCL: ", what, ": no local size could run over ", Dims(gws));
+  std::sort(timed.begin(), timed.end());
+  best->lws = timed[0].second;
   best->chunks = 1;
   const double ms = double(best_ns) / 1e6;
   if (options_.kernel_time_limit_ms > 0 && ms > options_.kernel_time_limit_ms) {
+    // The fastest local size that leaves enough groups along the last dimension to split into
+    // parts of about the limit (the driver's choice leaves every row).
     const size_t last = gws.size() - 1;
-    const size_t blocks = gws[last] / (best->lws.empty() ? 1 : best->lws[last]);
-    best->chunks = int(std::min<size_t>(blocks, size_t(std::ceil(ms / options_.kernel_time_limit_ms))));
+    const size_t wanted = size_t(std::ceil(ms / options_.kernel_time_limit_ms));
+    size_t most = 0;
+    for (const auto &t : timed) {
+      const size_t blocks = gws[last] / (t.second.empty() ? 1 : t.second[last]);
+      if (blocks > most) {
+        most = blocks;
+        best->lws = t.second;
+      }
+      if (blocks >= wanted) {
+        best->lws = t.second;
+        most = blocks;
+        break;
+      }
+    }
+    best->chunks = int(std::min(most, wanted));
   }
   return MaceStatus();
 }
