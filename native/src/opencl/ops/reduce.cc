@@ -71,10 +71,19 @@ class GpuReduceOp : public GpuOperation {
     cl_kernel kernel;
     MACE_RETURN_IF_ERROR(Kernel(ctx, "reduce", "reduce_hw", StrCat("-DREDUCE_TYPE=", kind_), &kernel));
     const int64_t count = int64_t(h) * w;
+    const OpenCLRuntime *rt = Memory(ctx)->runtime();
+    const OpenCLLibrary &cl = rt->cl();
+    if (max_group_ == 0) {
+      // CL_DEVICE_MAX_WORK_GROUP_SIZE (not among the runtime's reported limits; a local query).
+      constexpr cl_uint kMaxWorkGroupSize = 0x1004;
+      size_t device_max = 0;
+      if (cl.clGetDeviceInfo(rt->device(), kMaxWorkGroupSize, sizeof(device_max), &device_max, nullptr) != CL_SUCCESS)
+        device_max = 64;
+      max_group_ = std::max<size_t>(1, std::min<size_t>(256, device_max));
+    }
     size_t group = 1;  // a power of two; each item reduces >= 4 pixels where there are enough
-    while (group < 256 && int64_t(group) * 4 < count) group *= 2;
+    while (group * 2 <= max_group_ && int64_t(group) * 4 < count) group *= 2;
     const cl_int blocks = ChannelBlocks(c);
-    const OpenCLLibrary &cl = Memory(ctx)->runtime()->cl();
     MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, in_image, cl_int(h), cl_int(w), blocks, cl_int(n), out_image));
     // The partials: one float4 per work item of the group.
     const cl_int error = cl.clSetKernelArg(kernel, 6, group * 4 * sizeof(float), nullptr);
@@ -85,6 +94,7 @@ class GpuReduceOp : public GpuOperation {
  private:
   int kind_ = 0;  // REDUCE_TYPE: 0 sum, 1 mean, 2 max, 3 min
   bool keepdims_ = true;
+  size_t max_group_ = 0;  // the device's work-group limit, at most 256 (queried on the first Run)
 };
 
 }  // namespace opencl
