@@ -1,8 +1,9 @@
 // GPU kernel of Pad (ONNX Pad-21) on rank-4 float tensors padded (or cropped, by negative
-// pads) along H and W: modes constant (with a constant_value), reflect, edge and wrap, pads and
+// pads) along any axes: modes constant (with a constant_value), reflect, edge and wrap, pads and
 // axes given as constant inputs. The host computes the CPU kernel's per-axis source maps, so
-// every mode and crop matches it exactly. Refused: padding N or C, non-constant pads, ranks
-// other than 4.
+// every mode and crop matches it exactly. Padding along H, W and N copies whole pixels;
+// padding C gathers each channel (pad_channels). Refused: non-constant pads, ranks other
+// than 4.
 #include <cstring>
 
 #include "opencl/gpu_op.h"
@@ -17,7 +18,9 @@ enum class PadMode { kConstant, kReflect, kEdge, kWrap };
 
 struct Plan {
   Shape input, output;
-  std::vector<cl_int> map;  // per output row, then per output column: source index or -1
+  // Source index or -1 of every output index along N, then C, H and W.
+  std::vector<cl_int> map;
+  bool pads_channels = false;  // the C map is not the identity
   float value = 0;
 };
 
@@ -59,11 +62,12 @@ class GpuPadOp : public GpuOperation {
     MACE_RETURN_IF_ERROR(InputImage(ctx, 0, &in_image));
     MACE_RETURN_IF_ERROR(OutputImage(ctx, 0, out, &out_image));
     cl_kernel kernel;
-    MACE_RETURN_IF_ERROR(Kernel(ctx, "pad", "pad", "", &kernel));
+    MACE_RETURN_IF_ERROR(Kernel(ctx, "pad", plan_.pads_channels ? "pad_channels" : "pad", "", &kernel));
     const cl_int blocks = ChannelBlocks(int(out[1])), out_h = cl_int(out[2]), out_w = cl_int(out[3]);
     const cl_int rows = cl_int(out[0] * out[2]);
     MACE_RETURN_IF_ERROR(SetKernelArgs(Memory(ctx)->runtime()->cl(), kernel, in_image, map_.get(), cl_int(in[2]),
-                                       cl_int(in[3]), out_h, out_w, blocks, rows, plan_.value, out_image));
+                                       cl_int(in[3]), cl_int(out[0]), cl_int(out[1]), out_h, out_w, blocks, rows,
+                                       plan_.value, out_image));
     return Enqueue(ctx, kernel, {size_t(blocks), size_t(out_w), size_t(rows)});
   }
 
@@ -116,10 +120,6 @@ class GpuPadOp : public GpuOperation {
       begin[axis] = pads[i];
       end[axis] = pads[i + na];
     }
-    if (begin[0] != 0 || end[0] != 0 || begin[1] != 0 || end[1] != 0) {
-      *why = StrCat("pads ", ShapeToString(pads), " pad N or C (GPU kernel: H and W only)");
-      return false;
-    }
     plan->value = 0;
     const Tensor *cv = Input(2);
     if (cv != nullptr && cv->size() > 0 && mode == PadMode::kConstant) {
@@ -131,7 +131,7 @@ class GpuPadOp : public GpuOperation {
     }
     Shape out_shape = x->shape();
     plan->map.clear();
-    for (int d = 2; d < 4; ++d) {
+    for (int d = 0; d < 4; ++d) {
       const int64_t dim = x->dim(d);
       const int64_t limit = int64_t{1} << 30;
       if (begin[d] <= -limit || begin[d] >= limit || end[d] <= -limit || end[d] >= limit) {
@@ -168,10 +168,9 @@ class GpuPadOp : public GpuOperation {
         plan->map.push_back(cl_int(c < 0 ? -1 : c + crop));
       }
     }
-    if (x->dim(0) <= 0 || x->dim(1) <= 0) {
-      *why = "empty input";
-      return false;
-    }
+    plan->pads_channels = out_shape[1] != x->dim(1);
+    for (int64_t c = 0; c < out_shape[1]; ++c)
+      plan->pads_channels = plan->pads_channels || plan->map[size_t(out_shape[0] + c)] != c;
     plan->input = x->shape();
     plan->output = out_shape;
     return true;
