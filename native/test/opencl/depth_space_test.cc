@@ -1,5 +1,6 @@
 // DepthToSpace (DCR, CRD) and SpaceToDepth: the GPU kernel against the CPU kernel on float and
-// half images, blocksizes 1 to 3, channel counts not multiples of 4, N = 2, H != W.
+// half images, blocksizes 1 to 3, channel counts not multiples of 4 and (whole-pixel path)
+// multiples of 4, N = 2, H != W.
 #include <tuple>
 
 #include "opencl_test_util.h"
@@ -35,12 +36,18 @@ std::vector<DSCase> Cases() {
     cases.push_back({StrCat("d2s_", mode, "_b3_c27"), "DepthToSpace", mode, {2, 27, 4, 3}, 3});  // out C 3
     cases.push_back({StrCat("d2s_", mode, "_b2_c52"), "DepthToSpace", mode, {1, 52, 5, 2}, 2});  // out C 13
     cases.push_back({StrCat("d2s_", mode, "_b1"), "DepthToSpace", mode, {2, 7, 3, 4}, 1});
+    // Output channels a multiple of 4 (DCR: one input pixel per output pixel).
+    cases.push_back({StrCat("d2s_", mode, "_b2_c16"), "DepthToSpace", mode, {2, 16, 3, 5}, 2});
+    cases.push_back({StrCat("d2s_", mode, "_b3_c72"), "DepthToSpace", mode, {1, 72, 2, 3}, 3});
   }
   cases.push_back({"d2s_default_mode", "DepthToSpace", "", {2, 28, 3, 2}, 2});  // out C 7
   cases.push_back({"s2d_b2_c3", "SpaceToDepth", "", {2, 3, 6, 10}, 2});
   cases.push_back({"s2d_b3_c5", "SpaceToDepth", "", {2, 5, 9, 6}, 3});
   cases.push_back({"s2d_b2_c13", "SpaceToDepth", "", {1, 13, 4, 8}, 2});
   cases.push_back({"s2d_b1", "SpaceToDepth", "", {2, 7, 3, 5}, 1});
+  // Input channels a multiple of 4: one input pixel per output pixel.
+  cases.push_back({"s2d_b2_c4", "SpaceToDepth", "", {2, 4, 6, 10}, 2});
+  cases.push_back({"s2d_b3_c8", "SpaceToDepth", "", {1, 8, 9, 3}, 3});
   return cases;
 }
 

@@ -33,11 +33,24 @@ __kernel void depth_space(__read_only image2d_t input, const int b, const int in
   if (cb >= channel_blocks || ow >= out_w || nh >= rows) return;
   const int n = nh / out_h, oh = nh - n * out_h;
   const int oc = cb << 2;
+#ifdef ALIGNED
+  // DCR with out_c % 4 == 0, SpaceToDepth with in_c % 4 == 0: the four channels are one whole
+  // input pixel (channels ic .. ic + 3, ic % 4 == 0).
+#if DEPTH_SPACE_MODE == 2
+  const int ij = oc / in_c, ic = oc - ij * in_c;
+  const int ih = oh * b + ij / b, iw = ow * b + ij % b;
+#else
+  const int h = oh / b, i = oh - h * b, w = ow / b, j = ow - w * b;
+  const int ic = mad24(mad24(i, b, j), out_c, oc), ih = h, iw = w;
+#endif
+  const DATA_TYPE4 r = READ_IMAGET(input, kSampler, (int2)(mad24(ic >> 2, in_w, iw), mad24(n, in_h, ih)));
+#else
   // Lanes past out_c read channel oc (valid) and are zeroed.
   DATA_TYPE4 r;
   r.x = gather(input, b, in_c, in_h, in_w, out_c, n, oc, oh, ow);
   r.y = oc + 1 < out_c ? gather(input, b, in_c, in_h, in_w, out_c, n, oc + 1, oh, ow) : (DATA_TYPE)0;
   r.z = oc + 2 < out_c ? gather(input, b, in_c, in_h, in_w, out_c, n, oc + 2, oh, ow) : (DATA_TYPE)0;
   r.w = oc + 3 < out_c ? gather(input, b, in_c, in_h, in_w, out_c, n, oc + 3, oh, ow) : (DATA_TYPE)0;
+#endif
   WRITE_IMAGET(output, (int2)(mad24(cb, out_w, ow), nh), r);
 }

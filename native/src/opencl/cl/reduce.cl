@@ -1,8 +1,8 @@
 // Reduction over H and W (global pooling); REDUCE_TYPE (a build option): 0 sum, 1 mean,
 // 2 max, 3 min. Work item (i, channel block, n): dimension 0 is one work group (its local size
 // is the group); item i reduces pixels i, i + G, i + 2G, ... of the H*W plane of its channel
-// block, in float (half images are read in DATA_TYPE and widened), then item 0 combines the
-// group's partials from local memory in order and writes the (channel block, n) pixel.
+// block, in float (half images are read in DATA_TYPE and widened), then the group combines its
+// partials in local memory (a tree) and item 0 writes the (channel block, n) pixel.
 
 #if REDUCE_TYPE == 0 || REDUCE_TYPE == 1
 #define REDUCE_INIT ((float4)0)
@@ -35,8 +35,15 @@ __kernel void reduce_hw(__read_only image2d_t input, const int in_h, const int i
   const int slot = (get_local_id(2) * get_local_size(1) + get_local_id(1)) * group;
   partials[slot + i] = acc;
   barrier(CLK_LOCAL_MEM_FENCE);
+  // Tree over the group (any size): the upper half folds into the lower half.
+  for (int live = group; live > 1;) {
+    const int upper = (live + 1) >> 1;
+    if (i < live - upper) partials[slot + i] = REDUCE_OP(partials[slot + i], partials[slot + i + upper]);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    live = upper;
+  }
   if (i != 0 || !active) return;
-  for (int j = 1; j < group; ++j) acc = REDUCE_OP(acc, partials[slot + j]);
+  acc = partials[slot];
 #if REDUCE_TYPE == 1
   acc = acc / (float)count;
 #endif

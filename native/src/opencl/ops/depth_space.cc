@@ -41,7 +41,10 @@ class GpuDepthSpaceOp : public GpuOperation {
     MACE_RETURN_IF_ERROR(OutputImage(ctx, 0, out, &out_image));
     const int mode = to_space_ ? (mode_ == "DCR" ? 0 : 1) : 2;
     cl_kernel kernel;
-    MACE_RETURN_IF_ERROR(Kernel(ctx, "depth_space", "depth_space", StrCat("-DDEPTH_SPACE_MODE=", mode), &kernel));
+    // Whole input pixels map to whole output pixels: one read per work item.
+    const bool aligned = (mode == 0 && out[1] % 4 == 0) || (mode == 2 && in[1] % 4 == 0);
+    MACE_RETURN_IF_ERROR(Kernel(ctx, "depth_space", "depth_space",
+                                StrCat("-DDEPTH_SPACE_MODE=", mode, aligned ? " -DALIGNED" : ""), &kernel));
     const cl_int blocks = ChannelBlocks(int(out[1])), rows = cl_int(out[0] * out[2]);
     MACE_RETURN_IF_ERROR(SetKernelArgs(Memory(ctx)->runtime()->cl(), kernel, in_image, cl_int(block_),
                                        cl_int(in[1]), cl_int(in[2]), cl_int(in[3]), cl_int(out[1]),
