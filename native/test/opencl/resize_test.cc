@@ -81,6 +81,13 @@ std::vector<ResizeCase> Cases() {
                    [](OpTester &t) { t.Arg("exclude_outside", 1).NoInput(); }});
   cases.push_back({"nearest_exclude_outside", odd, "nearest", "pytorch_half_pixel", "round_prefer_ceil",
                    {1, 1, 1.7f, 0.6f}, {}, {}, [](OpTester &t) { t.Arg("exclude_outside", 1).NoInput(); }});
+  // Edges: one input row (in - 1 = 0), one output pixel (align_corners' out == 1 case).
+  for (const char *ctm : {"align_corners", "half_pixel", "pytorch_half_pixel"}) {
+    cases.push_back({StrCat("linear_", ctm, "_from_one_row"), {2, 3, 1, 5}, "linear", ctm, "", {}, {2, 3, 4, 9}, {},
+                     nullptr});
+    cases.push_back({StrCat("linear_", ctm, "_to_one_pixel"), {1, 5, 6, 7}, "linear", ctm, "", {}, {1, 5, 1, 1}, {},
+                     nullptr});
+  }
   for (const char *mode : {"nearest", "linear"}) {
     // Part of the roi lies outside the input: extrapolated rows and columns.
     cases.push_back({StrCat(mode, "_tf_crop_and_resize"), down, mode, "tf_crop_and_resize", "", {}, {2, 7, 6, 8},
