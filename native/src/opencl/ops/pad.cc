@@ -37,7 +37,8 @@ class GpuPadOp : public GpuOperation {
       *why = "pads is not a constant (GPU kernel: constant pads)";
       return false;
     }
-    for (int i = 2; i <= 3; ++i) {
+    // constant_value is read only in constant mode.
+    for (int i = mode == PadMode::kConstant ? 2 : 3; i <= 3; ++i) {
       if (Input(i) != nullptr && Input(i)->size() > 0 && !Input(i)->is_const()) {
         *why = StrCat(i == 2 ? "constant_value" : "axes", " is not a constant");
         return false;

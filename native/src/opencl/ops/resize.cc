@@ -187,7 +187,8 @@ class GpuResizeOp : public GpuOperation {
       return false;
     }
     if (!FloatInputs({0}, why)) return false;
-    for (int i = 1; i <= 3; ++i) {
+    // roi is read only by tf_crop_and_resize.
+    for (int i = coord_ == CoordMode::kTfCropAndResize ? 1 : 2; i <= 3; ++i) {
       const Tensor *t = Input(i);
       if (t != nullptr && t->size() > 0 && !t->is_const()) {
         *why = StrCat(i == 1 ? "roi" : i == 2 ? "scales" : "sizes",
