@@ -26,6 +26,7 @@
 __kernel void deconv_weights(__global const float *w, const int in_c, const int out_c, const int taps,
                              __write_only image2d_t image) {
   const int ci = get_global_id(0), y = get_global_id(1);
+  if (ci >= get_image_width(image) || y >= get_image_height(image)) return;
   const int ocb = y / taps, t = y - ocb * taps;
   float4 v = (float4)0;
   if (ci < in_c) {
