@@ -1,7 +1,7 @@
 // ConvTranspose 2-D: the GPU kernel against the CPU kernel on float and half images: strides
 // 1 to 3 (also kernels smaller than the stride), symmetric and asymmetric pads,
 // output_padding, auto_pad and output_shape, with and without bias, fused activations, odd
-// channel counts, N = 2, H != W; the cases it refuses run on the CPU.
+// channel counts, N = 2, H != W, group 1 and depthwise; the cases it refuses run on the CPU.
 #include <cstring>
 #include <map>
 #include <tuple>
@@ -24,6 +24,7 @@ struct DeconvCase {
   Shape x, w;  // w: [C_in, C_out, kH, kW]
   bool bias;
   std::function<void(OpTester &)> args;
+  int64_t group = 1;
 };
 void PrintTo(const DeconvCase &c, std::ostream *os) { *os << c.name; }
 
@@ -32,7 +33,8 @@ using ConvTransposeTest = OpenCLParamTest<std::tuple<DeconvCase, ImageType>>;
 void Build(const DeconvCase &c, OpTester &t) {
   t.Input(c.x, RandomData(mace::test::NumElements(c.x), 11, -1, 1));
   t.Input(c.w, RandomData(mace::test::NumElements(c.w), 12, -1, 1)).Const();
-  if (c.bias) t.Input({c.w[1]}, RandomData(c.w[1], 13, -1, 1)).Const();
+  if (c.bias) t.Input({c.w[1] * c.group}, RandomData(c.w[1] * c.group, 13, -1, 1)).Const();
+  if (c.group != 1) t.Arg("group", c.group);
   if (c.args) c.args(t);
 }
 
@@ -80,6 +82,17 @@ std::vector<DeconvCase> Cases() {
        [](OpTester &t) { t.Arg("activation", "LEAKYRELU").Arg("activation_alpha", 0.1f); }},
       {"sigmoid", {1, 3, 4, 4}, {3, 9, 3, 3}, true,
        [](OpTester &t) { t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}).Arg("activation", "SIGMOID"); }},
+      // Depthwise (group = C_in, W [C, 1, kH, kW]).
+      {"depthwise_s2_p1_op1", {2, 5, 4, 3}, {5, 1, 3, 3}, true,
+       [](OpTester &t) {
+         t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}).Ints("output_padding", {1, 1});
+       }, 5},
+      {"depthwise_upsample_k4", {1, 13, 3, 5}, {13, 1, 4, 4}, false,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}); }, 13},
+      {"depthwise_s3x1_asym_relu", {2, 7, 3, 4}, {7, 1, 2, 3}, true,
+       [](OpTester &t) {
+         t.Ints("strides", {3, 1}).Ints("pads", {0, 1, 1, 0}).Arg("activation", "RELU");
+       }, 7},
   };
 }
 
@@ -120,7 +133,7 @@ void ExpectRefused(OpenCLRuntime *rt, const std::function<void(OpTester &)> &bui
 TEST_F(OpenCLTest, ConvTransposeRefusesGroups) {
   ExpectRefused(runtime_, [](OpTester &t) {
     t.Input({1, 4, 3, 3}, RandomData(36, 1, -1, 1)).Input({4, 2, 3, 3}, RandomData(72, 2, -1, 1)).Const().Arg("group", 2);
-  }, "group 2");
+  }, "GPU kernel: group 1, or depthwise");
 }
 
 TEST_F(OpenCLTest, ConvTransposeRefusesDilation) {

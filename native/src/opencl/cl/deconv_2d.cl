@@ -1,4 +1,4 @@
-// ConvTranspose 2-D (group 1, dilation 1), MACE's deconv_2d design.
+// ConvTranspose 2-D (group 1 or depthwise, dilation 1), MACE's deconv_2d design.
 //
 // Output (oh, ow) receives input (ih, iw) through tap (kh, kw) when oh = ih * s_h - p_h + kh and
 // ow = iw * s_w - p_w + kw. A work item computes output channel block ocb at the four output
@@ -96,6 +96,64 @@ __kernel void deconv_2d(__read_only image2d_t input, __read_only image2d_t weigh
     }
   }
   const int x = ocb * out_w;
+  WRITE_IMAGET(output, (int2)(x + ow0, nh), do_activation(out0, alpha, beta));
+  if (ow0 + s_w < out_w) WRITE_IMAGET(output, (int2)(x + ow0 + s_w, nh), do_activation(out1, alpha, beta));
+  if (ow0 + 2 * s_w < out_w) WRITE_IMAGET(output, (int2)(x + ow0 + 2 * s_w, nh), do_activation(out2, alpha, beta));
+  if (ow0 + 3 * s_w < out_w) WRITE_IMAGET(output, (int2)(x + ow0 + 3 * s_w, nh), do_activation(out3, alpha, beta));
+}
+
+// Depthwise (group = C): W [C, 1, kH, kW] (float buffer) -> image: pixel (t, cb) holds
+// W[4 cb .. 4 cb + 3, 0, t], 0 past C.
+__kernel void depthwise_deconv_weights(__global const float *w, const int channels, const int taps,
+                                       __write_only image2d_t image) {
+  const int t = get_global_id(0), cb = get_global_id(1);
+  if (t >= get_image_width(image) || cb >= get_image_height(image)) return;
+  const int c = cb * 4;
+  float4 v = (float4)0;
+  if (c < channels) v.x = w[c * taps + t];
+  if (c + 1 < channels) v.y = w[(c + 1) * taps + t];
+  if (c + 2 < channels) v.z = w[(c + 2) * taps + t];
+  if (c + 3 < channels) v.w = w[(c + 3) * taps + t];
+  WRITE_IMAGET(image, (int2)(t, cb), CONVERT4(v));
+}
+
+// Depthwise: output lane k of block cb sums input lane k of block cb over the taps (padding
+// lanes only reach padding lanes). Same work items and tap walk as deconv_2d.
+__kernel void depthwise_deconv_2d(__read_only image2d_t input, __read_only image2d_t weights,
+                                  __global const float *bias, __write_only image2d_t output, const int in_h,
+                                  const int in_w, const int out_h, const int out_w, const int s_h, const int s_w,
+                                  const int p_h, const int p_w, const int k_h, const int k_w, const int blocks,
+                                  const int width_blocks, const int rows, const float alpha, const float beta) {
+  const int cb = get_global_id(0), wb = get_global_id(1), nh = get_global_id(2);
+  if (cb >= blocks || wb >= width_blocks || nh >= rows) return;
+  const int r = wb % s_w;
+  const int ow0 = r + (wb / s_w) * 4 * s_w;
+  if (ow0 >= out_w) return;
+  const int n = nh / out_h, oh = nh - n * out_h;
+
+  const DATA_TYPE4 b = CONVERT4(vload4(cb, bias));
+  DATA_TYPE4 out0 = b, out1 = b, out2 = b, out3 = b;
+  const int kh0 = ((oh + p_h) % s_h + s_h) % s_h;
+  const int kw0 = ((r + p_w) % s_w + s_w) % s_w;
+  const int xb = cb * in_w;
+  for (int kh = kh0; kh < k_h; kh += s_h) {
+    const int ih = (oh + p_h - kh) / s_h;  // exact
+    if (ih < 0 || ih >= in_h) continue;
+    const int y = mad24(n, in_h, ih);
+    for (int kw = kw0; kw < k_w; kw += s_w) {
+      const int iw0 = (ow0 + p_w - kw) / s_w;  // exact
+      const int x0 = iw0 >= 0 && iw0 < in_w ? xb + iw0 : -1;
+      const int x1 = iw0 + 1 >= 0 && iw0 + 1 < in_w ? xb + iw0 + 1 : -1;
+      const int x2 = iw0 + 2 >= 0 && iw0 + 2 < in_w ? xb + iw0 + 2 : -1;
+      const int x3 = iw0 + 3 >= 0 && iw0 + 3 < in_w ? xb + iw0 + 3 : -1;
+      const DATA_TYPE4 w = READ_IMAGET(weights, kSampler, (int2)(mad24(kh, k_w, kw), cb));
+      out0 = mad(READ_IMAGET(input, kSampler, (int2)(x0, y)), w, out0);
+      out1 = mad(READ_IMAGET(input, kSampler, (int2)(x1, y)), w, out1);
+      out2 = mad(READ_IMAGET(input, kSampler, (int2)(x2, y)), w, out2);
+      out3 = mad(READ_IMAGET(input, kSampler, (int2)(x3, y)), w, out3);
+    }
+  }
+  const int x = cb * out_w;
   WRITE_IMAGET(output, (int2)(x + ow0, nh), do_activation(out0, alpha, beta));
   if (ow0 + s_w < out_w) WRITE_IMAGET(output, (int2)(x + ow0 + s_w, nh), do_activation(out1, alpha, beta));
   if (ow0 + 2 * s_w < out_w) WRITE_IMAGET(output, (int2)(x + ow0 + 2 * s_w, nh), do_activation(out2, alpha, beta));

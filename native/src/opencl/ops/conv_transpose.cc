@@ -3,8 +3,10 @@
 // engine's storage type, optional constant bias, strides, pads (explicit, auto_pad or from
 // output_shape), output_padding, fused activation. A work item computes 4 output channels at 4
 // output columns of one residue modulo stride_w (ow0, ow0 + s, ow0 + 2s, ow0 + 3s): those share
-// their kernel taps and read 4 consecutive input columns. Refused: group > 1, dilations > 1,
-// non-constant weights or bias, ranks other than 4.
+// their kernel taps and read 4 consecutive input columns. Depthwise (group = C_in, weights
+// [C, 1, kH, kW]) has its own kernel (MACE's depthwise_deconv2d): each output lane reads its own
+// input lane. Refused: other groups, dilations > 1, non-constant weights or bias, ranks other
+// than 4.
 #include <algorithm>
 
 #include "opencl/gpu_op.h"
@@ -22,6 +24,7 @@ int64_t FloorDiv2(int64_t v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
 struct Geometry {
   int n = 0, in_c = 0, in_h = 0, in_w = 0, out_c = 0, out_h = 0, out_w = 0;
   int k_h = 0, k_w = 0, s_h = 1, s_w = 1, p_h = 0, p_w = 0;
+  bool depthwise = false;  // group = C_in = C_out, W [C, 1, kH, kW]
 };
 
 }  // namespace
@@ -45,16 +48,12 @@ class GpuConvTransposeOp : public GpuOperation {
       *why = "the bias is not a float constant (GPU kernel: constant bias)";
       return false;
     }
-    if (GetInt("group", 1) != 1) {
-      *why = StrCat("group ", GetInt("group", 1), " (GPU kernel: group 1)");
-      return false;
-    }
     if (ctx == nullptr) return true;
     if (!HasGpu(ctx, why)) return false;
     Geometry g;
     if (!MakeGeometry(&g, why)) return false;
-    const size_t weight_w = size_t(ChannelBlocks(g.in_c)) * 4,
-                 weight_h = size_t(ChannelBlocks(g.out_c)) * g.k_h * g.k_w;
+    const ImageShape weight = WeightImageShape(g);
+    const size_t weight_w = weight.width, weight_h = weight.height;
     const OpenCLRuntime *rt = Memory(ctx)->runtime();
     if (weight_w > rt->image2d_max_width() || weight_h > rt->image2d_max_height()) {
       *why = StrCat("weights ", ShapeToString(Input(1)->shape()), " need a ", weight_w, "x", weight_h,
@@ -75,11 +74,20 @@ class GpuConvTransposeOp : public GpuOperation {
     MACE_RETURN_IF_ERROR(InputImage(ctx, 0, &in_image));
     MACE_RETURN_IF_ERROR(OutputImage(ctx, 0, Shape{g.n, g.out_c, g.out_h, g.out_w}, &out_image));
     cl_kernel kernel;
-    MACE_RETURN_IF_ERROR(Kernel(ctx, "deconv_2d", "deconv_2d", ActivationOptions(activation_), &kernel));
+    MACE_RETURN_IF_ERROR(Kernel(ctx, "deconv_2d", g.depthwise ? "depthwise_deconv_2d" : "deconv_2d",
+                                ActivationOptions(activation_), &kernel));
     // Output columns of one residue modulo s_w in blocks of 4.
     const int per_residue = (g.out_w + g.s_w - 1) / g.s_w;
     const cl_int width_blocks = cl_int(g.s_w * ((per_residue + 3) / 4));
     const cl_int rows = g.n * g.out_h;
+    if (g.depthwise) {
+      MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, in_image, weights_.get(), bias_.get(), out_image,
+                                         cl_int(g.in_h), cl_int(g.in_w), cl_int(g.out_h), cl_int(g.out_w),
+                                         cl_int(g.s_h), cl_int(g.s_w), cl_int(g.p_h), cl_int(g.p_w), cl_int(g.k_h),
+                                         cl_int(g.k_w), cl_int(out_blocks), width_blocks, rows, activation_.alpha,
+                                         activation_.beta));
+      return Enqueue(ctx, kernel, {size_t(out_blocks), size_t(width_blocks), size_t(rows)});
+    }
     MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, in_image, weights_.get(), bias_.get(), out_image,
                                        cl_int(g.in_c), cl_int(in_blocks), cl_int(g.in_h), cl_int(g.in_w),
                                        cl_int(g.out_h), cl_int(g.out_w), cl_int(g.s_h), cl_int(g.s_w),
@@ -90,22 +98,36 @@ class GpuConvTransposeOp : public GpuOperation {
   }
 
  private:
+  static ImageShape WeightImageShape(const Geometry &g) {
+    const size_t taps = size_t(g.k_h) * g.k_w;
+    if (g.depthwise) return ImageShape{taps, size_t(ChannelBlocks(g.out_c))};
+    return ImageShape{size_t(ChannelBlocks(g.in_c)) * 4, size_t(ChannelBlocks(g.out_c)) * taps};
+  }
+
   // Weights [C_in, C_out, kH, kW] -> image [4 * ceil(C_in/4), ceil(C_out/4) * kH * kW]: pixel
   // (ci, (ocb * kH + kh) * kW + kw) holds W[ci, 4 ocb .. 4 ocb + 3, kh, kw] (0 past C_in and
-  // C_out); the bias as a float buffer padded with 0 to whole blocks of 4.
+  // C_out). Depthwise W [C, 1, kH, kW] -> image [kH * kW, ceil(C/4)]: pixel (kh * kW + kw, cb)
+  // holds W[4 cb .. 4 cb + 3, 0, kh, kw]. The bias as a float buffer padded with 0 to whole
+  // blocks of 4.
   MaceStatus TransformWeights(OpContext *ctx, const Geometry &g) {
     OpenCLRuntime *rt = Memory(ctx)->runtime();
     const Tensor *w = Input(1);
-    const int in_blocks = ChannelBlocks(g.in_c), out_blocks = ChannelBlocks(g.out_c);
+    const int out_blocks = ChannelBlocks(g.out_c);
     CLObject<cl_mem> buffer;
     MACE_RETURN_IF_ERROR(CreateBuffer(rt, size_t(w->size()) * sizeof(float), w->data<float>(), &buffer));
-    const ImageShape shape{size_t(in_blocks) * 4, size_t(out_blocks) * g.k_h * g.k_w};
+    const ImageShape shape = WeightImageShape(g);
     CLObject<cl_mem> image;
     MACE_RETURN_IF_ERROR(CreateImage(rt, shape, Memory(ctx)->image_type(), &image));
     cl_kernel kernel;
-    MACE_RETURN_IF_ERROR(Kernel(ctx, "deconv_2d", "deconv_weights", "", &kernel));
-    MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, buffer.get(), cl_int(g.in_c), cl_int(g.out_c),
-                                       cl_int(g.k_h * g.k_w), image.get()));
+    MACE_RETURN_IF_ERROR(
+        Kernel(ctx, "deconv_2d", g.depthwise ? "depthwise_deconv_weights" : "deconv_weights", "", &kernel));
+    if (g.depthwise) {
+      MACE_RETURN_IF_ERROR(
+          SetKernelArgs(rt->cl(), kernel, buffer.get(), cl_int(g.out_c), cl_int(g.k_h * g.k_w), image.get()));
+    } else {
+      MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, buffer.get(), cl_int(g.in_c), cl_int(g.out_c),
+                                         cl_int(g.k_h * g.k_w), image.get()));
+    }
     MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {shape.width, shape.height}));
     std::vector<float> bias(size_t(out_blocks) * 4, 0.f);
     if (Input(2) != nullptr) std::copy(Input(2)->data<float>(), Input(2)->data<float>() + g.out_c, bias.begin());
@@ -129,7 +151,14 @@ class GpuConvTransposeOp : public GpuOperation {
       *why = StrCat("W ", ShapeToString(w->shape()), " does not match X ", ShapeToString(x->shape()));
       return false;
     }
-    const int64_t filters = w->dim(1);
+    const int64_t group = GetInt("group", 1);
+    const bool depthwise = group > 1 && group == x->dim(1) && w->dim(1) == 1;
+    if (group != 1 && !depthwise) {
+      *why = StrCat("group ", group, " with W ", ShapeToString(w->shape()),
+                    " (GPU kernel: group 1, or depthwise: group = C_in and W [C_in, 1, kH, kW])");
+      return false;
+    }
+    const int64_t filters = w->dim(1) * group;
     if (b != nullptr && (b->ndim() != 1 || b->dim(0) != filters)) {
       *why = "invalid bias";
       return false;
@@ -190,6 +219,7 @@ class GpuConvTransposeOp : public GpuOperation {
     g->s_w = int(args.strides[1]);
     g->p_h = int(pb[0]);
     g->p_w = int(pb[1]);
+    g->depthwise = depthwise;
     return true;
   }
 
