@@ -1,0 +1,310 @@
+// ConvTranspose 2-D: the GPU kernel against the CPU kernel on float and half images: strides
+// 1 to 3 (also kernels smaller than the stride), symmetric and asymmetric pads,
+// output_padding, auto_pad and output_shape, with and without bias, fused activations, odd
+// channel counts, N = 2, H != W, group 1 and depthwise; the cases it refuses run on the CPU.
+#include <cstring>
+#include <map>
+#include <tuple>
+
+#include "core/crc32c.h"
+#include "core/model.h"
+#include "mace/public/mace.h"
+#include "mace_generated.h"
+#include "opencl_test_util.h"
+
+namespace mace {
+namespace opencl {
+namespace test {
+namespace {
+
+using mace::test::OpTester;
+
+struct DeconvCase {
+  std::string name;
+  Shape x, w;  // w: [C_in, C_out, kH, kW]
+  bool bias;
+  std::function<void(OpTester &)> args;
+  int64_t group = 1;
+};
+void PrintTo(const DeconvCase &c, std::ostream *os) { *os << c.name; }
+
+using ConvTransposeTest = OpenCLParamTest<std::tuple<DeconvCase, ImageType>>;
+
+void Build(const DeconvCase &c, OpTester &t) {
+  t.Input(c.x, RandomData(mace::test::NumElements(c.x), 11, -1, 1));
+  t.Input(c.w, RandomData(mace::test::NumElements(c.w), 12, -1, 1)).Const();
+  if (c.bias) t.Input({c.w[1] * c.group}, RandomData(c.w[1] * c.group, 13, -1, 1)).Const();
+  if (c.group != 1) t.Arg("group", c.group);
+  if (c.args) c.args(t);
+}
+
+TEST_P(ConvTransposeTest, MatchesCpu) {
+  const DeconvCase &c = std::get<0>(GetParam());
+  const ImageType type = std::get<1>(GetParam());
+  Tolerance tol = ToleranceFor(type);
+  // Each output sums up to C_in * kH * kW products of values in [-1, 1], in another order than
+  // the CPU's GEMM + col2im, and may cancel to near 0: absolute floors for float rounding and
+  // (half images) for the rounding of every input and weight to 11 bits.
+  tol.atol = type == ImageType::kHalf ? 2e-2f : 1e-4f;
+  EXPECT_TRUE(GpuMatchesCpu(runtime_, type, "ConvTranspose", [&](OpTester &t) { Build(c, t); }, tol));
+}
+
+std::vector<DeconvCase> Cases() {
+  return {
+      {"s2_p1_op1_bias", {2, 5, 7, 6}, {5, 7, 3, 3}, true,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}).Ints("output_padding", {1, 1}); }},
+      {"s1_k3x2_c3_to_13", {2, 3, 5, 4}, {3, 13, 3, 2}, false, nullptr},
+      {"s2x3_asym_pads", {1, 13, 4, 5}, {13, 5, 4, 5}, true,
+       [](OpTester &t) {
+         t.Ints("strides", {2, 3}).Ints("pads", {1, 0, 2, 1}).Ints("output_padding", {1, 2});
+       }},
+      {"s3_k2_gaps", {2, 8, 3, 4}, {8, 4, 2, 2}, true, [](OpTester &t) { t.Ints("strides", {3, 3}); }},
+      {"s2_k4_p1", {1, 7, 6, 9}, {7, 3, 4, 4}, true,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}); }},
+      {"wide_row", {1, 4, 2, 23}, {4, 6, 3, 3}, false,
+       [](OpTester &t) { t.Ints("strides", {1, 2}).Ints("pads", {0, 1, 0, 1}); }},
+      {"same_upper", {2, 5, 5, 7}, {5, 6, 3, 3}, true,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Arg("auto_pad", "SAME_UPPER"); }},
+      {"same_lower", {1, 3, 4, 3}, {3, 5, 4, 3}, false,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Arg("auto_pad", "SAME_LOWER"); }},
+      {"valid", {1, 5, 3, 4}, {5, 3, 3, 3}, true,
+       [](OpTester &t) { t.Ints("strides", {2, 1}).Arg("auto_pad", "VALID"); }},
+      // Larger than the natural output: negative begin pads.
+      {"output_shape", {1, 5, 3, 4}, {5, 7, 3, 3}, true,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Ints("output_shape", {10, 11}); }},
+      {"relu", {2, 5, 4, 3}, {5, 7, 3, 3}, true,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}).Arg("activation", "RELU"); }},
+      {"clip", {1, 6, 4, 5}, {6, 5, 2, 2}, true,
+       [](OpTester &t) {
+         t.Ints("strides", {2, 2}).Arg("activation", "CLIP").Arg("activation_alpha", -0.5f).Arg("activation_beta", 0.75f);
+       }},
+      {"leaky_relu", {1, 5, 3, 3}, {5, 3, 3, 3}, false,
+       [](OpTester &t) { t.Arg("activation", "LEAKYRELU").Arg("activation_alpha", 0.1f); }},
+      {"sigmoid", {1, 3, 4, 4}, {3, 9, 3, 3}, true,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}).Arg("activation", "SIGMOID"); }},
+      // Depthwise (group = C_in, W [C, 1, kH, kW]).
+      {"depthwise_s2_p1_op1", {2, 5, 4, 3}, {5, 1, 3, 3}, true,
+       [](OpTester &t) {
+         t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}).Ints("output_padding", {1, 1});
+       }, 5},
+      {"depthwise_upsample_k4", {1, 13, 3, 5}, {13, 1, 4, 4}, false,
+       [](OpTester &t) { t.Ints("strides", {2, 2}).Ints("pads", {1, 1, 1, 1}); }, 13},
+      {"depthwise_s3x1_asym_relu", {2, 7, 3, 4}, {7, 1, 2, 3}, true,
+       [](OpTester &t) {
+         t.Ints("strides", {3, 1}).Ints("pads", {0, 1, 1, 0}).Arg("activation", "RELU");
+       }, 7},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ConvTransposeTest,
+                         ::testing::Combine(::testing::ValuesIn(Cases()),
+                                            ::testing::Values(ImageType::kFloat, ImageType::kHalf)),
+                         [](const ::testing::TestParamInfo<ConvTransposeTest::ParamType> &info) {
+                           return StrCat(std::get<0>(info.param).name, "_", ImageTypeName(std::get<1>(info.param)));
+                         });
+
+// A second Run reuses the weight image built on the first.
+TEST_F(OpenCLTest, ConvTransposeRunsTwice) {
+  OpTester cpu("ConvTranspose"), gpu("ConvTranspose");
+  const DeconvCase c = Cases()[0];
+  Build(c, cpu);
+  Build(c, gpu);
+  ASSERT_MACE_OK(cpu.Run());
+  GpuMemory memory(runtime_, ImageType::kFloat);
+  gpu.OnDevice(&memory);
+  ASSERT_MACE_OK(gpu.Run());
+  ASSERT_MACE_OK(gpu.Run());
+  EXPECT_TRUE(AllClose(gpu.OutputFloats(), cpu.OutputFloats(), Tolerance{1e-4f, 1e-4f}));
+}
+
+MaceStatus RunOnGpu(OpenCLRuntime *rt, const std::function<void(OpTester &)> &build) {
+  OpTester t("ConvTranspose");
+  build(t);
+  GpuMemory memory(rt, ImageType::kFloat);
+  return t.OnDevice(&memory).Run();
+}
+
+void ExpectRefused(OpenCLRuntime *rt, const std::function<void(OpTester &)> &build, const std::string &reason) {
+  MaceStatus s = RunOnGpu(rt, build);
+  EXPECT_EQ(s.code(), MaceStatus::MACE_UNSUPPORTED) << s.information();
+  EXPECT_NE(s.information().find(reason), std::string::npos) << s.information();
+}
+
+TEST_F(OpenCLTest, ConvTransposeRefusesGroups) {
+  ExpectRefused(runtime_, [](OpTester &t) {
+    t.Input({1, 4, 3, 3}, RandomData(36, 1, -1, 1)).Input({4, 2, 3, 3}, RandomData(72, 2, -1, 1)).Const().Arg("group", 2);
+  }, "GPU kernel: group 1, or depthwise");
+}
+
+TEST_F(OpenCLTest, ConvTransposeRefusesDilation) {
+  ExpectRefused(runtime_, [](OpTester &t) {
+    t.Input({1, 4, 3, 3}, RandomData(36, 1, -1, 1)).Input({4, 2, 3, 3}, RandomData(72, 2, -1, 1)).Const().Ints(
+        "dilations", {2, 2});
+  }, "dilations 1");
+}
+
+TEST_F(OpenCLTest, ConvTransposeRefusesComputedWeights) {
+  ExpectRefused(runtime_, [](OpTester &t) {
+    t.Input({1, 4, 3, 3}, RandomData(36, 1, -1, 1)).Input({4, 2, 3, 3}, RandomData(72, 2, -1, 1));
+  }, "constant weights");
+}
+
+TEST_F(OpenCLTest, ConvTransposeRefuses1D) {
+  ExpectRefused(runtime_, [](OpTester &t) {
+    t.Input({1, 4, 5}, RandomData(20, 1, -1, 1)).Input({4, 2, 3}, RandomData(24, 2, -1, 1)).Const();
+  }, "GPU kernel: 2-D");
+}
+
+// A model in a few lines, serialised as the converter would (.mace with CRC trailer, .data):
+// float inputs and constants, ops with float and int-list args. (A local copy of
+// gpu_engine_test.cc's ModelBuilder, with int-list args added.)
+class ModelBuilder {
+ public:
+  ModelBuilder &Input(const std::string &name, const Shape &dims) {
+    inputs_.push_back({name, dims});
+    return *this;
+  }
+  ModelBuilder &Const(const std::string &name, const Shape &dims, const std::vector<float> &values) {
+    size_t offset = data_.size();
+    data_.resize(offset + ((values.size() * 4 + 63) / 64) * 64, 0);
+    std::memcpy(data_.data() + offset, values.data(), values.size() * 4);
+    consts_.push_back({name, dims, offset, values.size() * 4});
+    return *this;
+  }
+  ModelBuilder &Op(const std::string &type, const std::vector<std::string> &inputs, const std::string &output,
+                   const std::map<std::string, std::vector<int64_t>> &int_args = {}) {
+    ops_.push_back({type, inputs, output, int_args});
+    return *this;
+  }
+  ModelBuilder &Output(const std::string &name, const Shape &dims) {
+    outputs_.push_back({name, dims});
+    return *this;
+  }
+
+  void Build(std::vector<uint8_t> *graph, std::vector<uint8_t> *data) const {
+    flatbuffers::FlatBufferBuilder b;
+    std::vector<flatbuffers::Offset<schema::Operator>> ops;
+    for (size_t k = 0; k < ops_.size(); ++k) {
+      const OpSpec &o = ops_[k];
+      std::vector<flatbuffers::Offset<flatbuffers::String>> ins, outs = {b.CreateString(o.output)};
+      for (const auto &i : o.inputs) ins.push_back(b.CreateString(i));
+      std::vector<int8_t> types = {schema::DataType_DT_FLOAT};
+      std::vector<int32_t> mems = {-1};
+      std::vector<flatbuffers::Offset<schema::Argument>> args;
+      for (const auto &kv : o.int_args) args.push_back(schema::CreateArgumentDirect(b, kv.first.c_str(), 0, 0, nullptr, nullptr, &kv.second));
+      std::string name = o.type + std::to_string(k);
+      ops.push_back(schema::CreateOperatorDirect(b, name.c_str(), o.type.c_str(), schema::DeviceType_CPU, &ins, &outs,
+                                                 nullptr, &types, &mems, &args));
+    }
+    std::vector<flatbuffers::Offset<schema::ConstTensor>> tensors;
+    for (const auto &c : consts_)
+      tensors.push_back(schema::CreateConstTensorDirect(b, c.name.c_str(), &c.dims, schema::DataType_DT_FLOAT,
+                                                        c.offset, c.size));
+    auto io = [&](const std::vector<Io> &v) {
+      std::vector<flatbuffers::Offset<schema::InputOutputInfo>> r;
+      for (const auto &i : v)
+        r.push_back(schema::CreateInputOutputInfoDirect(b, i.name.c_str(), &i.dims, schema::DataType_DT_FLOAT,
+                                                        schema::DataFormat_NCHW));
+      return r;
+    };
+    auto ins = io(inputs_), outs = io(outputs_);
+    std::vector<flatbuffers::Offset<schema::MemoryBlock>> blocks;
+    *data = data_;
+    uint32_t crc = data->empty() ? 0 : Crc32c(data->data(), data->size());
+    auto net = schema::CreateNetDefDirect(b, kModelFormatVersion, "gpu_test", &ops, &tensors, &ins, &outs, &blocks,
+                                          data->size(), crc);
+    schema::FinishNetDefBuffer(b, net);
+    graph->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    uint32_t gcrc = Crc32c(graph->data(), graph->size());
+    uint8_t trailer[8];
+    std::memcpy(trailer, &gcrc, 4);
+    std::memcpy(trailer + 4, "MCRC", 4);
+    graph->insert(graph->end(), trailer, trailer + 8);
+  }
+
+ private:
+  struct Io {
+    std::string name;
+    Shape dims;
+  };
+  struct ConstSpec {
+    std::string name;
+    Shape dims;
+    size_t offset, size;
+  };
+  struct OpSpec {
+    std::string type;
+    std::vector<std::string> inputs;
+    std::string output;
+    std::map<std::string, std::vector<int64_t>> int_args;
+  };
+  std::vector<Io> inputs_, outputs_;
+  std::vector<ConstSpec> consts_;
+  std::vector<OpSpec> ops_;
+  std::vector<uint8_t> data_;
+};
+
+struct EngineResult {
+  MaceStatus status;
+  std::map<std::string, std::vector<float>> outputs;
+  std::string placement;
+};
+
+EngineResult RunModel(const ModelBuilder &mb, DeviceType device, const Shape &x_shape, const std::vector<float> &x,
+                      const std::vector<std::string> &output_names) {
+  EngineResult r;
+  std::vector<uint8_t> graph, data;
+  mb.Build(&graph, &data);
+  MaceEngine engine{MaceEngineConfig(device)};
+  r.status = engine.Init(graph.data(), graph.size(), {}, {}, data.data(), data.size());
+  if (!r.status.ok()) return r;
+  std::shared_ptr<void> buf(new float[x.size()], std::default_delete<float[]>());
+  std::memcpy(buf.get(), x.data(), x.size() * 4);
+  std::map<std::string, MaceTensor> in = {{"x", MaceTensor(x_shape, buf)}}, out;
+  for (const auto &n : output_names) out[n] = MaceTensor();
+  r.status = engine.Run(in, &out);
+  if (!r.status.ok()) return r;
+  for (auto &kv : out) {
+    const float *p = kv.second.data().get();
+    r.outputs[kv.first] = std::vector<float>(p, p + mace::test::NumElements(kv.second.shape()));
+  }
+  r.placement = engine.DevicePlacement();
+  return r;
+}
+
+// Inside a GPU engine, a Div of 5-channel tensors leaves 0/0 = NaN in the padding lanes of its
+// image; the kernels that read it (ConvTranspose sums over input lanes) must keep them out of
+// real channels.
+TEST_F(OpenCLTest, PaddingLanesNeverReachRealChannels) {
+  const Shape shape{2, 5, 4, 3};
+  const int64_t n = mace::test::NumElements(shape);
+  ModelBuilder mb;
+  mb.Input("x", shape)
+      .Const("k", shape, RandomData(n, 21, 1, 2))
+      .Const("w", {5, 6, 3, 3}, RandomData(270, 22, -1, 1))
+      .Const("scales", {4}, {1, 1, 2, 1.5f})
+      .Op("Div", {"x", "k"}, "d")
+      .Op("ConvTranspose", {"d", "w"}, "y", {{"strides", {2, 2}}, {"pads", {1, 1, 1, 1}}})
+      .Op("ReduceMean", {"d"}, "m", {{"axes", {2, 3}}})
+      .Op("Resize", {"d", "", "scales"}, "r")
+      .Output("y", {2, 6, 7, 5})
+      .Output("m", {2, 5, 1, 1})
+      .Output("r", {2, 5, 8, 4});
+  const std::vector<float> x = RandomData(n, 23, -1, 1);
+  const std::vector<std::string> outs = {"y", "m", "r"};
+  EngineResult cpu = RunModel(mb, DeviceType::CPU, shape, x, outs);
+  ASSERT_TRUE(cpu.status.ok()) << cpu.status.information();
+  EngineResult gpu = RunModel(mb, DeviceType::GPU, shape, x, outs);
+  ASSERT_TRUE(gpu.status.ok()) << gpu.status.information();
+  EXPECT_EQ(gpu.placement.rfind("GPU: 4 ops (Div, ConvTranspose, ReduceMean, Resize); CPU fallback: 0 ops", 0), 0u)
+      << gpu.placement;
+  for (const auto &name : outs) {
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(AllClose(gpu.outputs[name], cpu.outputs[name], Tolerance{1e-4f, 1e-4f}));
+  }
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace opencl
+}  // namespace mace
