@@ -22,7 +22,8 @@ MaceStatus UploadImage(OpenCLRuntime *rt, const std::vector<float> &data, const 
   CLObject<cl_mem> buffer;
   MACE_RETURN_IF_ERROR(CreateBuffer(rt, data.size() * sizeof(float), data.data(), &buffer));
   MACE_RETURN_IF_ERROR(CreateImage(rt, ChannelImageShape(shape), type, image));
-  return BufferToImage(rt, buffer.get(), shape, image->get());  // the buffer lives until the copy ran
+  MACE_RETURN_IF_ERROR(BufferToImage(rt, buffer.get(), shape, image->get()));
+  return rt->Finish();  // once per op: the staging buffer is released on return
 }
 
 }  // namespace
