@@ -23,11 +23,13 @@ __kernel void concat_channel(__read_only image2d_t input, const int offset, cons
                              __read_only image2d_t next2, const int offset2, const int channels2,
                              __read_only image2d_t next3, const int offset3, const int channels3,
                              const int first_block, const int blocks, const int width,
-                             const int out_channels, __write_only image2d_t output) {
+                             const int out_channels,
+                             const int rows,  // N * H: gws may be rounded up to a local size
+                             __write_only image2d_t output) {
   const int b = get_global_id(0);
   const int w = get_global_id(1);
   const int y = get_global_id(2);
-  if (b >= blocks || w >= width || y >= (int)get_global_size(2)) return;
+  if (b >= blocks || w >= width || y >= rows) return;
   const int ob = first_block + b;
   const int t = (ob << 2) - offset;  // input channel of lane 0
   float4 r;

@@ -30,13 +30,13 @@ __kernel void fully_connected(__read_only image2d_t input, __read_only image2d_t
 #endif
                               const int full_blocks,  // K / 4
                               const int k_tail,       // K % 4
-                              const int blocks_per_split, const int out_blocks, const int batch,
-                              const float alpha, const float act_alpha, const float act_beta,
+                              const int blocks_per_split, const int splits, const int out_blocks,
+                              const int batch, const float alpha, const float act_alpha, const float act_beta,
                               __write_only image2d_t output) {
   const int mb = get_global_id(0);
   const int n = get_global_id(1);
   const int s = get_global_id(2);
-  if (mb >= out_blocks || n >= batch) return;
+  if (mb >= out_blocks || n >= batch || s >= splits) return;
   const int kb_begin = s * blocks_per_split;
   const int kb_end = kb_begin + blocks_per_split;
   const int full_end = min(kb_end, full_blocks);

@@ -26,11 +26,12 @@ __kernel void pooling(__read_only image2d_t input, const int in_height, const in
                       const int out_height, const int out_width, const int channel_blocks,
                       const int2 stride, const int2 pad_begin, const int2 dilation,
                       const int2 kernel_size, const int2 padded_end,  // in + pad_end (h, w)
+                      const int out_rows,  // N * out_height: gws may be rounded up
                       __write_only image2d_t output) {
   const int cb = get_global_id(0);
   const int ow = get_global_id(1);
   const int nh = get_global_id(2);
-  if (cb >= channel_blocks || ow >= out_width || nh >= (int)get_global_size(2)) return;
+  if (cb >= channel_blocks || ow >= out_width || nh >= out_rows) return;
   const int n = nh / out_height;
   const int oh = nh - n * out_height;
   const int h0 = oh * stride.x - pad_begin.x;
@@ -76,10 +77,11 @@ __kernel void pooling(__read_only image2d_t input, const int in_height, const in
 __kernel void global_pool(__read_only image2d_t input, const int in_height, const int in_width,
                           const int rows, const int parts, const int channel_blocks,
                           const float count,  // the divisor of the average (final launch)
+                          const int out_rows,  // N * parts: gws may be rounded up
                           __write_only image2d_t output) {
   const int cb = get_global_id(0);
   const int np = get_global_id(1);  // n * parts + part
-  if (cb >= channel_blocks || np >= (int)get_global_size(1)) return;
+  if (cb >= channel_blocks || np >= out_rows) return;
   const int n = np / parts;
   const int part = np - n * parts;
   const int h_begin = part * rows;

@@ -9,11 +9,12 @@ inline float4 softmax_read(__read_only image2d_t input, const int b, const int w
 }
 
 __kernel void softmax(__read_only image2d_t input, const int channels, const int channel_blocks,
-                      const int width, __write_only image2d_t output) {
+                      const int width, const int rows,  // N * H: gws may be rounded up to a local size
+                      __write_only image2d_t output) {
   const int cb = get_global_id(0);
   const int w = get_global_id(1);
   const int y = get_global_id(2);
-  if (cb >= channel_blocks || w >= width || y >= (int)get_global_size(2)) return;
+  if (cb >= channel_blocks || w >= width || y >= rows) return;
   const int full = channels >> 2;
   const int tail = channels & 3;
   float4 m4 = (float4)(-INFINITY);

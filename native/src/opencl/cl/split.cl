@@ -3,11 +3,12 @@
 // offset is a multiple of 4, else of two neighbouring pixels. Lanes past the output's channels
 // are padding (they may hold the next output's channels).
 __kernel void split_channel(__read_only image2d_t input, const int offset, const int blocks,
-                            const int width, __write_only image2d_t output) {
+                            const int width, const int rows,  // N * H: gws may be rounded up to a local size
+                            __write_only image2d_t output) {
   const int ob = get_global_id(0);
   const int w = get_global_id(1);
   const int y = get_global_id(2);
-  if (ob >= blocks || w >= width || y >= (int)get_global_size(2)) return;
+  if (ob >= blocks || w >= width || y >= rows) return;
   const int t = offset + (ob << 2);
   const int shift = t & 3;
   const int ib = t >> 2;

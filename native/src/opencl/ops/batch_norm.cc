@@ -90,7 +90,7 @@ class GpuBatchNormOp : public GpuOperation {
     MACE_RETURN_IF_ERROR(Kernel(ctx, "batch_norm", "batch_norm", "", &kernel));
     const int cbs = ChannelBlocks(v.c);
     MACE_RETURN_IF_ERROR(
-        SetKernelArgs(rt->cl(), kernel, in, scale_.get(), offset_.get(), cl_int(cbs), cl_int(v.w), out));
+        SetKernelArgs(rt->cl(), kernel, in, scale_.get(), offset_.get(), cl_int(cbs), cl_int(v.w), cl_int(v.n * v.h), out));
     return Enqueue(ctx, kernel, {size_t(cbs), size_t(v.w), size_t(v.n) * v.h});
   }
 

@@ -107,7 +107,7 @@ class GpuConcatOp : public GpuOperation {
       const int blocks = last - first + 1;
       MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, images[i], cl_int(offsets[i]), cl_int(channels[i]), n1, o1, c1,
                                          n2, o2, c2, n3, o3, c3, cl_int(first), cl_int(blocks), cl_int(ov.w),
-                                         cl_int(ov.c), out));
+                                         cl_int(ov.c), cl_int(ov.n * ov.h), out));
       MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(blocks), size_t(ov.w), size_t(ov.n) * ov.h}));
     }
     return MaceStatus();
@@ -161,7 +161,7 @@ class GpuSplitOp : public GpuOperation {
       const int blocks = ChannelBlocks(int(sizes[i]));
       cl_kernel kernel;
       MACE_RETURN_IF_ERROR(Kernel(ctx, "split", "split_channel", "", &kernel));
-      MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, in, cl_int(offset), cl_int(blocks), cl_int(iv.w), out));
+      MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, in, cl_int(offset), cl_int(blocks), cl_int(iv.w), cl_int(iv.n * iv.h), out));
       MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(blocks), size_t(iv.w), size_t(iv.n) * iv.h}));
       offset += int(sizes[i]);
     }

@@ -128,11 +128,11 @@ class GpuFullyConnectedOp : public GpuOperation {
       MACE_RETURN_IF_ERROR(Kernel(ctx, "fully_connected", "fully_connected", options, &kernel));
       if (HasBias())
         MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, in, weights_.get(), bias_.get(), cl_int(k / 4), cl_int(k % 4),
-                                           cl_int(per_split), cl_int(out_blocks), cl_int(n), alpha_, act_.alpha,
+                                           cl_int(per_split), cl_int(splits), cl_int(out_blocks), cl_int(n), alpha_, act_.alpha,
                                            act_.beta, out));
       else
         MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, in, weights_.get(), cl_int(k / 4), cl_int(k % 4),
-                                           cl_int(per_split), cl_int(out_blocks), cl_int(n), alpha_, act_.alpha,
+                                           cl_int(per_split), cl_int(splits), cl_int(out_blocks), cl_int(n), alpha_, act_.alpha,
                                            act_.beta, out));
       return Enqueue(ctx, kernel, {size_t(out_blocks), size_t(n), 1});
     }
@@ -144,7 +144,7 @@ class GpuFullyConnectedOp : public GpuOperation {
     // The partial kernel applies neither bias nor activation (SPLIT_K).
     MACE_RETURN_IF_ERROR(Kernel(ctx, "fully_connected", "fully_connected", "-DSPLIT_K", &kernel));
     MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, in, weights_.get(), cl_int(k / 4), cl_int(k % 4),
-                                       cl_int(per_split), cl_int(out_blocks), cl_int(n), alpha_, act_.alpha,
+                                       cl_int(per_split), cl_int(splits), cl_int(out_blocks), cl_int(n), alpha_, act_.alpha,
                                        act_.beta, partial_.get()));
     MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(out_blocks), size_t(n), size_t(splits)}));
     MACE_RETURN_IF_ERROR(Kernel(ctx, "fully_connected", "fc_reduce", options, &kernel));

@@ -78,7 +78,7 @@ class GpuPoolOp : public GpuOperation {
         Memory(ctx)->runtime()->cl(), kernel, in, cl_int(iv.h), cl_int(iv.w), cl_int(ov.h), cl_int(ov.w),
         cl_int(cbs), i2(win.stride[1], win.stride[2]), i2(win.pad_begin[1], win.pad_begin[2]),
         i2(win.dilation[1], win.dilation[2]), i2(win.kernel[1], win.kernel[2]),
-        i2(win.in[1] + win.pad_end[1], win.in[2] + win.pad_end[2]), out));
+        i2(win.in[1] + win.pad_end[1], win.in[2] + win.pad_end[2]), cl_int(ov.n * ov.h), out));
     return Enqueue(ctx, kernel, {size_t(cbs), size_t(ov.w), size_t(ov.n) * ov.h});
   }
 
@@ -140,7 +140,7 @@ class GpuGlobalPoolOp : public GpuOperation {
     if (parts <= 2) {
       MACE_RETURN_IF_ERROR(Kernel(ctx, "pooling", "global_pool", type, &kernel));
       MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, in, cl_int(iv.h), cl_int(iv.w), cl_int(iv.h), cl_int(1),
-                                         cl_int(cbs), count, out));
+                                         cl_int(cbs), count, cl_int(iv.n), out));
       return Enqueue(ctx, kernel, {size_t(cbs), size_t(iv.n)});
     }
     // Stage 1: partial results of `rows` rows each, into a float image [cbs, N * parts].
@@ -153,12 +153,12 @@ class GpuGlobalPoolOp : public GpuOperation {
     }
     MACE_RETURN_IF_ERROR(Kernel(ctx, "pooling", "global_pool", type + " -DPARTIAL_OUT", &kernel));
     MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, in, cl_int(iv.h), cl_int(iv.w), cl_int(rows), cl_int(parts),
-                                       cl_int(cbs), count, partial_.get()));
+                                       cl_int(cbs), count, cl_int(iv.n * parts), partial_.get()));
     MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(cbs), size_t(iv.n) * parts}));
     // Stage 2: reduce the parts of each (channel block, n).
     MACE_RETURN_IF_ERROR(Kernel(ctx, "pooling", "global_pool", type + " -DFLOAT_IN", &kernel));
     MACE_RETURN_IF_ERROR(SetKernelArgs(cl, kernel, partial_.get(), cl_int(parts), cl_int(1), cl_int(parts),
-                                       cl_int(1), cl_int(cbs), count, out));
+                                       cl_int(1), cl_int(cbs), count, cl_int(iv.n), out));
     return Enqueue(ctx, kernel, {size_t(cbs), size_t(iv.n)});
   }
 

@@ -64,7 +64,7 @@ class GpuPReluOp : public GpuOperation {
     cl_kernel kernel;
     MACE_RETURN_IF_ERROR(Kernel(ctx, "prelu", "prelu", "", &kernel));
     const int cbs = ChannelBlocks(v.c);
-    MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, in, slope_.get(), cl_int(cbs), cl_int(v.w), out));
+    MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, in, slope_.get(), cl_int(cbs), cl_int(v.w), cl_int(v.n * v.h), out));
     return Enqueue(ctx, kernel, {size_t(cbs), size_t(v.w), size_t(v.n) * v.h});
   }
 

@@ -48,7 +48,7 @@ class GpuSoftmaxOp : public GpuOperation {
     MACE_RETURN_IF_ERROR(Kernel(ctx, "softmax", "softmax", type() == "LogSoftmax" ? "-DLOG" : "", &kernel));
     const int cbs = ChannelBlocks(v.c);
     MACE_RETURN_IF_ERROR(
-        SetKernelArgs(Memory(ctx)->runtime()->cl(), kernel, in, cl_int(v.c), cl_int(cbs), cl_int(v.w), out));
+        SetKernelArgs(Memory(ctx)->runtime()->cl(), kernel, in, cl_int(v.c), cl_int(cbs), cl_int(v.w), cl_int(v.n * v.h), out));
     return Enqueue(ctx, kernel, {size_t(cbs), size_t(v.w), size_t(v.n) * v.h});
   }
 };
