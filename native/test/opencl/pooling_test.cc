@@ -89,6 +89,7 @@ INSTANTIATE_TEST_SUITE_P(
                                          GlobalCase{"odd_hw_two_stage", {2, 7, 37, 9}},
                                          GlobalCase{"rank3", {2, 5, 300}},
                                          GlobalCase{"1x1", {2, 5, 1, 1}},
+                                         GlobalCase{"rank2", {2, 7}},
                                          GlobalCase{"7x7_c1280", {1, 1280, 7, 7}}),
                        ::testing::Values(ImageType::kFloat, ImageType::kHalf)),
     [](const ::testing::TestParamInfo<GlobalPoolTest::ParamType> &info) {
