@@ -47,8 +47,12 @@ class GpuFullyConnectedOp : public GpuOperation {
       *why = act_status_.information();
       return false;
     }
-    if (trans_a_ != 0 || (trans_b_ != 0 && trans_b_ != 1)) {
+    if (trans_a_ != 0) {
       *why = "transA " + std::to_string(trans_a_) + " (GPU kernel: A is the activation [N, K], transA 0)";
+      return false;
+    }
+    if (trans_b_ != 0 && trans_b_ != 1) {
+      *why = "invalid transB (the CPU kernel reports it)";
       return false;
     }
     if (!ConstInput(1, why)) return false;
