@@ -33,6 +33,15 @@ MaceStatus ImageToBuffer(OpenCLRuntime *runtime, cl_mem image, const NCHWShape &
   return Transform(runtime, "image_to_nchw_buffer", image, shape, buffer);
 }
 
+MaceStatus UploadImage(OpenCLRuntime *runtime, const std::vector<float> &data, const NCHWShape &shape,
+                       ImageType type, CLObject<cl_mem> *image) {
+  CLObject<cl_mem> buffer;
+  MACE_RETURN_IF_ERROR(CreateBuffer(runtime, data.size() * sizeof(float), data.data(), &buffer));
+  MACE_RETURN_IF_ERROR(CreateImage(runtime, ChannelImageShape(shape), type, image));
+  MACE_RETURN_IF_ERROR(BufferToImage(runtime, buffer.get(), shape, image->get()));
+  return runtime->Finish();  // the staging buffer is released on return
+}
+
 std::string ActivationOptions(const Activation &activation) {
   return StrCat(" -DACTIVATION_TYPE=", int(activation.type));
 }

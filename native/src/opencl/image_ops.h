@@ -4,6 +4,9 @@
 #ifndef MACE_OPENCL_IMAGE_OPS_H_
 #define MACE_OPENCL_IMAGE_OPS_H_
 
+#include <string>
+#include <vector>
+
 #include "opencl/opencl_image.h"
 #include "ops/common/activation.h"
 
@@ -14,6 +17,11 @@ namespace opencl {
 MaceStatus BufferToImage(OpenCLRuntime *runtime, cl_mem buffer, const NCHWShape &shape, cl_mem image);
 // The inverse: channel-major `image` -> NCHW float `buffer` (padding channels dropped).
 MaceStatus ImageToBuffer(OpenCLRuntime *runtime, cl_mem image, const NCHWShape &shape, cl_mem buffer);
+
+// A new image of `type` holding host values `data` (NCHW `shape`), e.g. folded weights; waits
+// for the copy, so `data` may go away on return (ops call it once, not per run).
+MaceStatus UploadImage(OpenCLRuntime *runtime, const std::vector<float> &data, const NCHWShape &shape,
+                       ImageType type, CLObject<cl_mem> *image);
 
 // MACE's EltwiseType numbering (the eltwise kernel's ELTWISE_TYPE).
 enum class EltwiseType { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kMin = 4, kMax = 5 };

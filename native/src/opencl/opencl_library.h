@@ -25,6 +25,9 @@ struct alignas(8) cl_int2 {
 struct alignas(16) cl_int4 {
   cl_int s[4];
 };
+struct alignas(16) cl_float4 {
+  float s[4];
+};
 using cl_bitfield = cl_ulong;
 using cl_device_type = cl_bitfield;
 using cl_mem_flags = cl_bitfield;

@@ -64,6 +64,7 @@ class OpenCLRuntime {
   bool image_supported() const { return image_supported_; }
   size_t image2d_max_width() const { return image2d_max_width_; }
   size_t image2d_max_height() const { return image2d_max_height_; }
+  size_t max_work_group_size() const { return max_work_group_size_; }
   // What compiled programs and tuned launches are valid for.
   const DeviceFingerprint &fingerprint() const { return fingerprint_; }
 

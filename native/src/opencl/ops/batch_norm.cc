@@ -11,21 +11,6 @@
 namespace mace {
 namespace opencl {
 
-namespace {
-
-// Local helper (a candidate for image_ops): uploads host floats `data` (NCHW of `shape`) into a
-// new channel-major image of `type`.
-MaceStatus UploadImage(OpenCLRuntime *rt, const std::vector<float> &data, const NCHWShape &shape, ImageType type,
-                       CLObject<cl_mem> *image) {
-  CLObject<cl_mem> buffer;
-  MACE_RETURN_IF_ERROR(CreateBuffer(rt, data.size() * sizeof(float), data.data(), &buffer));
-  MACE_RETURN_IF_ERROR(CreateImage(rt, ChannelImageShape(shape), type, image));
-  MACE_RETURN_IF_ERROR(BufferToImage(rt, buffer.get(), shape, image->get()));
-  return rt->Finish();  // once per op: the staging buffer is released on return
-}
-
-}  // namespace
-
 class GpuBatchNormOp : public GpuOperation {
  public:
   using GpuOperation::GpuOperation;

@@ -12,13 +12,6 @@ namespace opencl {
 
 namespace {
 
-NCHWShape ViewOf(const Shape &shape) {
-  NCHWShape v;
-  std::string why;
-  ImageView(shape, &v, &why);
-  return v;
-}
-
 // Whether `axis` of a rank-`rank` tensor is the channel axis of its image view.
 bool ChannelAxis(const Operation &op, int rank, int64_t *axis, std::string *why) {
   int64_t a = op.GetInt("axis", 0);
@@ -73,7 +66,7 @@ class GpuConcatOp : public GpuOperation {
     std::string why;
     if (!ChannelAxis(*this, Input(0)->ndim(), &axis, &why)) return InvalidArgs(Where(), why);
     const Shape out_shape = OutShape(axis);
-    const NCHWShape ov = ViewOf(out_shape);
+    const NCHWShape ov = ImageViewOf(out_shape);
     const int n = InputSize();
     std::vector<cl_mem> images(n);
     std::vector<int> offsets(n), channels(n);
@@ -81,7 +74,7 @@ class GpuConcatOp : public GpuOperation {
     for (int i = 0; i < n; ++i) {
       MACE_RETURN_IF_ERROR(InputImage(ctx, i, &images[i]));
       offsets[i] = offset;
-      channels[i] = ViewOf(Input(i)->shape()).c;
+      channels[i] = ImageViewOf(Input(i)->shape()).c;
       offset += channels[i];
     }
     cl_mem out;
@@ -150,7 +143,7 @@ class GpuSplitOp : public GpuOperation {
       return InvalidArgs(Where(), why);
     cl_mem in;
     MACE_RETURN_IF_ERROR(InputImage(ctx, 0, &in));
-    const NCHWShape iv = ViewOf(Input(0)->shape());
+    const NCHWShape iv = ImageViewOf(Input(0)->shape());
     const OpenCLLibrary &cl = Memory(ctx)->runtime()->cl();
     int offset = 0;
     for (int i = 0; i < OutputSize(); ++i) {

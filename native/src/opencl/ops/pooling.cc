@@ -14,18 +14,6 @@ namespace opencl {
 
 namespace {
 
-// OpenCL's int2 as a kernel argument (the local CL declarations have cl_int4 only).
-struct alignas(8) Int2 {
-  cl_int x, y;
-};
-
-NCHWShape ViewOf(const Shape &shape) {
-  NCHWShape v;
-  std::string why;
-  ImageView(shape, &v, &why);
-  return v;
-}
-
 }  // namespace
 
 class GpuPoolOp : public GpuOperation {
@@ -71,9 +59,9 @@ class GpuPoolOp : public GpuOperation {
     if (!is_max_ && GetInt("count_include_pad", 0) == 1) options += " -DCOUNT_INCLUDE_PAD";
     cl_kernel kernel;
     MACE_RETURN_IF_ERROR(Kernel(ctx, "pooling", "pooling", options, &kernel));
-    const NCHWShape iv = ViewOf(x->shape()), ov = ViewOf(out_shape);
+    const NCHWShape iv = ImageViewOf(x->shape()), ov = ImageViewOf(out_shape);
     const int cbs = ChannelBlocks(iv.c);
-    auto i2 = [](int64_t a, int64_t b) { return Int2{cl_int(a), cl_int(b)}; };
+    auto i2 = [](int64_t a, int64_t b) { return cl_int2{{cl_int(a), cl_int(b)}}; };
     MACE_RETURN_IF_ERROR(SetKernelArgs(
         Memory(ctx)->runtime()->cl(), kernel, in, cl_int(iv.h), cl_int(iv.w), cl_int(ov.h), cl_int(ov.w),
         cl_int(cbs), i2(win.stride[1], win.stride[2]), i2(win.pad_begin[1], win.pad_begin[2]),
@@ -124,7 +112,7 @@ class GpuGlobalPoolOp : public GpuOperation {
     const Tensor *x = Input(0);
     Shape out_shape = x->shape();
     for (size_t i = 2; i < out_shape.size(); ++i) out_shape[i] = 1;
-    const NCHWShape iv = ViewOf(x->shape());
+    const NCHWShape iv = ImageViewOf(x->shape());
     const int cbs = ChannelBlocks(iv.c);
     cl_mem in, out;
     MACE_RETURN_IF_ERROR(InputImage(ctx, 0, &in));

@@ -73,14 +73,7 @@ class GpuReduceOp : public GpuOperation {
     const int64_t count = int64_t(h) * w;
     const OpenCLRuntime *rt = Memory(ctx)->runtime();
     const OpenCLLibrary &cl = rt->cl();
-    if (max_group_ == 0) {
-      // CL_DEVICE_MAX_WORK_GROUP_SIZE (not among the runtime's reported limits; a local query).
-      constexpr cl_uint kMaxWorkGroupSize = 0x1004;
-      size_t device_max = 0;
-      if (cl.clGetDeviceInfo(rt->device(), kMaxWorkGroupSize, sizeof(device_max), &device_max, nullptr) != CL_SUCCESS)
-        device_max = 64;
-      max_group_ = std::max<size_t>(1, std::min<size_t>(256, device_max));
-    }
+    if (max_group_ == 0) max_group_ = std::max<size_t>(1, std::min<size_t>(256, rt->max_work_group_size()));
     size_t group = 1;  // a power of two; each item reduces >= 4 pixels where there are enough
     while (group * 2 <= max_group_ && int64_t(group) * 4 < count) group *= 2;
     const cl_int blocks = ChannelBlocks(c);
@@ -88,7 +81,8 @@ class GpuReduceOp : public GpuOperation {
     // The partials: one float4 per work item of the group.
     const cl_int error = cl.clSetKernelArg(kernel, 6, group * 4 * sizeof(float), nullptr);
     if (error != CL_SUCCESS) return CLError("clSetKernelArg", error, "local partials");
-    return Enqueue(ctx, kernel, {group, size_t(blocks), size_t(n)}, {group, 1, 1});
+    // Local memory is sized for `group` items: not tunable.
+    return Enqueue(ctx, kernel, {group, size_t(blocks), size_t(n)}, {group, 1, 1}, /*tunable=*/false);
   }
 
  private:

@@ -126,23 +126,20 @@ void BuildAxis(bool linear, CoordMode mode, NearestMode nearest, bool exclude_ou
 // What the kernel needs: the output shape and, per output row then per output column,
 // (lo, hi, w_lo, w_hi) — lo = -1 where tf_crop_and_resize extrapolates. An axis that does not
 // interpolate reads (pick, pick, 0, 1), which is the CPU kernel's s[pick] exactly.
-struct alignas(16) Float4 {  // an OpenCL float4
-  float s[4];
-};
 struct Plan {
   Shape input, output;
-  std::vector<Float4> table;
+  std::vector<cl_float4> table;
 };
 
-void AppendAxis(const Axis &t, bool linear, std::vector<Float4> *table) {
+void AppendAxis(const Axis &t, bool linear, std::vector<cl_float4> *table) {
   for (size_t o = 0; o < t.pick.size(); ++o) {
-    Float4 e;
+    cl_float4 e;
     if (!t.valid[o]) {
-      e = Float4{{-1.f, -1.f, 0.f, 1.f}};
+      e = cl_float4{{-1.f, -1.f, 0.f, 1.f}};
     } else if (linear && t.interpolates) {
-      e = Float4{{float(t.lo[o]), float(t.hi[o]), t.w_lo[o], t.w_hi[o]}};
+      e = cl_float4{{float(t.lo[o]), float(t.hi[o]), t.w_lo[o], t.w_hi[o]}};
     } else {
-      e = Float4{{float(t.pick[o]), float(t.pick[o]), 0.f, 1.f}};
+      e = cl_float4{{float(t.pick[o]), float(t.pick[o]), 0.f, 1.f}};
     }
     table->push_back(e);
   }
@@ -208,7 +205,7 @@ class GpuResizeOp : public GpuOperation {
     if (plan_.input != Input(0)->shape() || table_.get() == nullptr) {
       Plan plan;
       if (!MakePlan(&plan, &why)) return Unsupported(Where(), why);
-      MACE_RETURN_IF_ERROR(CreateBuffer(Memory(ctx)->runtime(), plan.table.size() * sizeof(Float4),
+      MACE_RETURN_IF_ERROR(CreateBuffer(Memory(ctx)->runtime(), plan.table.size() * sizeof(cl_float4),
                                         plan.table.data(), &table_));
       plan_ = std::move(plan);
     }
