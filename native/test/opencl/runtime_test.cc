@@ -31,7 +31,10 @@ TEST(OpenCLImageShapeTest, IsChannelMajor) {
 
 TEST(OpenCLSourcesTest, EveryKernelFileIsEmbedded) {
   std::vector<std::string> names = EmbeddedCLSourceNames();
-  EXPECT_EQ(names, (std::vector<std::string>{"activation", "buffer_transform", "common", "eltwise"}));
+  // Sorted, and holding at least the runtime's own programs (op kernels add their files).
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  for (const char *name : {"activation", "buffer_transform", "common", "eltwise"})
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   ASSERT_NE(EmbeddedCLSource("eltwise"), nullptr);
   EXPECT_NE(std::string(EmbeddedCLSource("eltwise")).find("__kernel void eltwise"), std::string::npos);
   EXPECT_EQ(EmbeddedCLSource("missing"), nullptr);
