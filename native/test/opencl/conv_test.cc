@@ -30,6 +30,7 @@ struct ConvCase {
   bool bias = true;
   std::string act;  // empty: none
   float alpha = 0.f, beta = 0.f;
+  int winograd = 0;  // arg winograd: 2 or 4 asks for Winograd F(2x2,3x3) / F(4x4,3x3)
 };
 void PrintTo(const ConvCase &c, std::ostream *os) { *os << c.name; }
 
@@ -45,6 +46,7 @@ ConvCase Dilations(ConvCase k, int64_t dh, int64_t dw) { k.dilations = {dh, dw};
 ConvCase AutoPad(ConvCase k, const std::string &a) { k.auto_pad = a; return k; }
 ConvCase Depthwise(ConvCase k) { k.group = k.c; return k; }
 ConvCase NoBias(ConvCase k) { k.bias = false; return k; }
+ConvCase Winograd(ConvCase k, int m) { k.winograd = m; return k; }
 ConvCase Act(ConvCase k, const std::string &act, float alpha = 0.f, float beta = 0.f) {
   k.act = act, k.alpha = alpha, k.beta = beta;
   return k;
@@ -61,6 +63,7 @@ void Build(const ConvCase &k, mace::test::OpTester &t) {
   if (k.auto_pad.empty()) t.Ints("pads", k.pads);
   else t.Arg("auto_pad", k.auto_pad);
   if (k.group != 1) t.Arg("group", k.group);
+  if (k.winograd != 0) t.Arg("winograd", k.winograd);
   if (!k.act.empty()) t.Arg("activation", k.act).Arg("activation_alpha", k.alpha).Arg("activation_beta", k.beta);
 }
 
@@ -71,12 +74,17 @@ void Build(const ConvCase &k, mace::test::OpTester &t) {
 // outputs near 0 of a deep reduction get absolute errors of that size. atol = 1e-2 * rms(y)
 // (at least 1e-2) leaves ~5x margin over the largest error of a few thousand outputs, while an
 // indexing bug (a wrong tap or channel) moves outputs by ~rms(y), 100x the tolerance.
+//
+// Winograd on float images: the transforms scale values up (B^T rows sum |b| to 10 and A^T rows
+// to 19 with F(4x4), per dimension) before they cancel, so float rounding too gives absolute
+// errors in proportion to the output scale rather than to each output (measured: ~3.5e-6 rms(y)
+// with F(4x4), C = 64): atol = 1e-5 * rms(y) (at least 1e-5). Its half tolerance is the direct
+// conv's (the transformed domain is kept in float, winograd_transform.cl).
 Tolerance ToleranceOf(const ConvCase &k, ImageType type) {
   Tolerance tol = ToleranceFor(type);
-  if (type == ImageType::kHalf) {
-    const float k_size = float(k.c / k.group) * k.kh * k.kw;
-    tol.atol = std::max(tol.atol, 1e-2f * std::sqrt(k_size) / 3.f);
-  }
+  const float rms_y = std::sqrt(float(k.c / k.group) * k.kh * k.kw) / 3.f;
+  if (type == ImageType::kHalf) tol.atol = std::max(tol.atol, 1e-2f * rms_y);
+  else if (k.winograd != 0) tol.atol = std::max(tol.atol, 1e-5f * rms_y);
   return tol;
 }
 
@@ -133,6 +141,22 @@ const ConvCase kCases[] = {
     Strides(Depthwise(Case("dw3x3_s2x1_valid", 1, 3, 8, 13, 3, 3, 3)), 2, 1),
     AutoPad(Depthwise(Case("dw7x7_same", 1, 9, 10, 6, 9, 7, 7)), "SAME_UPPER"),
     Pads(Depthwise(Case("dw3x3_big_pads", 1, 5, 2, 3, 5, 3, 3)), 3, 3, 2, 4),
+    // Winograd (3x3, stride 1, dilation 1; partial tiles at the bottom and right edges)
+    Winograd(Pads(Case("wino2_c5_o13_n2", 2, 5, 9, 11, 13, 3, 3), 1, 1, 1, 1), 2),
+    Winograd(Pads(Case("wino4_c5_o13_n2", 2, 5, 9, 11, 13, 3, 3), 1, 1, 1, 1), 4),
+    Winograd(NoBias(Case("wino2_valid_c3_o5", 1, 3, 8, 7, 5, 3, 3)), 2),
+    Winograd(NoBias(Case("wino4_valid_c3_o5", 1, 3, 8, 7, 5, 3, 3)), 4),
+    Winograd(Pads(Case("wino2_asym_c7", 2, 7, 10, 13, 6, 3, 3), 0, 2, 1, 0), 2),
+    Winograd(Pads(Case("wino4_asym_c7", 2, 7, 10, 13, 6, 3, 3), 0, 2, 1, 0), 4),
+    Winograd(Act(AutoPad(Case("wino2_same_relu", 1, 13, 7, 6, 7, 3, 3), "SAME_UPPER"), "RELU"), 2),
+    Winograd(Act(AutoPad(Case("wino4_same_clip6", 1, 13, 7, 6, 7, 3, 3), "SAME_LOWER"), "CLIP", 0.f, 6.f), 4),
+    Winograd(Act(Pads(Case("wino2_squeezenet_relu", 1, 16, 13, 13, 64, 3, 3), 1, 1, 1, 1), "RELU"), 2),
+    Winograd(Act(Pads(Case("wino4_squeezenet_relu", 1, 16, 13, 13, 64, 3, 3), 1, 1, 1, 1), "RELU"), 4),
+    Winograd(Pads(Case("wino2_deep_c64", 1, 64, 9, 10, 13, 3, 3), 1, 1, 1, 1), 2),
+    Winograd(Pads(Case("wino4_deep_c64", 1, 64, 9, 10, 13, 3, 3), 1, 1, 1, 1), 4),
+    Winograd(Pads(Case("wino4_big_pads", 1, 3, 2, 3, 5, 3, 3), 3, 2, 2, 3), 4),
+    // winograd on a case it does not cover: the direct kernels run
+    Winograd(Strides(Pads(Case("wino2_stride2_direct", 1, 5, 9, 11, 6, 3, 3), 1, 1, 1, 1), 2, 2), 2),
 };
 
 INSTANTIATE_TEST_SUITE_P(Shapes, ConvTest,
@@ -232,6 +256,7 @@ TEST_F(OpenCLTest, ConvRerunMatchesCpu) {
   if (k.auto_pad.empty()) ints("pads", k.pads);
   else def.args["auto_pad"].has_s = true, def.args["auto_pad"].s = k.auto_pad;
   def.args["group"].has_i = true, def.args["group"].i = k.group;
+  if (k.winograd != 0) def.args["winograd"].has_i = true, def.args["winograd"].i = k.winograd;
   if (!k.act.empty()) {
     def.args["activation"].has_s = true, def.args["activation"].s = k.act;
     def.args["activation_alpha"].has_f = true, def.args["activation_alpha"].f = k.alpha;
@@ -280,6 +305,8 @@ TEST_F(OpenCLTest, ConvIgnoresInputPaddingChannels) {
       Pads(Case("1x1_padded_c13", 1, 13, 4, 5, 7, 1, 1), 1, 1, 0, 0),
       Pads(Depthwise(Case("dw3x3_c5", 2, 5, 5, 7, 5, 3, 3)), 1, 1, 1, 1),
       Strides(Pads(Depthwise(Case("dw5x5_c7_s2", 1, 7, 9, 8, 7, 5, 5)), 2, 2, 2, 2), 2, 2),
+      Winograd(Pads(Case("wino2_c5", 2, 5, 5, 7, 6, 3, 3), 1, 1, 1, 1), 2),
+      Winograd(Pads(Case("wino4_c7", 1, 7, 9, 6, 5, 3, 3), 1, 1, 1, 1), 4),
   };
   for (const ConvCase &k : cases)
     for (ImageType type : {ImageType::kFloat, ImageType::kHalf})

@@ -3,10 +3,14 @@
 //   group 1, 3x3 kernel                          -> conv_2d built as conv_2d_3x3 (4 x 5)
 //   group 1, any other kernel (or padded 1x1)    -> conv_2d (4 x 4)
 //   depthwise (group = C_in = C_out)             -> depthwise_conv2d (4 channels x 4 widths)
+//   group 1, 3x3, stride 1, dilation 1, arg winograd = 2 or 4 -> Winograd F(2x2,3x3) / F(4x4,3x3)
+//     (winograd_transform.cl: input transform, batched GEMM, output transform), when its
+//     intermediate images fit the device (else conv_2d_3x3)
 // with strides, dilations, explicit pads or auto_pad, the optional bias and the fused activation.
 // Weights (constant inputs) are transformed on the GPU into MACE's filter images on the first run.
 // Refused (the CPU kernel runs): 1-D and 3-D convs, non-constant weights or bias, grouped convs
 // that are not depthwise, depthwise with a channel multiplier > 1, shapes past the image limits.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -20,7 +24,7 @@ namespace opencl {
 
 namespace {
 
-enum class ConvKind { k1x1, k3x3, kGeneral, kDepthwise };
+enum class ConvKind { k1x1, k3x3, kGeneral, kDepthwise, kWinograd };
 
 // What one run computes: the kernel, the 2-D window and the NCHW sizes.
 struct ConvPlan {
@@ -28,6 +32,11 @@ struct ConvPlan {
   int n = 0, in_c = 0, in_h = 0, in_w = 0;
   int out_c = 0, out_h = 0, out_w = 0;
   int kh = 0, kw = 0, stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1, pad_top = 0, pad_left = 0;
+  int wino_m = 0;  // kWinograd: F(wino_m x wino_m, 3x3)
+  int tiles_h = 0, tiles_w = 0;
+
+  int Tiles() const { return n * tiles_h * tiles_w; }
+  int WinoPositions() const { return (wino_m + 2) * (wino_m + 2); }
 };
 
 bool FitsInt(int64_t v) { return v >= 0 && v <= (int64_t(1) << 30); }
@@ -70,6 +79,8 @@ class GpuConvOp : public GpuOperation {
     std::string why;
     if (!Plan(&p, &why)) return Unsupported(Where(), why);
     OpenCLRuntime *rt = Memory(ctx)->runtime();
+    if (p.kind == ConvKind::kWinograd && !WinogradFits(rt, p, &why)) p.kind = ConvKind::k3x3;
+    if (p.kind == ConvKind::kWinograd) return RunWinograd(ctx, p);
     MACE_RETURN_IF_ERROR(PrepareWeights(ctx, p));
 
     cl_mem in_image, out_image;
@@ -93,7 +104,8 @@ class GpuConvOp : public GpuOperation {
         return Enqueue(ctx, kernel, {size_t(out_ch_blks), size_t(out_w_blks), size_t(out_hb)});
       }
       case ConvKind::k3x3:
-      case ConvKind::kGeneral: {
+      case ConvKind::kGeneral:
+      case ConvKind::kWinograd: {
         const int widths = p.kind == ConvKind::k3x3 ? 5 : 4;
         if (p.kind == ConvKind::k3x3) options += " -DFILTER_H=3 -DFILTER_W=3 -DOUT_W_BLK=5";
         const cl_int out_w_blks = (p.out_w + widths - 1) / widths;
@@ -189,8 +201,80 @@ class GpuConvOp : public GpuOperation {
                             win.pad_end[2] == 0;
       if (p->kh == 1 && p->kw == 1 && unpadded) p->kind = ConvKind::k1x1;
       else if (p->kh == 3 && p->kw == 3) p->kind = ConvKind::k3x3;
+      const int64_t wino = GetInt("winograd", 0);
+      if (p->kind == ConvKind::k3x3 && (wino == 2 || wino == 4) && p->stride_h == 1 && p->stride_w == 1 &&
+          p->dil_h == 1 && p->dil_w == 1) {
+        p->kind = ConvKind::kWinograd;
+        p->wino_m = int(wino);
+        p->tiles_h = (p->out_h + p->wino_m - 1) / p->wino_m;
+        p->tiles_w = (p->out_w + p->wino_m - 1) / p->wino_m;
+      }
     }
     return true;
+  }
+
+  // Winograd's intermediate images ([tiles, T*T * channel blocks]) fit the device.
+  static bool WinogradFits(const OpenCLRuntime *rt, const ConvPlan &p, std::string *why) {
+    const int64_t tiles = int64_t(p.n) * p.tiles_h * p.tiles_w;
+    const int64_t rows = int64_t(p.WinoPositions()) * std::max(ChannelBlocks(p.in_c), ChannelBlocks(p.out_c));
+    if (tiles <= int64_t(rt->image2d_max_width()) && rows <= int64_t(rt->image2d_max_height()) &&
+        int64_t(p.in_c) <= int64_t(rt->image2d_max_width()) &&
+        int64_t(ChannelBlocks(p.out_c)) * p.WinoPositions() <= int64_t(rt->image2d_max_height()))
+      return true;
+    *why = "Winograd images exceed the device's image limits";
+    return false;
+  }
+
+  // Winograd F(m x m, 3x3): U = input transform, M = V x U per position, output transform.
+  MaceStatus RunWinograd(OpContext *ctx, const ConvPlan &p) {
+    GpuMemory *memory = Memory(ctx);
+    OpenCLRuntime *rt = memory->runtime();
+    MACE_RETURN_IF_ERROR(PrepareWinogradWeights(ctx, p));
+    const size_t tiles = size_t(p.Tiles()), positions = size_t(p.WinoPositions());
+    const cl_int in_ch_blks = ChannelBlocks(p.in_c), out_ch_blks = ChannelBlocks(p.out_c);
+    MACE_RETURN_IF_ERROR(Scratch(memory, {tiles, positions * size_t(in_ch_blks)}, &u_, &u_shape_));
+    MACE_RETURN_IF_ERROR(Scratch(memory, {tiles, positions * size_t(out_ch_blks)}, &m_, &m_shape_));
+    cl_mem in_image, out_image;
+    MACE_RETURN_IF_ERROR(InputImage(ctx, 0, &in_image));
+    MACE_RETURN_IF_ERROR(OutputImage(ctx, 0, Shape{p.n, p.out_c, p.out_h, p.out_w}, &out_image));
+    const std::string wino = StrCat("-DWINO_M=", p.wino_m);
+    const cl_int tiles_hb = p.n * p.tiles_h;
+
+    cl_kernel kernel;
+    MACE_RETURN_IF_ERROR(Kernel(ctx, "winograd_transform", "winograd_input_transform", wino, &kernel));
+    MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, in_image, u_.get(), cl_int(p.in_h), cl_int(p.in_w),
+                                       in_ch_blks, cl_int(p.tiles_h), cl_int(p.tiles_w), tiles_hb,
+                                       cl_int(p.pad_top), cl_int(p.pad_left)));
+    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(in_ch_blks), size_t(p.tiles_w), size_t(tiles_hb)}));
+
+    const cl_int tile_blks = cl_int((tiles + 3) / 4);
+    MACE_RETURN_IF_ERROR(Kernel(ctx, "winograd_transform", "winograd_gemm", wino, &kernel));
+    MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, u_.get(), wino_filter_.get(), m_.get(), cl_int(p.in_c / 4),
+                                       cl_int(p.in_c % 4), in_ch_blks, out_ch_blks, cl_int(tiles), tile_blks));
+    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(out_ch_blks), size_t(tile_blks), positions}));
+
+    const bool bias = bias_.get() != nullptr;
+    const std::string options = wino + " " + ActivationOptions(act_) + (bias ? " -DBIAS" : "");
+    MACE_RETURN_IF_ERROR(Kernel(ctx, "winograd_transform", "winograd_output_transform", options, &kernel));
+    MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, m_.get(), bias ? bias_.get() : m_.get(), out_image,
+                                       act_.alpha, act_.beta, cl_int(p.out_h), cl_int(p.out_w), out_ch_blks,
+                                       cl_int(p.tiles_h), cl_int(p.tiles_w), tiles_hb));
+    return Enqueue(ctx, kernel, {size_t(out_ch_blks), size_t(p.tiles_w), size_t(tiles_hb)});
+  }
+
+  // A float scratch image of at least `shape` (kept, grown when needed). Float whatever the
+  // engine's storage: Winograd's transformed domain loses too much precision in half
+  // (winograd_transform.cl).
+  static MaceStatus Scratch(GpuMemory *memory, const ImageShape &shape, CLObject<cl_mem> *image,
+                            ImageShape *held) {
+    if (image->get() != nullptr && held->width >= shape.width && held->height >= shape.height)
+      return MaceStatus();
+    const ImageShape grown{std::max(shape.width, held->width), std::max(shape.height, held->height)};
+    CLObject<cl_mem> fresh;
+    MACE_RETURN_IF_ERROR(CreateImage(memory->runtime(), grown, ImageType::kFloat, &fresh));
+    *image = std::move(fresh);
+    *held = grown;
+    return MaceStatus();
   }
 
   // The activation images and this op's weight images fit the device.
@@ -216,16 +300,14 @@ class GpuConvOp : public GpuOperation {
     return {size_t(p.in_c), size_t(ChannelBlocks(p.out_c)) * taps};
   }
 
-  // Transforms W (and B) into this op's images once: weights are constants.
+  // Transforms W into this op's filter image (and B into its bias image) once: weights are
+  // constants. The upload buffers are released on return, so this waits for the transforms.
   MaceStatus PrepareWeights(OpContext *ctx, const ConvPlan &p) {
     if (filter_.get() != nullptr) return MaceStatus();
-    GpuMemory *memory = Memory(ctx);
-    OpenCLRuntime *rt = memory->runtime();
-    const Tensor *w = Input(1), *b = Input(2);
+    OpenCLRuntime *rt = Memory(ctx)->runtime();
     const ImageShape fshape = FilterImageShape(p);
-    CLObject<cl_mem> wbuf, bbuf, filter, bias;
-    MACE_RETURN_IF_ERROR(CreateBuffer(rt, w->size() * sizeof(float), w->data<float>(), &wbuf));
-    MACE_RETURN_IF_ERROR(CreateImage(rt, fshape, memory->image_type(), &filter));
+    CLObject<cl_mem> wbuf, filter;
+    MACE_RETURN_IF_ERROR(UploadWeights(ctx, fshape, Memory(ctx)->image_type(), &wbuf, &filter));
     cl_kernel kernel;
     const cl_int taps = p.kh * p.kw;
     if (p.kind == ConvKind::kDepthwise) {
@@ -238,17 +320,58 @@ class GpuConvOp : public GpuOperation {
           SetKernelArgs(rt->cl(), kernel, wbuf.get(), cl_int(p.out_c), cl_int(p.in_c), taps, filter.get()));
     }
     MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {fshape.width, fshape.height}));
-    if (b != nullptr) {
-      const size_t blocks = size_t(ChannelBlocks(p.out_c));
-      MACE_RETURN_IF_ERROR(CreateBuffer(rt, b->size() * sizeof(float), b->data<float>(), &bbuf));
-      MACE_RETURN_IF_ERROR(CreateImage(rt, ImageShape{blocks, 1}, memory->image_type(), &bias));
-      MACE_RETURN_IF_ERROR(Kernel(ctx, "filter_transform", "bias_to_image", "", &kernel));
-      MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, bbuf.get(), cl_int(p.out_c), bias.get()));
-      MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {blocks, 1}));
-    }
-    // The upload buffers are released on return: wait for the transforms (once per op).
+    MACE_RETURN_IF_ERROR(PrepareBias(ctx, p));
     MACE_RETURN_IF_ERROR(rt->Finish());
+    bias_upload_ = CLObject<cl_mem>();
     filter_ = std::move(filter);
+    return MaceStatus();
+  }
+
+  // The Winograd filter V = G g G^T: image [C, ceil(O/4) * T*T], float whatever the engine's
+  // storage: rounding V to half costs F(4x4) outputs up to 5% of their scale
+  // (winograd_transform.cl).
+  MaceStatus PrepareWinogradWeights(OpContext *ctx, const ConvPlan &p) {
+    if (wino_filter_.get() != nullptr && wino_m_ == p.wino_m) return MaceStatus();
+    OpenCLRuntime *rt = Memory(ctx)->runtime();
+    const ImageShape fshape{size_t(p.in_c), size_t(ChannelBlocks(p.out_c)) * size_t(p.WinoPositions())};
+    CLObject<cl_mem> wbuf, filter;
+    MACE_RETURN_IF_ERROR(UploadWeights(ctx, fshape, ImageType::kFloat, &wbuf, &filter));
+    cl_kernel kernel;
+    MACE_RETURN_IF_ERROR(Kernel(ctx, "filter_transform", "winograd_filter_to_image", "", &kernel));
+    MACE_RETURN_IF_ERROR(
+        SetKernelArgs(rt->cl(), kernel, wbuf.get(), cl_int(p.out_c), cl_int(p.in_c), cl_int(p.wino_m), filter.get()));
+    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(p.in_c), size_t(ChannelBlocks(p.out_c))}));
+    MACE_RETURN_IF_ERROR(PrepareBias(ctx, p));
+    MACE_RETURN_IF_ERROR(rt->Finish());
+    bias_upload_ = CLObject<cl_mem>();
+    wino_filter_ = std::move(filter);
+    wino_m_ = p.wino_m;
+    return MaceStatus();
+  }
+
+  // W as a float buffer and an empty weight image of `shape` and `type`.
+  MaceStatus UploadWeights(OpContext *ctx, const ImageShape &shape, ImageType type, CLObject<cl_mem> *buffer,
+                           CLObject<cl_mem> *image) {
+    GpuMemory *memory = Memory(ctx);
+    const Tensor *w = Input(1);
+    MACE_RETURN_IF_ERROR(CreateBuffer(memory->runtime(), w->size() * sizeof(float), w->data<float>(), buffer));
+    return CreateImage(memory->runtime(), shape, type, image);
+  }
+
+  // B -> bias image [ceil(O/4), 1], once (the caller waits before the buffer goes).
+  MaceStatus PrepareBias(OpContext *ctx, const ConvPlan &p) {
+    const Tensor *b = Input(2);
+    if (b == nullptr || bias_.get() != nullptr) return MaceStatus();
+    GpuMemory *memory = Memory(ctx);
+    OpenCLRuntime *rt = memory->runtime();
+    const size_t blocks = size_t(ChannelBlocks(p.out_c));
+    MACE_RETURN_IF_ERROR(CreateBuffer(rt, b->size() * sizeof(float), b->data<float>(), &bias_upload_));
+    CLObject<cl_mem> bias;
+    MACE_RETURN_IF_ERROR(CreateImage(rt, ImageShape{blocks, 1}, memory->image_type(), &bias));
+    cl_kernel kernel;
+    MACE_RETURN_IF_ERROR(Kernel(ctx, "filter_transform", "bias_to_image", "", &kernel));
+    MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, bias_upload_.get(), cl_int(p.out_c), bias.get()));
+    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {blocks, 1}));
     bias_ = std::move(bias);
     return MaceStatus();
   }
@@ -256,7 +379,13 @@ class GpuConvOp : public GpuOperation {
   Activation act_;
   conv::AutoPad auto_pad_ = conv::AutoPad::NOTSET;
   int64_t group_ = 1;
-  CLObject<cl_mem> filter_, bias_;  // MACE's filter image and bias image, in the engine's storage type
+  // MACE's filter image and bias image, in the engine's storage type.
+  CLObject<cl_mem> filter_, bias_;
+  CLObject<cl_mem> bias_upload_;  // B's float buffer while its transform runs
+  // Winograd: the transformed filter (for F(wino_m_)) and the scratch images U and M.
+  CLObject<cl_mem> wino_filter_, u_, m_;
+  int wino_m_ = 0;
+  ImageShape u_shape_, m_shape_;
 };
 
 }  // namespace opencl
