@@ -141,6 +141,12 @@ const ConvCase kCases[] = {
     Strides(Depthwise(Case("dw3x3_s2x1_valid", 1, 3, 8, 13, 3, 3, 3)), 2, 1),
     AutoPad(Depthwise(Case("dw7x7_same", 1, 9, 10, 6, 9, 7, 7)), "SAME_UPPER"),
     Pads(Depthwise(Case("dw3x3_big_pads", 1, 5, 2, 3, 5, 3, 3)), 3, 3, 2, 4),
+    // Depthwise with a channel multiplier (depthwise_conv2d_multiplier)
+    Pads(Depthwise(Case("dw_m2_c3", 1, 3, 7, 9, 6, 3, 3)), 1, 1, 1, 1),
+    NoBias(Strides(Pads(Depthwise(Case("dw_m3_c5_s2_n2", 2, 5, 9, 11, 15, 3, 3)), 1, 1, 1, 1), 2, 2)),
+    Act(Dilations(Pads(Depthwise(Case("dw_m4_c3_5x5_d2", 1, 3, 12, 10, 12, 5, 5)), 4, 4, 4, 4), 2, 2), "RELU"),
+    Act(Pads(Depthwise(Case("dw_m2_c7_asym", 2, 7, 8, 11, 14, 3, 3)), 0, 2, 1, 0), "CLIP", 0.f, 6.f),
+    Strides(Depthwise(Case("dw_m5_c2", 1, 2, 9, 8, 10, 3, 3)), 1, 2),
     // Winograd (3x3, stride 1, dilation 1; partial tiles at the bottom and right edges)
     Winograd(Pads(Case("wino2_c5_o13_n2", 2, 5, 9, 11, 13, 3, 3), 1, 1, 1, 1), 2),
     Winograd(Pads(Case("wino4_c5_o13_n2", 2, 5, 9, 11, 13, 3, 3), 1, 1, 1, 1), 4),
@@ -305,6 +311,7 @@ TEST_F(OpenCLTest, ConvIgnoresInputPaddingChannels) {
       Pads(Case("1x1_padded_c13", 1, 13, 4, 5, 7, 1, 1), 1, 1, 0, 0),
       Pads(Depthwise(Case("dw3x3_c5", 2, 5, 5, 7, 5, 3, 3)), 1, 1, 1, 1),
       Strides(Pads(Depthwise(Case("dw5x5_c7_s2", 1, 7, 9, 8, 7, 5, 5)), 2, 2, 2, 2), 2, 2),
+      Pads(Depthwise(Case("dw_m2_c5", 1, 5, 6, 7, 10, 3, 3)), 1, 1, 1, 1),
       Winograd(Pads(Case("wino2_c5", 2, 5, 5, 7, 6, 3, 3), 1, 1, 1, 1), 2),
       Winograd(Pads(Case("wino4_c7", 1, 7, 9, 6, 5, 3, 3), 1, 1, 1, 1), 4),
   };
@@ -357,13 +364,6 @@ TEST_F(OpenCLTest, ConvRefusesGroupedConv) {
     t.Input({1, 8, 5, 5}, RandomData(200, 1, -1, 1)).Input({6, 4, 3, 3}, RandomData(216, 2, -1, 1)).Const();
     t.Arg("group", 2);
   }, "group 2 of 8 input channels (GPU kernel: group 1 or depthwise)"));
-}
-
-TEST_F(OpenCLTest, ConvRefusesDepthwiseMultiplier) {
-  EXPECT_TRUE(Refused(runtime_, [](mace::test::OpTester &t) {
-    t.Input({1, 3, 5, 5}, RandomData(75, 1, -1, 1)).Input({6, 1, 3, 3}, RandomData(54, 2, -1, 1)).Const();
-    t.Arg("group", 3);
-  }, "depthwise conv with channel multiplier 2 (GPU kernel: multiplier 1)"));
 }
 
 }  // namespace

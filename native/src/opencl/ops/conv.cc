@@ -3,13 +3,14 @@
 //   group 1, 3x3 kernel                          -> conv_2d built as conv_2d_3x3 (4 x 5)
 //   group 1, any other kernel (or padded 1x1)    -> conv_2d (4 x 4)
 //   depthwise (group = C_in = C_out)             -> depthwise_conv2d (4 channels x 4 widths)
+//   depthwise, C_out = C_in * multiplier (> 1)   -> depthwise_conv2d_multiplier (4 x 4, gathers)
 //   group 1, 3x3, stride 1, dilation 1, arg winograd = 2 or 4 -> Winograd F(2x2,3x3) / F(4x4,3x3)
 //     (winograd_transform.cl: input transform, batched GEMM, output transform), when its
 //     intermediate images fit the device (else conv_2d_3x3)
 // with strides, dilations, explicit pads or auto_pad, the optional bias and the fused activation.
 // Weights (constant inputs) are transformed on the GPU into MACE's filter images on the first run.
 // Refused (the CPU kernel runs): 1-D and 3-D convs, non-constant weights or bias, grouped convs
-// that are not depthwise, depthwise with a channel multiplier > 1, shapes past the image limits.
+// that are not depthwise, shapes past the image limits.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -32,7 +33,8 @@ struct ConvPlan {
   int n = 0, in_c = 0, in_h = 0, in_w = 0;
   int out_c = 0, out_h = 0, out_w = 0;
   int kh = 0, kw = 0, stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1, pad_top = 0, pad_left = 0;
-  int wino_m = 0;  // kWinograd: F(wino_m x wino_m, 3x3)
+  int multiplier = 1;  // kDepthwise: C_out / C_in
+  int wino_m = 0;      // kWinograd: F(wino_m x wino_m, 3x3)
   int tiles_h = 0, tiles_w = 0;
 
   int Tiles() const { return n * tiles_h * tiles_w; }
@@ -120,6 +122,16 @@ class GpuConvOp : public GpuOperation {
       case ConvKind::kDepthwise: {
         const cl_int out_w_blks = (p.out_w + 3) / 4;
         options += StrCat(" -DFILTER_H=", p.kh, " -DFILTER_W=", p.kw);
+        if (p.multiplier > 1) {
+          MACE_RETURN_IF_ERROR(
+              Kernel(ctx, "depthwise_conv2d", "depthwise_conv2d_multiplier", options, &kernel));
+          MACE_RETURN_IF_ERROR(SetKernelArgs(
+              rt->cl(), kernel, in_image, filter_.get(), bias_image, out_image, act_.alpha, act_.beta,
+              cl_int(p.in_h), cl_int(p.in_w), cl_int(p.multiplier), out_ch_blks, cl_int(p.out_h), cl_int(p.out_w),
+              out_w_blks, out_hb, cl_int(p.stride_h), cl_int(p.stride_w), cl_int(p.pad_top), cl_int(p.pad_left),
+              cl_int(p.dil_h), cl_int(p.dil_w)));
+          return Enqueue(ctx, kernel, {size_t(out_ch_blks), size_t(out_w_blks), size_t(out_hb)});
+        }
         if (p.stride_w == 1 && p.dil_w == 1) options += " -DSTRIDE1";
         MACE_RETURN_IF_ERROR(Kernel(ctx, "depthwise_conv2d", "depthwise_conv2d", options, &kernel));
         MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, in_image, filter_.get(), bias_image, out_image,
@@ -153,12 +165,9 @@ class GpuConvOp : public GpuOperation {
     }
     if (group_ == 1) {
       p->kind = ConvKind::kGeneral;
-    } else if (w->dim(1) == 1 && filters == channels) {
+    } else if (w->dim(1) == 1 && group_ == channels) {
       p->kind = ConvKind::kDepthwise;
-    } else if (w->dim(1) == 1) {
-      *why = "depthwise conv with channel multiplier " + std::to_string(filters / channels) +
-             " (GPU kernel: multiplier 1)";
-      return false;
+      p->multiplier = int(filters / channels);
     } else {
       *why = "group " + std::to_string(group_) + " of " + std::to_string(channels) +
              " input channels (GPU kernel: group 1 or depthwise)";
@@ -296,7 +305,9 @@ class GpuConvOp : public GpuOperation {
 
   static ImageShape FilterImageShape(const ConvPlan &p) {
     const size_t taps = size_t(p.kh) * size_t(p.kw);
-    if (p.kind == ConvKind::kDepthwise) return {taps, size_t(ChannelBlocks(p.in_c))};
+    if (p.kind == ConvKind::kDepthwise && p.multiplier == 1) return {taps, size_t(ChannelBlocks(p.in_c))};
+    // Depthwise with a multiplier: the conv layout with one input channel.
+    if (p.kind == ConvKind::kDepthwise) return {1, size_t(ChannelBlocks(p.out_c)) * taps};
     return {size_t(p.in_c), size_t(ChannelBlocks(p.out_c)) * taps};
   }
 
@@ -310,7 +321,10 @@ class GpuConvOp : public GpuOperation {
     MACE_RETURN_IF_ERROR(UploadWeights(ctx, fshape, Memory(ctx)->image_type(), &wbuf, &filter));
     cl_kernel kernel;
     const cl_int taps = p.kh * p.kw;
-    if (p.kind == ConvKind::kDepthwise) {
+    if (p.kind == ConvKind::kDepthwise && p.multiplier > 1) {
+      MACE_RETURN_IF_ERROR(Kernel(ctx, "filter_transform", "conv_filter_to_image", "", &kernel));
+      MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, wbuf.get(), cl_int(p.out_c), cl_int(1), taps, filter.get()));
+    } else if (p.kind == ConvKind::kDepthwise) {
       MACE_RETURN_IF_ERROR(Kernel(ctx, "filter_transform", "dw_filter_to_image", "", &kernel));
       MACE_RETURN_IF_ERROR(
           SetKernelArgs(rt->cl(), kernel, wbuf.get(), cl_int(p.in_c), cl_int(p.out_c / p.in_c), taps, filter.get()));
