@@ -224,8 +224,10 @@ TEST_F(OpenCLTest, ConvRerunMatchesCpu) {
 }
 
 // Padding channels of the input image may hold anything (a GPU op upstream leaves 0/0 = NaN or
-// sigmoid(0) there): the kernels must not let them reach real channels. The input image is
-// written here with NaN in its padding lanes, then the GPU kernel runs on it.
+// sigmoid(0) there), and the image may be larger than the tensor (shared with a larger tensor of
+// its memory block): the kernels must neither let padding lanes reach real channels nor read
+// past the tensor. The input image here is larger than X and NaN everywhere but X's real
+// channels, then the GPU kernel runs on it.
 ::testing::AssertionResult PoisonedPaddingMatchesCpu(OpenCLRuntime *rt, const ConvCase &k, ImageType type) {
   mace::test::OpTester cpu("Conv");
   Build(k, cpu);
@@ -289,8 +291,18 @@ TEST_F(OpenCLTest, ConvRerunMatchesCpu) {
     std::copy(xv.begin() + n * k.c * plane, xv.begin() + (n + 1) * k.c * plane,
               padded.begin() + n * padded_c * plane);
   cl_mem image;
-  CLObject<cl_mem> buffer;
-  s = memory.Write(&x, &image);
+  CLObject<cl_mem> buffer, big_buffer;
+  // First a larger tensor of the same block fills a larger image with NaN.
+  const NCHWShape big{k.n + 1, padded_c + 4, k.h + 3, k.w + 5};
+  const std::vector<float> nans(size_t(big.size()), NAN);
+  s = x.Resize({big.n, big.c, big.h, big.w});
+  if (s.ok()) s = memory.Write(&x, &image);
+  if (s.ok()) s = CreateBuffer(rt, nans.size() * sizeof(float), nans.data(), &big_buffer);
+  if (s.ok()) s = BufferToImage(rt, big_buffer.get(), big, image);
+  if (s.ok()) s = x.Resize(xs);
+  cl_mem big_image = image;
+  if (s.ok()) s = memory.Write(&x, &image);
+  if (s.ok() && image != big_image) return ::testing::AssertionFailure() << "X did not keep its block's image";
   if (s.ok()) s = CreateBuffer(rt, padded.size() * sizeof(float), padded.data(), &buffer);
   if (s.ok()) s = BufferToImage(rt, buffer.get(), NCHWShape{k.n, padded_c, k.h, k.w}, image);
   if (s.ok()) s = rt->Finish();
