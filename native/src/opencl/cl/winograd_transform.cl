@@ -201,9 +201,11 @@ __kernel void winograd_output_transform(__read_only image2d_t input,  // M
   const int oh0 = mul24(th, WINO_M), ow0 = mul24(tw, WINO_M);
   const int x0 = mad24(ob, out_width, ow0);
   const int y0 = mad24(n, out_height, oh0);
+  // Edge tiles: rows and columns past the output are not written.
+  const int rows = min(WINO_M, out_height - oh0), cols = min(WINO_M, out_width - ow0);
 #pragma unroll
   for (int i = 0; i < WINO_M; ++i) {
-    if (oh0 + i >= out_height) break;
+    if (i >= rows) continue;
     float4 o[WINO_M];
 #if WINO_M == 2
     AT(c[i][0], c[i][1], c[i][2], c[i][3], o[0], o[1])
@@ -212,7 +214,7 @@ __kernel void winograd_output_transform(__read_only image2d_t input,  // M
 #endif
 #pragma unroll
     for (int j = 0; j < WINO_M; ++j) {
-      if (ow0 + j >= out_width) break;
+      if (j >= cols) continue;
       WRITE_IMAGET(output, (int2)(x0 + j, y0 + i), do_activation(CONVERT4(o[j] + b), alpha, beta));
     }
   }
