@@ -138,6 +138,7 @@ const ConvCase kCases[] = {
     Dilations(Pads(Depthwise(Case("dw3x3_d2", 1, 6, 11, 13, 6, 3, 3)), 2, 2, 2, 2), 2, 2),
     Dilations(Strides(Pads(Depthwise(Case("dw5x5_s2_d2", 1, 5, 17, 16, 5, 5, 5)), 4, 3, 4, 4), 2, 2), 2, 2),
     Strides(Depthwise(Case("dw3x3_s1x2_valid", 1, 3, 8, 13, 3, 3, 3)), 1, 2),
+    Dilations(Pads(Depthwise(Case("dw3x3_d2x1_s1", 2, 5, 11, 9, 5, 3, 3)), 2, 1, 2, 1), 2, 1),
     Strides(Depthwise(Case("dw3x3_s2x1_valid", 1, 3, 8, 13, 3, 3, 3)), 2, 1),
     AutoPad(Depthwise(Case("dw7x7_same", 1, 9, 10, 6, 9, 7, 7)), "SAME_UPPER"),
     Pads(Depthwise(Case("dw3x3_big_pads", 1, 5, 2, 3, 5, 3, 3)), 3, 3, 2, 4),
@@ -208,8 +209,7 @@ INSTANTIATE_TEST_SUITE_P(
                     ImageTypeName(std::get<2>(info.param)));
     });
 
-// The GPU kernel runs again on the same op (weights transformed once, kept) and on an input
-// image larger than the tensor is not observable here, but a second run must match too.
+// A second run of the same op (its weight images transformed on the first run and kept) matches too.
 TEST_F(OpenCLTest, ConvRerunMatchesCpu) {
   const ConvCase k = Act(Pads(Case("rerun", 2, 5, 7, 6, 7, 3, 3), 1, 1, 1, 1), "RELU");
   mace::test::OpTester cpu("Conv"), gpu("Conv");
