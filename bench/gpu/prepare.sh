@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 carry=.devcarry
 mkdir -p "$carry/bin"
 MACE_NATIVE_BUILD_DIR=native/build/devcarry \
-  MACE_CMAKE_ARGS="-DMACE_ENABLE_OPENCL=ON -DCMAKE_EXE_LINKER_FLAGS=-static-libstdc++\ -static-libgcc" \
+  MACE_CMAKE_ARGS="-DMACE_ENABLE_OPENCL=ON -DCMAKE_EXE_LINKER_FLAGS=-static-libstdc++ -DCMAKE_CXX_STANDARD_LIBRARIES=-static-libgcc" \
   bash scripts/native-build.sh host mace_run benchmark_model mace_opencl_test
 for t in mace_run benchmark_model mace_opencl_test; do cp native/build/devcarry/$t "$carry/bin/"; done
 strip "$carry"/bin/*

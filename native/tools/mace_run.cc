@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <set>
 #include <string>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include "common/flags.h"
 #include "common/model_runner.h"
 #include "common/npy.h"
+#include "core/op_registry.h"
 #ifdef MACE_ENABLE_OPENCL
 #include "opencl/opencl_library.h"
 #include "opencl/opencl_runtime.h"
@@ -65,6 +67,20 @@ int PrintOpenCLInfo() {
 #endif
 }
 
+// --list_ops: the op types this build has kernels for, one line per device ("cpu: Add Conv ...",
+// "gpu: ..."), for the converter's coverage table to be checked against.
+int PrintRegisteredOps() {
+  std::set<std::string> by_device[2];
+  for (const OpKey &k : OpRegistry::Global().Keys())
+    if (k.device == kCpuDevice || k.device == kGpuDevice) by_device[k.device].insert(k.type);
+  for (int d : {kCpuDevice, kGpuDevice}) {
+    std::printf("%s:", d == kCpuDevice ? "cpu" : "gpu");
+    for (const auto &t : by_device[d]) std::printf(" %s", t.c_str());
+    std::printf("\n");
+  }
+  return 0;
+}
+
 // A file-name-safe SoC name for tuning outputs: the GPU engine's device name.
 std::string DefaultSoc() {
   std::string name = "unknown";
@@ -110,6 +126,7 @@ int main(int argc, char **argv) {
   specs.push_back({"output_file", "", "MACE raw outputs: write <prefix>_<output name> as little-endian floats"});
   specs.push_back({"json", "", "write {init_ms, run_ms: [...], peak_rss_kb} to this file"});
   specs.push_back({"opencl_info", "false", "print the OpenCL library and devices found, then exit (2: none)"});
+  specs.push_back({"list_ops", "false", "print the op types this build has CPU and GPU kernels for, then exit"});
   specs.push_back({"tune", "false", "GPU: search the OpenCL local work size of every kernel launch, then write "
                                     "<library_name>_compiled_opencl_kernel.<model_tag>.<soc>.bin and "
                                     "<library_name>_tuned_opencl_parameter.<model_tag>.<soc>.bin"});
@@ -123,6 +140,7 @@ int main(int argc, char **argv) {
   int code = 0;
   if (!flags.Parse(argc, argv, &code)) return code;
   if (flags.GetBool("opencl_info")) return PrintOpenCLInfo();
+  if (flags.GetBool("list_ops")) return PrintRegisteredOps();
 
   const bool tune = flags.GetBool("tune");
   if (tune && flags.Get("device") != "GPU") {

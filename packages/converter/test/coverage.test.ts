@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { convert } from '../src/convert.js';
-import { assertSupported, checkCoverage, ENGINE_OPS, formatCoverage } from '../src/coverage/index.js';
+import { assertSupported, checkCoverage, ENGINE_OPS, formatCoverage, GPU_REASON } from '../src/coverage/index.js';
 import { ConversionError } from '../src/errors.js';
 import { makeTensor } from '../src/ir/tensor.js';
 import { loadOnnx } from '../src/onnx/index.js';
@@ -94,15 +94,13 @@ describe('support table', () => {
 });
 
 describe('checkCoverage', () => {
-  test('corpus model: every node on CPU, none on GPU ("no GPU kernel yet")', () => {
+  test('corpus model: every node has a CPU and a GPU kernel', () => {
     const g = loadOnnx(readFileSync('/work/shared/corpus/models/squeezenet1_1.onnx'));
     const r = checkCoverage(g);
     expect(r.cpuSupported).toBe(true);
-    expect(r.gpuSupported).toBe(false);
+    expect(r.gpuSupported).toBe(true);
     expect(r.nodes).toHaveLength(g.nodes.length);
-    expect(r.nodes.every((n) => n.cpu.supported && !n.gpu.supported && n.gpu.reason === 'no GPU kernel yet')).toBe(
-      true,
-    );
+    expect(r.nodes.every((n) => n.cpu.supported && n.gpu.supported && n.gpu.cases)).toBe(true);
     expect(assertSupported(g, 'cpu', r)).toBe(r); // returns the report when all is supported
   });
 
@@ -205,11 +203,12 @@ describe('checkCoverage', () => {
     expect(checkCoverage(g).nodes[0].cpu.supported).toBe(true);
   });
 
-  test('GPU assertion refuses every node with "no GPU kernel yet"', () => {
+  test('GPU assertion names the nodes without a GPU kernel', () => {
     const b = new GraphBuilder('g', 13);
-    b.output(b.node('Relu', [b.input('x', [2])], {}, [2], 'float32', 'r'));
+    const r = b.node('Relu', [b.input('x', [2])], {}, [2], 'float32', 'r');
+    b.output(b.node('Erf', [r], {}, [2], 'float32', 'e'));
     const e = caught(() => assertSupported(b.build(), 'gpu'));
-    expect(e.nodes).toEqual([{ name: 'r', opType: 'Relu', opset: 13, reason: 'no GPU kernel yet' }]);
+    expect(e.nodes).toEqual([{ name: 'e', opType: 'Erf', opset: 13, reason: GPU_REASON }]);
   });
 
   test('shape-like int64 arithmetic is supported, int64 Conv is not', () => {
@@ -240,13 +239,13 @@ describe('formatCoverage', () => {
     const r1 = b.node('Relu', [x], {}, [2], 'float32', 'r1');
     const r2 = b.node('Relu', [r1], {}, [2], 'float32', 'r2');
     const a = b.node('Acos', [r2], {}, [2], 'float32', 'acos');
-    b.output(b.node('Tanh', [a], {}, [2], 'float32', 't'));
+    b.output(b.node('Erf', [a], {}, [2], 'float32', 't'));
     const text = formatCoverage(checkCoverage(b.build()));
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^op type\s+count\s+CPU\s+GPU\s+note$/);
     expect(lines[2]).toMatch(/^Acos\s+1\s+NO\s+no\s+op Acos \(opset 13\) is not supported$/);
-    expect(lines[3]).toMatch(/^Relu\s+2\s+yes\s+no\s+GPU: no GPU kernel yet$/);
-    expect(lines[4]).toMatch(/^Tanh\s+1\s+yes/);
-    expect(lines[lines.length - 1]).toBe('4 nodes, 3 op types; CPU: 1 node(s) unsupported; GPU: not available');
+    expect(lines[3]).toMatch(/^Relu\s+2\s+yes\s+yes\s+GPU when: rank <= 4$/);
+    expect(lines[4]).toMatch(/^Erf\s+1\s+yes\s+no\s+GPU: no GPU kernel: runs on the CPU/);
+    expect(lines[lines.length - 1]).toBe('4 nodes, 3 op types; CPU: 1 node(s) unsupported; GPU: 2 node(s) run on the CPU');
   });
 });

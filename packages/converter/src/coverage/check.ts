@@ -3,11 +3,14 @@
 import { ConversionError } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
 import type { DType } from '../ir/tensor.js';
-import { GPU_REASON, SUPPORT } from './support.js';
+import { GPU_KERNELS, GPU_REASON, SUPPORT } from './support.js';
 
 export interface DeviceSupport {
   supported: boolean;
+  /** Why not, when not supported. */
   reason?: string;
+  /** GPU: the cases the kernel takes (others run on the CPU, decided when the op runs). */
+  cases?: string;
 }
 
 export interface NodeCoverage {
@@ -23,7 +26,7 @@ export interface CoverageReport {
   nodes: NodeCoverage[];
   /** True when every node runs on CPU. */
   cpuSupported: boolean;
-  /** True when every node runs on GPU. */
+  /** True when every node has a GPU kernel (each op's case is still checked when it runs). */
   gpuSupported: boolean;
 }
 
@@ -77,7 +80,12 @@ export function cpuReasons(node: Node, graph: Graph): string[] {
 export function checkNode(node: Node, graph: Graph): NodeCoverage {
   const reasons = cpuReasons(node, graph);
   const cpu: DeviceSupport = reasons.length ? { supported: false, reason: reasons.join('; ') } : { supported: true };
-  const gpu: DeviceSupport = { supported: false, reason: cpu.supported ? GPU_REASON : cpu.reason };
+  const cases = Object.prototype.hasOwnProperty.call(GPU_KERNELS, node.opType) ? GPU_KERNELS[node.opType] : undefined;
+  const gpu: DeviceSupport = !cpu.supported
+    ? { supported: false, reason: cpu.reason }
+    : cases
+      ? { supported: true, cases }
+      : { supported: false, reason: GPU_REASON };
   return { name: node.name, opType: node.opType, domain: node.domain, opset: graph.opset, cpu, gpu };
 }
 

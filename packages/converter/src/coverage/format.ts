@@ -36,7 +36,11 @@ export function formatCoverage(report: CoverageReport): string {
     String(r.count),
     r.cpu.supported ? 'yes' : 'NO',
     r.gpu.supported ? 'yes' : 'no',
-    r.cpu.supported ? (r.gpu.supported ? '' : `GPU: ${r.gpu.reason ?? ''}`) : [...r.reasons].join(' | '),
+    r.cpu.supported
+      ? r.gpu.supported
+        ? `GPU when: ${r.gpu.cases ?? ''}`
+        : `GPU: ${r.gpu.reason ?? ''}`
+      : [...r.reasons].join(' | '),
   ]);
   const head = ['op type', 'count', 'CPU', 'GPU', 'note'];
   const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (i < 4 ? c[i].length : 0))));
@@ -48,6 +52,10 @@ export function formatCoverage(report: CoverageReport): string {
   const unsupported = report.nodes.filter((n) => !n.cpu.supported).length;
   const summary = `${report.nodes.length} nodes, ${rows.size} op types; CPU: ${
     unsupported ? `${unsupported} node(s) unsupported` : 'all supported'
-  }; GPU: ${report.gpuSupported ? 'all supported' : 'not available'}`;
+  }; GPU: ${
+    report.gpuSupported
+      ? 'a kernel for every op type (mace_run --device=GPU prints where each op ran)'
+      : `${report.nodes.filter((n) => !n.gpu.supported).length} node(s) run on the CPU`
+  }`;
   return [line(head), line(width.map((w) => '-'.repeat(w))), ...cells.map(line), '', summary].join('\n');
 }

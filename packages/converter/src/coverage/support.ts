@@ -13,8 +13,6 @@ export interface OpSupport {
   dtypeOf?: (node: Node) => string | undefined;
   /** Attribute/input checks; every reason found is reported. */
   checks?: NodeCheck[];
-  /** GPU kernel; none exists yet. */
-  gpu?: false;
 }
 
 const F: readonly DType[] = ['float32'];
@@ -29,7 +27,56 @@ const MOVE: readonly DType[] = ['float32', 'int64', 'int32'];
 /** Cast's source and target types. */
 export const CAST_TYPES: readonly DType[] = ['float32', 'int64', 'int32', 'bool', 'uint8', 'int8'];
 
-export const GPU_REASON = 'no GPU kernel yet';
+export const GPU_REASON = 'no GPU kernel: runs on the CPU, its inputs and outputs transferred';
+
+/**
+ * Op types with a GPU (OpenCL) kernel and the cases it takes (float32 tensors whose images fit
+ * the device, constants where weights are named). Whether one op's case is taken is decided
+ * when it runs; other cases run on the CPU, and mace_run --device=GPU prints where each op
+ * ran. Kept equal to the runtime's GPU registry by a test (coverage-registry.test.ts).
+ */
+export const GPU_KERNELS: Readonly<Record<string, string>> = {
+  Add: 'same rank, or a one-element operand',
+  Sub: 'same rank, or a one-element operand',
+  Mul: 'same rank, or a one-element operand',
+  Div: 'same rank, or a one-element operand',
+  Min: 'two inputs of the same rank, or a one-element operand',
+  Max: 'two inputs of the same rank, or a one-element operand',
+  Relu: 'rank <= 4',
+  Clip: 'constant scalar bounds',
+  LeakyRelu: 'rank <= 4',
+  Sigmoid: 'rank <= 4',
+  Tanh: 'rank <= 4',
+  HardSigmoid: 'rank <= 4',
+  HardSwish: 'rank <= 4',
+  PRelu: 'constant scalar or per-channel slope',
+  Conv: '2-D; group 1 or depthwise; constant weights (1x1, 3x3, general, depthwise, Winograd)',
+  ConvTranspose: '2-D; group 1 or depthwise; dilation 1; constant weights',
+  MaxPool: '2-D; no Indices output',
+  AveragePool: '2-D',
+  GlobalMaxPool: 'rank 2..4',
+  GlobalAveragePool: 'rank 2..4',
+  Gemm: 'A [N, K] not transposed; constant B; bias a scalar or per column',
+  MatMul: 'rank 2 with a constant rank-2 right operand',
+  BatchNormalization: 'inference with constant parameters',
+  Concat: 'on the channel axis',
+  Split: 'on the channel axis',
+  Softmax: 'over the channel axis',
+  LogSoftmax: 'over the channel axis',
+  Reshape: 'when the image layout is unchanged (e.g. [N, C, 1, 1] <-> [N, C])',
+  Flatten: 'when the image layout is unchanged',
+  Squeeze: 'when the image layout is unchanged',
+  Unsqueeze: 'when the image layout is unchanged',
+  Identity: 'rank <= 4',
+  Resize: 'rank 4 over H and W; nearest or linear; constant scales/sizes',
+  Pad: 'rank 4; constant pads',
+  ReduceSum: 'over H and W of rank 4',
+  ReduceMean: 'over H and W of rank 4',
+  ReduceMax: 'over H and W of rank 4',
+  ReduceMin: 'over H and W of rank 4',
+  DepthToSpace: 'rank 4',
+  SpaceToDepth: 'rank 4',
+};
 
 const input0 = (n: Node): string | undefined => n.inputs[0] || undefined;
 
