@@ -18,7 +18,7 @@ export function formatCoverage(report: CoverageReport): string {
     if (!r)
       rows.set(
         key,
-        (r = { opType: key, count: 0, cpu: { supported: true }, gpu: { supported: true }, reasons: new Set() }),
+        (r = { opType: key, count: 0, cpu: { supported: true }, gpu: n.gpu, reasons: new Set() }),
       );
     r.count++;
     if (!n.cpu.supported) {
