@@ -47,7 +47,9 @@ for (const { dataType, threshold } of CASES)
           json,
         ]);
         expect(r.status, r.stderr + r.stdout).toBe(0);
-        expect(r.stdout).toMatch(/GPU: \d+ ops \(.*\); CPU fallback: 0 ops; transfers: 1 upload \(\d+ KB\), 1 download/);
+        expect(r.stdout).toMatch(
+          /GPU: \d+ ops \(.*\); CPU fallback: 0 ops; transfers: 1 upload \(\d+ KB\), 1 download/,
+        );
         const v = JSON.parse(readFileSync(json, 'utf8')).models[0].validation[0];
         expect(v.cosine).toBeGreaterThanOrEqual(threshold);
         expect(v.passed).toBe(true);

@@ -246,6 +246,8 @@ describe('formatCoverage', () => {
     expect(lines[2]).toMatch(/^Acos\s+1\s+NO\s+no\s+op Acos \(opset 13\) is not supported$/);
     expect(lines[3]).toMatch(/^Relu\s+2\s+yes\s+yes\s+GPU when: rank <= 4$/);
     expect(lines[4]).toMatch(/^Erf\s+1\s+yes\s+no\s+GPU: no GPU kernel: runs on the CPU/);
-    expect(lines[lines.length - 1]).toBe('4 nodes, 3 op types; CPU: 1 node(s) unsupported; GPU: 2 node(s) run on the CPU');
+    expect(lines[lines.length - 1]).toBe(
+      '4 nodes, 3 op types; CPU: 1 node(s) unsupported; GPU: 2 node(s) run on the CPU',
+    );
   });
 });

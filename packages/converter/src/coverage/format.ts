@@ -15,11 +15,7 @@ export function formatCoverage(report: CoverageReport): string {
   for (const n of report.nodes) {
     const key = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType;
     let r = rows.get(key);
-    if (!r)
-      rows.set(
-        key,
-        (r = { opType: key, count: 0, cpu: { supported: true }, gpu: n.gpu, reasons: new Set() }),
-      );
+    if (!r) rows.set(key, (r = { opType: key, count: 0, cpu: { supported: true }, gpu: n.gpu, reasons: new Set() }));
     r.count++;
     if (!n.cpu.supported) {
       r.cpu = n.cpu;
