@@ -37,8 +37,9 @@ def run(cmd, **kw):
 
 
 def model_args(carry, model, dt):
-    base = os.path.join(carry, 'models', dt, model)
-    return [f'--model_file={base}.mace', f'--model_data_file={base}.data',
+    models = os.path.join(carry, 'models')
+    return [f"--model_file={os.path.join(models, dt, model + '.mace')}",
+            f"--model_data_file={os.path.join(models, model + '.data')}",
             f"--input_file={os.path.join(carry, 'models', model + '.input.npy')}", '--device=GPU']
 
 

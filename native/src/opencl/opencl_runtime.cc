@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -329,7 +330,17 @@ std::vector<std::vector<size_t>> LocalSizeCandidates(const std::vector<size_t> &
     for (size_t i = 0; i < kMax; ++i) spread.push_back(out[i * out.size() / kMax]);
     out.swap(spread);
   }
-  return out;
+  // Timed in bit-reversed order (the middle, then the quarters, ...), so that a search cut
+  // short by its time budget has still sampled every part of the range.
+  size_t bits = 0;
+  while ((size_t(1) << bits) < out.size()) ++bits;
+  std::vector<std::vector<size_t>> ordered;
+  for (size_t i = 0; i < (size_t(1) << bits); ++i) {
+    size_t r = 0;
+    for (size_t b = 0; b < bits; ++b) r |= ((i >> b) & 1) << (bits - 1 - b);
+    if (r < out.size()) ordered.push_back(out[r]);
+  }
+  return ordered;
 }
 
 }  // namespace
@@ -402,7 +413,13 @@ MaceStatus OpenCLRuntime::Tune(cl_kernel kernel, const std::vector<size_t> &gws,
   candidates.insert(candidates.begin(), std::vector<size_t>());  // the driver's choice
   std::vector<std::pair<cl_ulong, std::vector<size_t>>> timed;   // (best time, local size)
   cl_ulong best_ns = ~cl_ulong(0);
+  const auto start = std::chrono::steady_clock::now();
   for (const auto &lws : candidates) {
+    // A wall-clock budget per launch: drivers that compile a kernel per local size (PoCL) or slow
+    // kernels would otherwise make tuning a model take many minutes.
+    const double spent_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!timed.empty() && spent_ms > options_.tuning_budget_ms) break;
     cl_ulong ns = 0, fastest = ~cl_ulong(0);
     MaceStatus s = Enqueue(kernel, gws, lws, what, &ns);  // warm-up
     if (!s.ok()) continue;  // e.g. CL_OUT_OF_RESOURCES for this size: not a candidate

@@ -31,6 +31,9 @@ struct OpenCLRuntimeOptions {
   std::string parameter_path;
   // Search the local size of every launch not in the tuning table (slow: for mace_run --tune).
   bool tuning = false;
+  // While tuning: the wall-clock time one launch's search may take before it settles for the best
+  // local size found so far.
+  double tuning_budget_ms = 1000;
   // > 0: while tuning, split launches whose best time exceeds this into parts of about this long
   // (limit_opencl_kernel_time: keeps a phone's UI responsive).
   double kernel_time_limit_ms = 0;

@@ -333,7 +333,7 @@ class GpuConvOp : public GpuOperation {
       MACE_RETURN_IF_ERROR(
           SetKernelArgs(rt->cl(), kernel, wbuf.get(), cl_int(p.out_c), cl_int(p.in_c), taps, filter.get()));
     }
-    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {fshape.width, fshape.height}));
+    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {fshape.width, fshape.height}, {}, /*tunable=*/false));  // once per op: not worth tuning
     MACE_RETURN_IF_ERROR(PrepareBias(ctx, p));
     MACE_RETURN_IF_ERROR(rt->Finish());
     bias_upload_ = CLObject<cl_mem>();
@@ -354,7 +354,7 @@ class GpuConvOp : public GpuOperation {
     MACE_RETURN_IF_ERROR(Kernel(ctx, "filter_transform", "winograd_filter_to_image", "", &kernel));
     MACE_RETURN_IF_ERROR(
         SetKernelArgs(rt->cl(), kernel, wbuf.get(), cl_int(p.out_c), cl_int(p.in_c), cl_int(p.wino_m), filter.get()));
-    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(p.in_c), size_t(ChannelBlocks(p.out_c))}));
+    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {size_t(p.in_c), size_t(ChannelBlocks(p.out_c))}, {}, /*tunable=*/false));  // once per op: not worth tuning
     MACE_RETURN_IF_ERROR(PrepareBias(ctx, p));
     MACE_RETURN_IF_ERROR(rt->Finish());
     bias_upload_ = CLObject<cl_mem>();
@@ -385,7 +385,7 @@ class GpuConvOp : public GpuOperation {
     cl_kernel kernel;
     MACE_RETURN_IF_ERROR(Kernel(ctx, "filter_transform", "bias_to_image", "", &kernel));
     MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, bias_upload_.get(), cl_int(p.out_c), bias.get()));
-    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {blocks, 1}));
+    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {blocks, 1}, {}, /*tunable=*/false));  // once per op: not worth tuning
     bias_ = std::move(bias);
     return MaceStatus();
   }

@@ -128,7 +128,7 @@ class GpuConvTransposeOp : public GpuOperation {
       MACE_RETURN_IF_ERROR(SetKernelArgs(rt->cl(), kernel, buffer.get(), cl_int(g.in_c), cl_int(g.out_c),
                                          cl_int(g.k_h * g.k_w), image.get()));
     }
-    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {shape.width, shape.height}));
+    MACE_RETURN_IF_ERROR(Enqueue(ctx, kernel, {shape.width, shape.height}, {}, /*tunable=*/false));  // once per op: not worth tuning
     std::vector<float> bias(size_t(out_blocks) * 4, 0.f);
     if (Input(2) != nullptr) std::copy(Input(2)->data<float>(), Input(2)->data<float>() + g.out_c, bias.begin());
     CLObject<cl_mem> bias_buffer;
