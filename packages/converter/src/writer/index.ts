@@ -53,6 +53,14 @@ export function writeEngineModel(
 ): { mace: Uint8Array; data: Uint8Array } {
   validateGraph(graph);
   const { tensors, data } = packConstants(usedConstants(graph), graph.constants);
-  const fb = buildNetDef({ graph, plan, tensors, dataSize: data.length, dataCrc: crc32c(data), name: options.name, gpuDataType: options.gpuDataType ?? 'half' });
+  const fb = buildNetDef({
+    graph,
+    plan,
+    tensors,
+    dataSize: data.length,
+    dataCrc: crc32c(data),
+    name: options.name,
+    gpuDataType: options.gpuDataType ?? 'half',
+  });
   return { mace: withTrailer(fb), data };
 }
