@@ -103,8 +103,14 @@ export async function findTunedFiles(
   db: Db,
   fp: OpenCLFingerprint,
 ): Promise<{ exact: TunedFiles | null; other: TunedFiles | null }> {
+  // Narrowed in the query by graph, device model and SoC (when known); compared exactly below.
+  const same = (key: keyof OpenCLFingerprint, value: string | null) =>
+    value === null ? [] : [{ metadata: { path: [key], equals: value } }];
   const rows = await db.artifact.findMany({
-    where: { kind: { in: [...TUNED_KINDS] }, metadata: { path: ['graphSha256'], equals: fp.graphSha256 } },
+    where: {
+      kind: { in: [...TUNED_KINDS] },
+      AND: [...same('graphSha256', fp.graphSha256), ...same('deviceModel', fp.deviceModel), ...same('soc', fp.soc)],
+    },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: 500,
   });
@@ -128,9 +134,9 @@ export async function findTunedFiles(
       metadata,
       tunedInRunId: metadata.reusedFrom ? metadata.reusedFrom.runId : binary.runId,
     };
-    const same =
+    const exactMatch =
       metadata.openclDevice === fp.openclDevice && metadata.driver === fp.driver && metadata.runtime === fp.runtime;
-    if (same) {
+    if (exactMatch) {
       exact ??= files;
       break;
     }
