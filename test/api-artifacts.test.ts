@@ -1,4 +1,5 @@
-// Artifact listing and download: filters (run, kind, SoC), Content-Length, ETag = "<sha256>"
+// Artifact listing and download: filters (run, kind, SoC; kind=tuned with the driver and device
+// model of tuned files), Content-Length, ETag = "<sha256>"
 // with If-None-Match → 304, single byte ranges → 206 with Content-Range, unsatisfiable ranges →
 // 416, If-Range, and a Content-Disposition whose file name cannot escape its quotes.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -77,6 +78,53 @@ describe('artifacts', () => {
     expect(
       (await h.request({ method: 'GET', url: `/v1/artifacts/${randomUUID()}`, token: h.tokens.user })).statusCode,
     ).toBe(404);
+  });
+
+  it('lists tuned OpenCL files (kind=tuned: both kinds) by SoC, driver and device model', async () => {
+    // a tune job's pair for a Pixel with driver r2, and a library of the same device (not tuned)
+    const pixel = (
+      await h.db.device.create({
+        data: { serial: 'pixel-2', kind: 'android', abis: ['arm64-v8a'], soc: 'SM8150', model: 'Pixel 4' },
+      })
+    ).id;
+    const blob = await h.store.putBytes(Buffer.from('tuned'));
+    const metadata = { deviceModel: 'Pixel 4', soc: 'SM8150', driver: 'r2', runtime: '0.1.0+cl1', graphSha256: 'f' };
+    for (const [kind, name] of [
+      ['tuned_binary', 'lib_compiled_opencl_kernel.m.sm8150.bin'],
+      ['tuned_parameters', 'lib_tuned_opencl_parameter.m.sm8150.bin'],
+      ['library', 'lib-arm64-v8a.tar.gz'],
+    ] as const)
+      await h.db.artifact.create({
+        data: {
+          sha256: blob.sha256,
+          size: blob.size,
+          kind,
+          name,
+          runId,
+          deviceId: pixel,
+          storageKey: blob.sha256,
+          metadata,
+        },
+      });
+    const list = async (query: string) => {
+      const res = await h.request({ method: 'GET', url: `/v1/artifacts?${query}`, token: h.tokens.user });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as { kind: string; name: string; metadata: unknown }[]).map((a) => a.name);
+    };
+    expect(await list('kind=tuned&soc=sm8150')).toEqual([
+      'lib_tuned_opencl_parameter.m.sm8150.bin',
+      'lib_compiled_opencl_kernel.m.sm8150.bin',
+    ]);
+    expect(await list('kind=tuned&soc=SDM845')).toEqual(['tuned.bin']);
+    expect(await list('kind=tuned')).toHaveLength(3);
+    expect(await list('kind=tuned&kind=library&soc=SM8150')).toHaveLength(3);
+    expect(await list('kind=tuned&driver=r2&deviceModel=Pixel%204')).toHaveLength(2);
+    expect(await list('kind=tuned&driver=r1')).toEqual(['tuned.bin']);
+    expect(await list('kind=tuned&deviceModel=Pixel%203')).toEqual([]);
+    const one = await h.request({ method: 'GET', url: '/v1/artifacts?kind=tuned&soc=sm8150', token: h.tokens.user });
+    expect(one.json().items[0]).toMatchObject({ kind: 'tuned_parameters', deviceId: pixel, metadata });
+    const bad = await h.request({ method: 'GET', url: '/v1/artifacts?kind=tuning', token: h.tokens.user });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('downloads the bytes with Content-Length, ETag and a safe Content-Disposition', async () => {

@@ -133,7 +133,9 @@ describe('POST /v1/runs', () => {
     expect(res.json().error.message).toBe(`body.deploymentId: deployment ${missing} does not exist`);
     const tune = await createRun({ deploymentId, actions: ['tune'] });
     expect(tune.statusCode).toBe(422);
-    expect(tune.json().error.message).toMatch(/^body\.actions: action "tune"/);
+    expect(tune.json().error.message).toMatch(
+      /^body\.actions: action "tune" tunes the OpenCL kernels of GPU models, but no model/,
+    );
   });
 });
 

@@ -123,7 +123,9 @@ describe('failures', () => {
       return err as RunInputError;
     };
     expect((await bad({ deploymentId: deployment.id, actions: [] })).field).toBe('actions');
-    expect((await bad({ deploymentId: deployment.id, actions: ['tune'] })).message).toMatch(/not available yet/);
+    expect((await bad({ deploymentId: deployment.id, actions: ['tune'] })).message).toMatch(
+      /no model of this deployment runs on the GPU \(squeezenet1_1: runtime cpu\)/,
+    );
     expect((await bad({ deploymentId: '0190a0a0-0000-7000-8000-000000000000', actions: ['convert'] })).statusCode).toBe(
       404,
     );

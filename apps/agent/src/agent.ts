@@ -1,6 +1,6 @@
 // The device agent: owns the host, the Android phones its adb server sees and the ARM Linux boards
 // of its devices.yml. Each device is registered (state, ABIs, SoC, properties), consumes its own
-// queue `device.<id>` one job at a time (validate, benchmark) through its transport, gets
+// queue `device.<id>` one job at a time (tune, validate, benchmark) through its transport, gets
 // heartbeats with fresh battery and temperature readings, and goes offline when it disappears —
 // its running job fails as an infrastructure error and is retried when the device returns.
 // Repeated infrastructure failures quarantine a device until an admin releases it.
@@ -36,6 +36,7 @@ import { connectSsh, HostKeyMismatchError, SshTransport } from './devices/ssh.js
 import { DeviceLostError, type DeviceTransport } from './devices/transport.js';
 import { hostDevice } from './host-device.js';
 import { agentCacheDir } from './inputs.js';
+import { tuneHandler } from './tune.js';
 import { validateHandler } from './validate.js';
 
 const HEARTBEAT_MS = Number(process.env.MACE_HEARTBEAT_MS ?? 15_000);
@@ -128,6 +129,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       handlers: {
         validate: guard(description.serial, validateHandler(store, transport)),
         benchmark: guard(description.serial, benchmarkHandler(store, transport)),
+        tune: guard(description.serial, tuneHandler(store, transport)),
       },
       concurrency: 1,
       settings,

@@ -8,6 +8,7 @@ import type { Prisma } from '@mace/db';
 import { findModel, loadRunDeployment, UserJobError, type JobContext, type SuccessInput } from '@mace/pipeline';
 import {
   BenchmarkResultError,
+  isGpuRuntime,
   parseBenchmarkResult,
   type BenchmarkJobResult,
   type BenchmarkResult,
@@ -16,6 +17,7 @@ import type { ArtifactStore } from '@mace/storage';
 import { coolDown } from './cool-down.js';
 import { runStagedTool, stageJob } from './device-job.js';
 import type { DeviceTransport } from './devices/transport.js';
+import { gpuToolArgs } from './opencl-tuning.js';
 
 export function benchmarkHandler(store: ArtifactStore, transport: DeviceTransport) {
   return async function benchmarkJob(ctx: JobContext): Promise<SuccessInput> {
@@ -35,6 +37,8 @@ export function benchmarkHandler(store: ArtifactStore, transport: DeviceTranspor
         `--omp_num_threads=${options.threads ?? -1}`,
         `--cpu_affinity_policy=${options.cpuAffinityPolicy ?? 0}`,
         `--json=${remoteJson}`,
+        // GPU models: --device=GPU with the tuned OpenCL files of this device and driver
+        ...(isGpuRuntime(model.runtime) ? await gpuToolArgs(ctx, store, staged, model) : []),
       ];
       const code = await runStagedTool(ctx, staged, args);
       if (code !== 0) throw new UserJobError(`benchmark_model failed on ${model.tag} (exit ${code}); see the job log`);

@@ -4,7 +4,7 @@
 import { InfrastructureError, type JobContext } from '@mace/pipeline';
 import type { ArtifactStore } from '@mace/storage';
 import { DeviceFiles } from './devices/device-files.js';
-import { shellQuote, type DeviceTransport } from './devices/transport.js';
+import { shellQuote, type DeviceTransport, type ExecResult } from './devices/transport.js';
 import { loadDeviceJobInputs, unpackRuntime, type DeviceJobInputs } from './inputs.js';
 
 /** How long one tool run may take on a device (MACE_DEVICE_TOOL_TIMEOUT_S, default 15 minutes). */
@@ -71,6 +71,11 @@ export async function stageJob(
 
 /** Runs the staged tool with `args` in the job's folder; resolves with its exit status. */
 export async function runStagedTool(ctx: JobContext, job: StagedJob, args: string[]): Promise<number> {
+  return (await execStagedTool(ctx, job, args)).code;
+}
+
+/** Runs the staged tool with `args` in the job's folder, its output in the job log and returned. */
+export async function execStagedTool(ctx: JobContext, job: StagedJob, args: string[]): Promise<ExecResult> {
   const command = `cd ${shellQuote(job.dir)} && ${[job.tool, ...args].map(shellQuote).join(' ')}`;
   ctx.log.system(`$ ${[job.tool, ...args].join(' ')}`);
   const timeoutS = toolTimeoutS();
@@ -80,5 +85,5 @@ export async function runStagedTool(ctx: JobContext, job: StagedJob, args: strin
     onOutput: (stream, chunk) => ctx.log.write(stream, chunk),
   });
   if (r.code === 124) throw new InfrastructureError(`${job.tool} did not finish within ${timeoutS} s on the device`);
-  return r.code;
+  return r;
 }

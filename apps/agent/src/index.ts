@@ -3,6 +3,8 @@ export { startAgent, type AgentOptions, type RunningAgent } from './agent.js';
 export { hostDevice, hostDeviceAbis, hostSerial } from './host-device.js';
 export { validateHandler, thresholdFor, tensorFileName } from './validate.js';
 export { benchmarkHandler } from './benchmark.js';
+export { tuneHandler, fileNamePart } from './tune.js';
+export { findTunedFiles, parseOpenCLInfo, type OpenCLInfo, type TunedMetadata } from './opencl-tuning.js';
 export { AdbTransport, createAdbClient } from './devices/adb.js';
 export { describeAndroid, parseBattery, parseGetprop } from './devices/android.js';
 export { connectSsh, hostKeyFingerprint, HostKeyMismatchError, SshTransport } from './devices/ssh.js';

@@ -16,10 +16,11 @@ import {
   type NewArtifact,
   type SuccessInput,
 } from '@mace/pipeline';
-import { computeValidationMetrics, type ValidateJobResult, type ValidationMetrics } from '@mace/protocol';
+import { computeValidationMetrics, isGpuRuntime, type ValidateJobResult, type ValidationMetrics } from '@mace/protocol';
 import type { ArtifactStore } from '@mace/storage';
 import { runStagedTool, stageJob } from './device-job.js';
 import { DeviceLostError, type DeviceTransport } from './devices/transport.js';
+import { gpuToolArgs } from './opencl-tuning.js';
 
 /** The tools' file name for a tensor (native/tools/common/flags.cc FileNameOf). */
 export function tensorFileName(name: string): string {
@@ -54,6 +55,8 @@ export function validateHandler(store: ArtifactStore, transport: DeviceTransport
         '--round=1',
         `--omp_num_threads=${ctx.payload.options?.threads ?? -1}`,
         `--cpu_affinity_policy=${ctx.payload.options?.cpuAffinityPolicy ?? 0}`,
+        // GPU models: --device=GPU with the tuned OpenCL files of this device and driver
+        ...(isGpuRuntime(model.runtime) ? await gpuToolArgs(ctx, store, staged, model) : []),
       ];
       const code = await runStagedTool(ctx, staged, args);
       if (code !== 0) throw new UserJobError(`mace_run failed on ${model.tag} (exit ${code}); see the job log`);

@@ -21,7 +21,15 @@ export {
 } from './consumer.js';
 export { reconcile, type ReconcileOptions, type ReconcileReport } from './reconcile.js';
 export { deriveRunStatus, refreshRunStatus, jobLabel, type DerivedRunState } from './run-status.js';
-export { planJobs, expandActions, checkOptions, type PlannedJob, type PlanInput } from './plan.js';
+export {
+  planJobs,
+  expandActions,
+  checkOptions,
+  checkTune,
+  needsDevices,
+  type PlannedJob,
+  type PlanInput,
+} from './plan.js';
 export { matchDevices, deviceAbi, checkSelector } from './devices.js';
 export { UserJobError, InfrastructureError, RunInputError, isUserError, errorMessage } from './errors.js';
 export { pipelineSettings, retryDelayMs, type PipelineSettings } from './settings.js';

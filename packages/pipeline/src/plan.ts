@@ -1,6 +1,8 @@
 // A run's jobs: convert per model → build per target ABI (its package holds every model) → per
-// matching device and model, validate then benchmark. Pure: the database part is in submit.ts.
-import type { JobKind, JobPayload, RunOptions } from '@mace/protocol';
+// matching device and model: tune (GPU models: MACE's OpenCL tuning outputs, reused when this
+// device, driver and model were tuned before), validate, then benchmark. Pure: the database part
+// is in submit.ts.
+import { isGpuRuntime, type JobKind, type JobPayload, type RunOptions } from '@mace/protocol';
 import { RunInputError } from './errors.js';
 
 export interface PlannedJob {
@@ -16,40 +18,60 @@ export interface PlannedJob {
 
 export interface PlanInput {
   actions: JobKind[];
-  models: { tag: string; sha256: string | null }[];
+  /** `runtime`: the deployment file's (cpu, gpu, cpu+gpu, ...); GPU models (gpu, cpu+gpu) get tune jobs. */
+  models: { tag: string; sha256: string | null; runtime: string }[];
   targetAbis: string[];
   devices: { id: string; abi: string }[];
   options: RunOptions;
 }
 
-const SUPPORTED: readonly JobKind[] = ['convert', 'build', 'validate', 'benchmark'];
+const SUPPORTED: readonly JobKind[] = ['convert', 'build', 'tune', 'validate', 'benchmark'];
 
-/** The actions a run performs: validate and benchmark need build, build needs convert. */
+/** The actions a run performs: tune, validate and benchmark need build, build needs convert. */
 export function expandActions(actions: unknown): JobKind[] {
   if (!Array.isArray(actions) || actions.length === 0)
-    throw new RunInputError('actions must be a non-empty list of convert, build, validate, benchmark', 'actions');
+    throw new RunInputError('actions must be a non-empty list of convert, build, tune, validate, benchmark', 'actions');
   const set = new Set<JobKind>();
   for (const a of actions) {
-    if (a === 'tune')
-      throw new RunInputError(
-        'action "tune" (OpenCL tuning) is not available yet: no device runs the GPU runtime; leave it out',
-        'actions',
-      );
     if (!(SUPPORTED as readonly unknown[]).includes(a))
       throw new RunInputError(
-        `unknown action ${JSON.stringify(a)}; use convert, build, validate or benchmark`,
+        `unknown action ${JSON.stringify(a)}; use convert, build, tune, validate or benchmark`,
         'actions',
       );
     set.add(a as JobKind);
   }
-  if (set.has('validate') || set.has('benchmark')) set.add('build');
+  if (set.has('tune') || set.has('validate') || set.has('benchmark')) set.add('build');
   // A library package holds the converted models (as files or compiled in as code).
   if (set.has('build')) set.add('convert');
   return SUPPORTED.filter((k) => set.has(k));
 }
 
+/** Whether the run's actions need devices: tune (of a GPU model), validate or benchmark. */
+export function needsDevices(actions: readonly JobKind[], models: PlanInput['models']): boolean {
+  return (
+    actions.includes('validate') ||
+    actions.includes('benchmark') ||
+    (actions.includes('tune') && models.some((m) => isGpuRuntime(m.runtime)))
+  );
+}
+
+/**
+ * Refuses `tune` for a deployment without a GPU model: OpenCL tuning needs a model whose
+ * runtime is gpu or cpu+gpu (validate and benchmark of such models tune by themselves).
+ */
+export function checkTune(actions: readonly JobKind[], models: PlanInput['models']): void {
+  if (!actions.includes('tune') || models.some((m) => isGpuRuntime(m.runtime))) return;
+  throw new RunInputError(
+    `action "tune" tunes the OpenCL kernels of GPU models, but no model of this deployment runs on the GPU ` +
+      `(${models.map((m) => `${m.tag}: runtime ${m.runtime}`).join(', ')}); ` +
+      'set runtime: gpu or cpu+gpu in the deployment file, or leave tune out',
+    'actions',
+  );
+}
+
 export function planJobs(input: PlanInput): PlannedJob[] {
   const actions = new Set(input.actions);
+  checkTune(input.actions, input.models);
   const jobs: PlannedJob[] = [];
   const options = input.options;
   if (actions.has('convert'))
@@ -82,6 +104,9 @@ export function planJobs(input: PlanInput): PlannedJob[] {
       payload: { abi },
       dependsOn: input.models.map((m) => `convert:${m.tag}`),
     });
+  // GPU models are tuned on each device before they are validated or benchmarked there: the
+  // tuned files are what those jobs run with (a reuse costs seconds).
+  const tuning = actions.has('tune') || actions.has('validate') || actions.has('benchmark');
   for (const d of input.devices)
     for (const m of input.models) {
       const base = [`convert:${m.tag}`, `build:${d.abi}`];
@@ -91,15 +116,18 @@ export function planJobs(input: PlanInput): PlannedJob[] {
         deviceId: d.id,
         payload: { modelTag: m.tag, abi: d.abi, deviceId: d.id, options },
       };
+      const tune = tuning && isGpuRuntime(m.runtime) ? `tune:${d.id}:${m.tag}` : null;
+      if (tune) jobs.push({ key: tune, kind: 'tune', ...device, dependsOn: base });
+      const tuned = tune ? [...base, tune] : base;
       if (actions.has('validate'))
-        jobs.push({ key: `validate:${d.id}:${m.tag}`, kind: 'validate', ...device, dependsOn: base });
+        jobs.push({ key: `validate:${d.id}:${m.tag}`, kind: 'validate', ...device, dependsOn: tuned });
       if (actions.has('benchmark'))
         jobs.push({
           key: `benchmark:${d.id}:${m.tag}`,
           kind: 'benchmark',
           ...device,
           // Benchmarking an output that failed validation is pointless: wait for it.
-          dependsOn: actions.has('validate') ? [...base, `validate:${d.id}:${m.tag}`] : base,
+          dependsOn: actions.has('validate') ? [...tuned, `validate:${d.id}:${m.tag}`] : tuned,
         });
     }
   return jobs;

@@ -9,7 +9,7 @@ import { checkSelector, matchDevices } from './devices.js';
 import { RunInputError } from './errors.js';
 import { emitRunEvent, runEventFor } from './events.js';
 import { appendRunLog } from './logs.js';
-import { checkOptions, expandActions, planJobs, type PlannedJob } from './plan.js';
+import { checkOptions, checkTune, expandActions, needsDevices, planJobs, type PlannedJob } from './plan.js';
 import { enqueueJob, type Queues } from './queues.js';
 
 export interface SubmitRunInput {
@@ -83,9 +83,11 @@ export async function submitRun(db: Db, queues: Queues, input: SubmitRunInput): 
   const models = config.models.map((m) => ({
     tag: m.tag,
     sha256: deployment.models.find((dm) => dm.modelTag === m.tag && dm.role === 'model')?.modelFile.sha256 ?? null,
+    runtime: m.runtime,
   }));
-  const needsDevices = actions.includes('validate') || actions.includes('benchmark');
-  const devices = needsDevices ? await matchDevices(db, selector, config.targetAbis) : [];
+  // Before the devices: "no device matches" would hide that tune has nothing to tune.
+  checkTune(actions, models);
+  const devices = needsDevices(actions, models) ? await matchDevices(db, selector, config.targetAbis) : [];
   const plan = planJobs({
     actions,
     models,

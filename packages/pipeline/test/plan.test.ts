@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   deriveRunStatus,
   expandActions,
+  needsDevices,
   planJobs,
   retryDelayMs,
   pipelineSettings,
@@ -11,8 +12,17 @@ import {
 } from '@mace/pipeline';
 
 const models = [
-  { tag: 'a', sha256: 'a'.repeat(64) },
-  { tag: 'b', sha256: 'b'.repeat(64) },
+  { tag: 'a', sha256: 'a'.repeat(64), runtime: 'cpu' },
+  { tag: 'b', sha256: 'b'.repeat(64), runtime: 'cpu' },
+];
+const gpuModels = [
+  { tag: 'g', sha256: 'c'.repeat(64), runtime: 'gpu' },
+  { tag: 'c', sha256: 'd'.repeat(64), runtime: 'cpu' },
+  { tag: 'h', sha256: 'e'.repeat(64), runtime: 'cpu+gpu' },
+];
+const twoDevices = [
+  { id: 'dev1', abi: 'host' },
+  { id: 'dev2', abi: 'arm64-v8a' },
 ];
 
 describe('expandActions', () => {
@@ -21,10 +31,21 @@ describe('expandActions', () => {
     expect(expandActions(['build', 'convert', 'build'])).toEqual(['convert', 'build']);
     expect(expandActions(['build'])).toEqual(['convert', 'build']);
   });
-  it('refuses empty, unknown and not-yet-available actions', () => {
+  it('accepts tune, which needs build and convert, before validate and benchmark', () => {
+    expect(expandActions(['tune'])).toEqual(['convert', 'build', 'tune']);
+    expect(expandActions(['benchmark', 'tune', 'validate'])).toEqual([
+      'convert',
+      'build',
+      'tune',
+      'validate',
+      'benchmark',
+    ]);
+  });
+  it('refuses empty and unknown actions', () => {
     expect(() => expandActions([])).toThrow(RunInputError);
-    expect(() => expandActions(['deploy'])).toThrow(/unknown action "deploy"/);
-    expect(() => expandActions(['tune'])).toThrow(/not available yet/);
+    expect(() => expandActions(['deploy'])).toThrow(
+      'unknown action "deploy"; use convert, build, tune, validate or benchmark',
+    );
   });
 });
 
@@ -61,11 +82,121 @@ describe('planJobs', () => {
       options: { round: 5 },
     });
   });
+  it('tunes each GPU model on each device before validating and benchmarking it there; CPU models are not tuned', () => {
+    const plan = planJobs({
+      actions: expandActions(['validate', 'benchmark']),
+      models: gpuModels,
+      targetAbis: ['host'],
+      devices: twoDevices,
+      options: {},
+    });
+    expect(plan.filter((j) => j.deviceId === 'dev1').map((j) => j.key)).toEqual([
+      'tune:dev1:g',
+      'validate:dev1:g',
+      'benchmark:dev1:g',
+      'validate:dev1:c',
+      'benchmark:dev1:c',
+      'tune:dev1:h',
+      'validate:dev1:h',
+      'benchmark:dev1:h',
+    ]);
+    expect(plan.filter((j) => j.kind === 'tune').map((j) => j.key)).toEqual([
+      'tune:dev1:g',
+      'tune:dev1:h',
+      'tune:dev2:g',
+      'tune:dev2:h',
+    ]);
+    const byKey = (key: string) => plan.find((j) => j.key === key)!;
+    expect(byKey('tune:dev2:g')).toMatchObject({
+      kind: 'tune',
+      modelTag: 'g',
+      abi: 'arm64-v8a',
+      deviceId: 'dev2',
+      payload: { modelTag: 'g', abi: 'arm64-v8a', deviceId: 'dev2', options: {} },
+      dependsOn: ['convert:g', 'build:arm64-v8a'],
+    });
+    expect(byKey('validate:dev2:g').dependsOn).toEqual(['convert:g', 'build:arm64-v8a', 'tune:dev2:g']);
+    expect(byKey('benchmark:dev2:h').dependsOn).toEqual([
+      'convert:h',
+      'build:arm64-v8a',
+      'tune:dev2:h',
+      'validate:dev2:h',
+    ]);
+    // the CPU model runs as before
+    expect(byKey('validate:dev1:c').dependsOn).toEqual(['convert:c', 'build:host']);
+    expect(byKey('benchmark:dev1:c').dependsOn).toEqual(['convert:c', 'build:host', 'validate:dev1:c']);
+  });
+
+  it('plans tune alone, and benchmark after tune without validate', () => {
+    const tuneOnly = planJobs({
+      actions: expandActions(['tune']),
+      models: gpuModels,
+      targetAbis: ['host'],
+      devices: [{ id: 'dev1', abi: 'host' }],
+      options: {},
+    });
+    expect(tuneOnly.map((j) => j.key)).toEqual([
+      'convert:g',
+      'convert:c',
+      'convert:h',
+      'build:host',
+      'tune:dev1:g',
+      'tune:dev1:h',
+    ]);
+    const bench = planJobs({
+      actions: expandActions(['benchmark']),
+      models: gpuModels.slice(0, 1),
+      targetAbis: ['host'],
+      devices: [{ id: 'dev1', abi: 'host' }],
+      options: {},
+    });
+    expect(bench.map((j) => [j.key, j.dependsOn])).toEqual([
+      ['convert:g', []],
+      ['build:host', ['convert:g']],
+      ['tune:dev1:g', ['convert:g', 'build:host']],
+      ['benchmark:dev1:g', ['convert:g', 'build:host', 'tune:dev1:g']],
+    ]);
+    // convert and build alone never tune
+    const build = planJobs({
+      actions: expandActions(['build']),
+      models: gpuModels,
+      targetAbis: ['host'],
+      devices: [],
+      options: {},
+    });
+    expect(build.some((j) => j.kind === 'tune')).toBe(false);
+  });
+
+  it('refuses tune for a deployment without a GPU model, saying what to change', () => {
+    const tune = () =>
+      planJobs({
+        actions: expandActions(['tune']),
+        models,
+        targetAbis: ['host'],
+        devices: [{ id: 'dev1', abi: 'host' }],
+        options: {},
+      });
+    expect(tune).toThrow(RunInputError);
+    expect(tune).toThrow(
+      'action "tune" tunes the OpenCL kernels of GPU models, but no model of this deployment runs on the GPU ' +
+        '(a: runtime cpu, b: runtime cpu); set runtime: gpu or cpu+gpu in the deployment file, or leave tune out',
+    );
+    try {
+      tune();
+    } catch (err) {
+      expect((err as RunInputError).field).toBe('actions');
+    }
+    expect(needsDevices(expandActions(['tune']), models)).toBe(false);
+    expect(needsDevices(expandActions(['tune']), gpuModels)).toBe(true);
+    expect(needsDevices(expandActions(['build']), gpuModels)).toBe(false);
+    expect(needsDevices(expandActions(['validate']), models)).toBe(true);
+  });
+
   it('refuses to convert a model without an uploaded file', () => {
     expect(() =>
       planJobs({
         actions: ['convert'],
-        models: [{ tag: 'x', sha256: null }],
+        models: [{ tag: 'x', sha256: null, runtime: 'cpu' }],
         targetAbis: ['host'],
         devices: [],
         options: {},

@@ -193,3 +193,41 @@ export interface BenchmarkJobResult {
   initMs: number;
   threads: number;
 }
+
+/**
+ * What tuned OpenCL files are valid for: the device (its model and SoC), the OpenCL device and
+ * driver the GPU engine opens, the runtime (MACE version + OpenCL kernel source hash, from
+ * `mace_run --opencl_info`) and the converted graph. Stored as the `metadata` of the
+ * `tuned_binary` / `tuned_parameters` artifacts; files are reused only for an exact match.
+ */
+export interface OpenCLFingerprint {
+  deviceModel: string | null;
+  soc: string | null;
+  /** `opencl engine device:` */
+  openclDevice: string;
+  /** `opencl driver:` */
+  driver: string;
+  /** `opencl runtime:` (`<mace version>+cl<kernel source hash>`) */
+  runtime: string;
+  /** sha256 of the converted `<tag>.mace`. */
+  graphSha256: string;
+}
+
+/** `jobs.result` of a tune job: MACE's two tuning outputs for one device and model. */
+export interface TuneJobResult {
+  modelTag: string;
+  /** True when files tuned earlier for exactly this fingerprint were reused: no tuning ran. */
+  reused: boolean;
+  /** The run that tuned the reused files. */
+  reusedFromRunId?: string;
+  fingerprint: OpenCLFingerprint;
+  /** `<library_name>_compiled_opencl_kernel.<tag>.<soc>.bin` (artifact kind tuned_binary). */
+  binary: ArtifactRef;
+  /** `<library_name>_tuned_opencl_parameter.<tag>.<soc>.bin` (artifact kind tuned_parameters). */
+  parameters: ArtifactRef;
+}
+
+/** Whether a model runs on the GPU (OpenCL; unsupported ops fall back to the CPU): runtime gpu or cpu+gpu. */
+export function isGpuRuntime(runtime: string | null | undefined): boolean {
+  return runtime === 'gpu' || runtime === 'cpu+gpu';
+}

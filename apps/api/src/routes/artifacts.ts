@@ -1,4 +1,5 @@
-// Artifacts: list (by run, job, device, kind, SoC...), get, and download from the content-addressed
+// Artifacts: list (by run, job, device, kind — `tuned` = both OpenCL tuning outputs —, SoC, and the
+// tuned files' driver and device model), get, and download from the content-addressed
 // store with Content-Length, ETag = "<sha256>" (If-None-Match → 304), single byte ranges (206 with
 // Content-Range, 416 when unsatisfiable, If-Range honoured) and a safe Content-Disposition.
 import type { FastifyInstance } from 'fastify';
@@ -26,13 +27,22 @@ interface ArtifactQuery extends PageQuery {
   runId?: string;
   jobId?: string;
   deviceId?: string;
-  kind?: ArtifactKind[];
+  kind?: (ArtifactKind | 'tuned')[];
   soc?: string;
+  driver?: string;
+  deviceModel?: string;
   sha256?: string;
   name?: string;
 }
 
 const binary = { schema: { type: 'string', format: 'binary' } };
+
+/** The kind filter's alias: MACE's two OpenCL tuning outputs of a tune job. */
+const KIND_ALIASES: Record<string, ArtifactKind[]> = { tuned: ['tuned_binary', 'tuned_parameters'] };
+
+export function expandKinds(kinds: (ArtifactKind | 'tuned')[]): ArtifactKind[] {
+  return [...new Set(kinds.flatMap((k) => KIND_ALIASES[k] ?? [k as ArtifactKind]))];
+}
 
 export function artifactRoutes(app: FastifyInstance, { db, store }: ApiDeps): void {
   app.get<{ Querystring: ArtifactQuery }>(
@@ -47,8 +57,22 @@ export function artifactRoutes(app: FastifyInstance, { db, store }: ApiDeps): vo
           runId: uuid,
           jobId: uuid,
           deviceId: uuid,
-          kind: { type: 'array', items: { type: 'string', enum: ARTIFACT_KIND_VALUES }, description: 'one or more' },
+          kind: {
+            type: 'array',
+            items: { type: 'string', enum: [...ARTIFACT_KIND_VALUES, 'tuned'] },
+            description: 'one or more; tuned = tuned_binary and tuned_parameters (OpenCL tuning outputs)',
+          },
           soc: { type: 'string', minLength: 1, description: 'artifacts of devices with this SoC' },
+          driver: {
+            type: 'string',
+            minLength: 1,
+            description: 'tuned files made for this OpenCL driver version (metadata.driver)',
+          },
+          deviceModel: {
+            type: 'string',
+            minLength: 1,
+            description: 'tuned files made for this device model (metadata.deviceModel)',
+          },
           sha256: sha256Hex,
           name: { type: 'string', minLength: 1 },
         }),
@@ -61,10 +85,14 @@ export function artifactRoutes(app: FastifyInstance, { db, store }: ApiDeps): vo
         runId: q.runId,
         jobId: q.jobId,
         deviceId: q.deviceId,
-        kind: q.kind ? { in: q.kind } : undefined,
+        kind: q.kind ? { in: expandKinds(q.kind) } : undefined,
         sha256: q.sha256,
         name: q.name,
         device: q.soc ? { soc: { equals: q.soc, mode: 'insensitive' } } : undefined,
+        AND: [
+          ...(q.driver ? [{ metadata: { path: ['driver'], equals: q.driver } }] : []),
+          ...(q.deviceModel ? [{ metadata: { path: ['deviceModel'], equals: q.deviceModel } }] : []),
+        ],
       };
       return paginate(
         request,

@@ -51,7 +51,11 @@ export const createRunBodySchema: JsonSchema = {
       items: { type: 'string', enum: JOB_KIND_VALUES },
       minItems: 1,
       uniqueItems: true,
-      description: 'steps to run: convert, build, validate, benchmark, tune (prerequisites are added by the pipeline)',
+      description:
+        'steps to run: convert, build, tune, validate, benchmark (prerequisites are added by the pipeline: ' +
+        'build needs convert; tune, validate and benchmark need build; validate and benchmark of a GPU model ' +
+        '(runtime gpu or cpu+gpu) run after its tune job on each device, which reuses earlier tuned OpenCL files ' +
+        'when the device, driver, runtime and graph are unchanged; tune needs a GPU model)',
     },
     devices: deviceSelectorSchema,
     options: runOptionsSchema,
