@@ -13,7 +13,7 @@ and PyTorch eager fp32 (torchvision's architecture of the same model, cudnn.benc
 same input): end to end like ours (host input -> device -> host output) and forward only.
 Medians over `--rounds` timed runs after warm-up. Prints a table and writes JSON.
 
-  python3 bench/gpu/run.py --carry .devcarry --out OUT_DIR [--rounds 200]
+  python3 bench/gpu/run.py --carry .devcarry --out OUT_DIR [--rounds 200] [--tune-dir DIR]
 """
 import argparse
 import datetime
@@ -106,11 +106,13 @@ def opencl_suite(carry):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--carry', default='.devcarry')
-    p.add_argument('--out', required=True)
+    p.add_argument('--out', required=True, help='where gpu-bench.json goes')
+    p.add_argument('--tune-dir', default='/tmp/mace-gpu-tune', help='where the tuning outputs go')
     p.add_argument('--rounds', type=int, default=200)
     p.add_argument('--warmup', type=int, default=20)
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
+    os.makedirs(a.tune_dir, exist_ok=True)
     info = run([os.path.join(a.carry, 'bin', 'mace_run'), '--opencl_info']).stdout
     result = {'date': datetime.date.today().isoformat(), 'opencl': info.strip().splitlines(),
               'suite': opencl_suite(a.carry), 'rounds': a.rounds, 'models': []}
@@ -120,7 +122,7 @@ def main():
         torch_r = bench_torch(a.carry, model, a.rounds, a.warmup)
         for dt in DATA_TYPES:
             untuned = bench_ours(a.carry, model, dt, a.rounds, a.warmup)
-            files, tune_s, placement = tune(a.carry, model, dt, a.out)
+            files, tune_s, placement = tune(a.carry, model, dt, a.tune_dir)
             tuned = bench_ours(a.carry, model, dt, a.rounds, a.warmup, files)
             entry = {'model': model, 'data_type': dt, 'untuned': untuned, 'tuned': tuned, 'tune_s': tune_s,
                      'placement': placement, 'torch_eager_fp32': torch_r,
