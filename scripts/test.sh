@@ -2,7 +2,8 @@
 # Every test: TypeScript (typecheck + vitest, which includes the corpus and conformance
 # gates) and the native GoogleTest suites through CTest — host, then arm64-v8a and
 # armeabi-v7a under qemu-user (scripts/test-native-arm.sh), then the OpenCL runtime on the
-# host's OpenCL device (PoCL here; scripts/test-native-opencl.sh); ends with one summary line.
+# host's OpenCL device (PoCL here; scripts/test-native-opencl.sh) and a compile check of every
+# kernel in half arithmetic (scripts/check-opencl-kernels.sh); ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -36,6 +37,10 @@ t=$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' test-output/ctest-opencl.
 f=$(sed -nE 's/.* ([0-9]+) tests failed out of.*/\1/p' test-output/ctest-opencl.log | tail -1)
 [ -n "$t" ] || { t=1 f=1; }
 native_total=$((native_total + t)) native_failed=$((native_failed + f))
+# Every kernel program also compiles in half arithmetic (devices with cl_khr_fp16): one check.
+bash scripts/check-opencl-kernels.sh > test-output/opencl-kernels.log 2>&1 && kernels_rc=0 || kernels_rc=1
+tail -n 1 test-output/opencl-kernels.log | sed "s/^/   /"
+native_total=$((native_total + 1)) native_failed=$((native_failed + kernels_rc))
 
 step "TypeScript tests (vitest)"
 # MACE_REQUIRE_NATIVE: converter tests that run the native runtime must not skip for a missing kernel.
@@ -49,4 +54,4 @@ const skipped = r.numPendingTests + r.numTodoTests;
 console.log(`\nvitest ${r.numPassedTests}/${r.numTotalTests}, ctest ${nt - nf}/${nt}`);
 console.log(`total: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$native_total" "$native_failed"
-[ "$ctest_rc" -eq 0 ] && [ "$arm_rc" -eq 0 ] && [ "$opencl_rc" -eq 0 ] && [ "$vitest_rc" -eq 0 ]
+[ "$ctest_rc" -eq 0 ] && [ "$arm_rc" -eq 0 ] && [ "$opencl_rc" -eq 0 ] && [ "$kernels_rc" -eq 0 ] && [ "$vitest_rc" -eq 0 ]
