@@ -13,6 +13,8 @@ APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config flatbuffers-compiler libfl
   g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static
   # OpenCL on the CPU (PoCL) behind the ICD loader the runtime dlopens, and clinfo.
   ocl-icd-libopencl1 pocl-opencl-icd clinfo
+  # clang compiles every kernel in half arithmetic in CI (scripts/check-opencl-kernels.sh).
+  clang-15
   # The virtual device farm: the real adb server, and sshd for the virtual ARM board.
   adb openssh-server openssh-client)
 missing=()

@@ -12,7 +12,7 @@ import {
   type DeploymentConfig,
   type ModelConfig,
 } from '@mace/config';
-import { convert, formatCoverage, ConversionError, type ConvertResult } from '@mace/converter';
+import { convert, convertOptionsFor, formatCoverage, ConversionError, type ConvertResult } from '@mace/converter';
 import { UserError } from './command.js';
 
 export interface LoadedDeployment {
@@ -104,7 +104,6 @@ export async function convertModel(dep: LoadedDeployment, model: ModelConfig, ou
     );
   if (model.subgraphs.length !== 1)
     throw new UserError(`model ${model.tag}: ${model.subgraphs.length} subgraphs given; exactly one is supported`);
-  const sg = model.subgraphs[0];
   const modelBytes = await fetchChecked(
     dep,
     model.modelFilePath,
@@ -113,22 +112,7 @@ export async function convertModel(dep: LoadedDeployment, model: ModelConfig, ou
   );
   let result: ConvertResult;
   try {
-    result = convert(modelBytes, {
-      platform: 'onnx',
-      inputs: sg.inputTensors.map((name, i) => ({
-        name,
-        shape: sg.inputShapes[i],
-        format: sg.inputDataFormats[i] ?? 'NONE',
-      })),
-      outputs: sg.outputTensors.map((name, i) => ({
-        name,
-        ...(sg.outputShapes ? { shape: sg.outputShapes[i] } : {}),
-        format: sg.outputDataFormats[i] ?? 'NONE',
-      })),
-      obfuscate: model.obfuscate,
-      // GPU engines store tensors in half unless the deployment file asks for fp32_fp32.
-      gpuDataType: model.dataType === 'fp32_fp32' ? 'float' : 'half',
-    });
+    result = convert(modelBytes, convertOptionsFor(model));
   } catch (err) {
     if (err instanceof ConversionError) throw new UserError(`model ${model.tag}: conversion failed: ${err.message}`);
     throw err;

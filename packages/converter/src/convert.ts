@@ -30,6 +30,45 @@ export interface ConvertOptions {
   transforms?: { disable?: string[] };
   /** How GPU engines store activations and weights (the deployment file's data_type): half (default, MACE's fp16_fp32) or float. */
   gpuDataType?: GpuDataType;
+  /** The deployment file's `winograd`: 2 or 4 lets GPU engines run 3x3 convolutions as Winograd F(2,3) / F(4,3). */
+  winograd?: 0 | 2 | 4;
+}
+
+/** What convert() needs of a deployment file's model (@mace/config's ModelConfig has these fields). */
+export interface DeploymentModel {
+  obfuscate: boolean;
+  dataType: string;
+  winograd: 0 | 2 | 4;
+  subgraphs: {
+    inputTensors: string[];
+    inputShapes: number[][];
+    inputDataFormats: DataFormat[];
+    outputTensors: string[];
+    outputShapes: number[][] | null;
+    outputDataFormats: DataFormat[];
+  }[];
+}
+
+/** The convert() options of a deployment file's (single-subgraph) model: one mapping for the CLI and the worker. */
+export function convertOptionsFor(model: DeploymentModel): ConvertOptions {
+  const sg = model.subgraphs[0];
+  return {
+    platform: 'onnx',
+    inputs: sg.inputTensors.map((name, i) => ({
+      name,
+      shape: sg.inputShapes[i],
+      format: sg.inputDataFormats[i] ?? 'NONE',
+    })),
+    outputs: sg.outputTensors.map((name, i) => ({
+      name,
+      ...(sg.outputShapes ? { shape: sg.outputShapes[i] } : {}),
+      format: sg.outputDataFormats[i] ?? 'NONE',
+    })),
+    obfuscate: model.obfuscate,
+    // GPU engines store tensors in half unless the deployment file asks for fp32_fp32.
+    gpuDataType: model.dataType === 'fp32_fp32' ? 'float' : 'half',
+    winograd: model.winograd,
+  };
 }
 
 export interface ConvertStats {
@@ -219,6 +258,9 @@ function run(modelBytes: Uint8Array, options: ConvertOptions): ConvertResult {
   }).changed;
   step('simplifyReshapeTranspose', simplifyReshapeTranspose);
   if (options.obfuscate) counts.obfuscateNames = obfuscateNames(graph).changed;
+  // The runtime decides per op whether Winograd applies (3x3, stride 1, dilation 1, group 1).
+  if (options.winograd)
+    for (const n of graph.nodes) if (n.opType === 'Conv') n.attrs.winograd = { kind: 'int', value: options.winograd };
 
   const coverage = checkCoverage(graph);
   assertSupported(graph, 'cpu', coverage);

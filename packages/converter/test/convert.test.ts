@@ -5,9 +5,9 @@
 import * as flatbuffers from 'flatbuffers';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test, type TestContext } from 'vitest';
-import { convert, OPTIONAL_TRANSFORMS, type ConvertOptions } from '../src/convert.js';
+import { convert, convertOptionsFor, OPTIONAL_TRANSFORMS, type ConvertOptions } from '../src/convert.js';
 import { ConversionError } from '../src/errors.js';
-import { NetDef } from '../src/generated/mace.js';
+import { DataType, NetDef } from '../src/generated/mace.js';
 import type { Graph } from '../src/ir/graph.js';
 import { readNpy } from '../src/io/npy.js';
 import { cloneGraph, maxAbsDiff, randomF32 } from './helpers/graph-builder.js';
@@ -147,6 +147,34 @@ describe('outputs and options', () => {
     });
     expect(r.stats.memory).toEqual({ plannedBytes: 0, naiveBytes: 0 }); // the only tensor is the output
     expect(r.coverage.cpuSupported).toBe(true);
+  });
+
+  test('a deployment model: data_type picks the GPU storage, winograd marks every Conv', () => {
+    const dep = {
+      obfuscate: false,
+      winograd: 0 as 0 | 2 | 4,
+      dataType: 'fp16_fp32',
+      subgraphs: [
+        {
+          inputTensors: ['x'],
+          inputShapes: [[1, 3, 6, 6]],
+          inputDataFormats: ['NCHW' as const],
+          outputTensors: ['y'],
+          outputShapes: null,
+          outputDataFormats: ['NONE' as const],
+        },
+      ],
+    };
+    const storage = (o: ConvertOptions): DataType =>
+      NetDef.getRootAsNetDef(new flatbuffers.ByteBuffer(convert(model, o).mace)).gpuDataType();
+    expect(storage(convertOptionsFor(dep))).toBe(DataType.DT_HALF);
+    expect(storage(convertOptionsFor({ ...dep, dataType: 'fp32_fp32' }))).toBe(DataType.DT_FLOAT);
+    expect(storage({ platform: 'onnx' })).toBe(DataType.DT_HALF); // MACE's GPU default
+    const wino = convert(model, convertOptionsFor({ ...dep, winograd: 4 }));
+    expect(wino.graph.nodes.filter((n) => n.opType === 'Conv').map((n) => n.attrs.winograd)).toEqual([
+      { kind: 'int', value: 4 },
+    ]);
+    expect(convert(model, convertOptionsFor(dep)).graph.nodes[0].attrs.winograd).toBeUndefined();
   });
 
   test('transforms.disable switches optimisations off; the result stays equivalent', async () => {

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { convert, ConversionError, writeNpy } from '@mace/converter';
+import { convert, convertOptionsFor, ConversionError, writeNpy } from '@mace/converter';
 import * as ort from 'onnxruntime-node';
 import { holdConvertTaskForTests } from '../test-hooks.js';
 import {
@@ -43,20 +43,7 @@ async function main(work: string): Promise<void> {
   console.log(
     `converting ${model.tag} (${modelBytes.length} bytes, ${sg.inputTensors.length} input(s), ${sg.outputTensors.length} output(s))`,
   );
-  const converted = convert(modelBytes, {
-    platform: 'onnx',
-    inputs: sg.inputTensors.map((name, i) => ({
-      name,
-      shape: sg.inputShapes[i],
-      format: sg.inputDataFormats[i] ?? 'NONE',
-    })),
-    outputs: sg.outputTensors.map((name, i) => ({
-      name,
-      ...(sg.outputShapes ? { shape: sg.outputShapes[i] } : {}),
-      format: sg.outputDataFormats[i] ?? 'NONE',
-    })),
-    obfuscate: model.obfuscate,
-  });
+  const converted = convert(modelBytes, convertOptionsFor(model));
   writeFileSync(path.join(work, TASK_FILES.graph), converted.mace);
   writeFileSync(path.join(work, TASK_FILES.data), converted.data);
   writeFileSync(path.join(work, TASK_FILES.coverage), JSON.stringify(converted.coverage, null, 2) + '\n');
