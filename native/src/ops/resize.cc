@@ -165,18 +165,11 @@ class ResizeOp : public Operation {
                 DataTypeName(x->dtype()));
     // Resized axes.
     std::vector<int64_t> axes;
-    if (HasArg("axes")) {
-      std::vector<bool> seen(rank, false);
-      for (int64_t a : GetInts("axes")) {
-        int64_t axis = 0;
-        MACE_ENSURE(dm::NormalizeAxis(a, rank, &axis), Where(), "axis ", a, " is out of range for X ",
-                    ShapeToString(x->shape()));
-        MACE_ENSURE(!seen[axis], Where(), "axis ", a, " is repeated");
-        seen[axis] = true;
-        axes.push_back(axis);
-      }
-    } else {
-      for (int d = 0; d < rank; ++d) axes.push_back(d);
+    int64_t bad_axis = 0;
+    bool repeated = false;
+    if (!resize::ResolveAxes(HasArg("axes"), GetInts("axes"), rank, &axes, &bad_axis, &repeated)) {
+      MACE_ENSURE(repeated, Where(), "axis ", bad_axis, " is out of range for X ", ShapeToString(x->shape()));
+      return InvalidArgs(Where(), "axis ", bad_axis, " is repeated");
     }
     const size_t k = axes.size();
     const Tensor *scales_t = Input(2), *sizes_t = Input(3);

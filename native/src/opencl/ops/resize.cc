@@ -124,19 +124,11 @@ class GpuResizeOp : public GpuOperation {
     }
     const int rank = 4;
     std::vector<int64_t> axes;
-    if (HasArg("axes")) {
-      std::vector<bool> seen(rank, false);
-      for (int64_t a : GetInts("axes")) {
-        int64_t axis = 0;
-        if (!dm::NormalizeAxis(a, rank, &axis) || seen[axis]) {
-          *why = "invalid axes";
-          return false;
-        }
-        seen[axis] = true;
-        axes.push_back(axis);
-      }
-    } else {
-      for (int d = 0; d < rank; ++d) axes.push_back(d);
+    int64_t bad_axis = 0;
+    bool repeated = false;
+    if (!resize::ResolveAxes(HasArg("axes"), GetInts("axes"), rank, &axes, &bad_axis, &repeated)) {
+      *why = "invalid axes";
+      return false;
     }
     const size_t k = axes.size();
     const Tensor *scales_t = Input(2), *sizes_t = Input(3);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ops/common/strided_copy.h"
+
 namespace mace {
 namespace resize {
 
@@ -29,6 +31,28 @@ bool ParseNearestMode(const std::string &name, NearestMode *mode) {
 
 bool IsKeepAspectRatioPolicy(const std::string &policy) {
   return policy == "stretch" || policy == "not_larger" || policy == "not_smaller";
+}
+
+bool ResolveAxes(bool has_axes, const std::vector<int64_t> &given, int rank, std::vector<int64_t> *axes,
+                 int64_t *bad, bool *repeated) {
+  axes->clear();
+  if (!has_axes) {
+    for (int d = 0; d < rank; ++d) axes->push_back(d);
+    return true;
+  }
+  std::vector<bool> seen(rank, false);
+  for (int64_t a : given) {
+    int64_t axis = 0;
+    const bool in_range = dm::NormalizeAxis(a, rank, &axis);
+    if (!in_range || seen[axis]) {
+      *bad = a;
+      *repeated = in_range;
+      return false;
+    }
+    seen[axis] = true;
+    axes->push_back(axis);
+  }
+  return true;
 }
 
 double SourceCoordinate(CoordMode mode, double x, double scale, bool scale_is_f32, int64_t in,

@@ -24,6 +24,12 @@ bool ParseNearestMode(const std::string &name, NearestMode *mode);
 // Whether `policy` is a keep_aspect_ratio_policy (stretch, not_larger, not_smaller).
 bool IsKeepAspectRatioPolicy(const std::string &policy);
 
+// The resized axes of a rank-`rank` input: the `axes` attribute `given`, normalised, where
+// `has_axes`, else every axis in order. False for an invalid attribute, with *bad the offending
+// value and *repeated telling a repeated axis (true) from one out of range (false).
+bool ResolveAxes(bool has_axes, const std::vector<int64_t> &given, int rank, std::vector<int64_t> *axes,
+                 int64_t *bad, bool *repeated);
+
 // How one output index along one axis reads the input: two neighbours with weights (linear),
 // or one of them (nearest); `valid` is false where tf_crop_and_resize extrapolates (there
 // lo = hi = pick = 0, w_lo = 1, w_hi = 0).
