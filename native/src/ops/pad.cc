@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "core/op_registry.h"
+#include "ops/common/pad_util.h"
 #include "ops/common/strided_copy.h"
 
 namespace mace {
 namespace {
 
-enum class PadMode { kConstant, kReflect, kEdge, kWrap };
+using pad::PadMode;
 
 // Output rows (all dims but the last) [r0, r1). maps[d][o] is the source index along d of
 // output index o, or -1 for the padding value.
@@ -82,11 +83,8 @@ class PadOp : public Operation {
     MACE_ENSURE(x != nullptr && Input(1) != nullptr, Where(), "needs the data and pads inputs");
     const std::string mode_name = GetString("mode", "constant");
     PadMode mode;
-    if (mode_name == "constant") mode = PadMode::kConstant;
-    else if (mode_name == "reflect") mode = PadMode::kReflect;
-    else if (mode_name == "edge") mode = PadMode::kEdge;
-    else if (mode_name == "wrap") mode = PadMode::kWrap;
-    else return Unsupported(Where(), "pad mode '", mode_name, "' is not supported (constant, reflect, edge, wrap)");
+    if (!pad::ParsePadMode(mode_name, &mode))
+      return Unsupported(Where(), "pad mode '", mode_name, "' is not supported (constant, reflect, edge, wrap)");
 
     const int rank = x->ndim();
     std::vector<int64_t> pads, axes;
@@ -156,23 +154,7 @@ class PadOp : public Operation {
       const int64_t n = kept[d];
       maps[d].resize(static_cast<size_t>(out_shape[d]));
       for (int64_t o = 0; o < out_shape[d]; ++o) {
-        int64_t c = o - lead[d];
-        if (c < 0 || c >= n) {
-          switch (mode) {
-            case PadMode::kConstant: c = -1; break;
-            case PadMode::kEdge: c = c < 0 ? 0 : n - 1; break;
-            case PadMode::kWrap: c = ((c % n) + n) % n; break;
-            case PadMode::kReflect:
-              if (n == 1) {
-                c = 0;
-              } else {
-                const int64_t period = 2 * (n - 1);
-                c = ((c % period) + period) % period;
-                if (c >= n) c = period - c;
-              }
-              break;
-          }
-        }
+        const int64_t c = pad::SourceIndex(mode, o, lead[d], n);
         maps[d][o] = c < 0 ? -1 : c + crop_begin[d];
       }
     }

@@ -15,124 +15,15 @@
 #include <vector>
 
 #include "core/op_registry.h"
+#include "ops/common/resize_util.h"
 #include "ops/common/strided_copy.h"
 
 namespace mace {
 namespace {
 
-enum class CoordMode { kHalfPixel, kHalfPixelSymmetric, kPytorchHalfPixel, kAlignCorners, kAsymmetric,
-                       kTfCropAndResize, kTfHalfPixelForNN };
-enum class NearestMode { kRoundPreferFloor, kRoundPreferCeil, kFloor, kCeil };
-
-// How one output index along one axis reads the input: two neighbours with weights (linear),
-// or one of them (nearest); `valid` is false where tf_crop_and_resize extrapolates.
-struct AxisTable {
-  std::vector<int64_t> lo, hi;  // element offsets (index * stride) of the two neighbours
-  std::vector<float> w_lo, w_hi;
-  std::vector<int64_t> pick;    // nearest: offset of the chosen neighbour; linear: of the one
-                                // with weight when the axis does not interpolate
-  std::vector<uint8_t> valid;
-  bool interpolates = false;    // some output index mixes two distinct inputs
-  bool all_valid = true;
-};
-
-// Input coordinate of output index x (ONNX reference `_interpolate_1d_with_x`).
-// `scale_is_f32`: the scale came from the float32 scales input, and as in the reference
-// (numpy float32 * int) the fractional output width is rounded to float32.
-double SourceCoordinate(CoordMode mode, double x, double scale, bool scale_is_f32, int64_t in,
-                        int64_t out_int, double roi_start, double roi_end) {
-  double out_w = scale * static_cast<double>(in);
-  if (scale_is_f32) out_w = static_cast<float>(out_w);
-  switch (mode) {
-    case CoordMode::kAlignCorners:
-      return out_w == 1 ? 0.0 : x * static_cast<double>(in - 1) / (out_w - 1);
-    case CoordMode::kAsymmetric:
-      return x / scale;
-    case CoordMode::kTfCropAndResize: {
-      double v = out_w == 1 ? (roi_end - roi_start) * static_cast<double>(in - 1) / 2
-                            : x * (roi_end - roi_start) * static_cast<double>(in - 1) / (out_w - 1);
-      return v + roi_start * static_cast<double>(in - 1);
-    }
-    case CoordMode::kPytorchHalfPixel:
-      return out_w == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
-    case CoordMode::kHalfPixel:
-      return (x + 0.5) / scale - 0.5;
-    case CoordMode::kHalfPixelSymmetric: {
-      const double adjustment = static_cast<double>(out_int) / out_w;
-      const double center = static_cast<double>(in) / 2;
-      const double offset = center * (1 - adjustment);
-      return offset + (x + 0.5) / scale - 0.5;
-    }
-    case CoordMode::kTfHalfPixelForNN:
-      return (x + 0.5) / scale;
-  }
-  return 0;
-}
-
-void BuildAxisTable(bool linear, CoordMode mode, NearestMode nearest, bool exclude_outside, double scale,
-                    bool scale_is_f32, int64_t in, int64_t out, int64_t stride, double roi_start, double roi_end, AxisTable *t) {
-  t->lo.resize(out);
-  t->hi.resize(out);
-  t->w_lo.resize(out);
-  t->w_hi.resize(out);
-  t->pick.resize(out);
-  t->valid.assign(out, 1);
-  for (int64_t o = 0; o < out; ++o) {
-    const double xo = SourceCoordinate(mode, static_cast<double>(o), scale, scale_is_f32, in, out, roi_start,
-                                       roi_end);
-    if (mode == CoordMode::kTfCropAndResize && (xo < 0 || xo > static_cast<double>(in - 1))) {
-      t->valid[o] = 0;
-      t->all_valid = false;
-      t->lo[o] = t->hi[o] = t->pick[o] = 0;
-      t->w_lo[o] = 1;
-      t->w_hi[o] = 0;
-      continue;
-    }
-    const double fl = std::floor(xo);
-    const bool integral = xo == fl;
-    const double ratio = integral ? 1.0 : xo - fl;
-    // The two nearest indices of the input padded by one edge element on each side
-    // (ties prefer the smaller), as ONNX's `_get_neighbor`; padded index p is input p - 1.
-    const double limit = static_cast<double>(in + 2);
-    double lo_p = integral ? fl : fl + 1;  // (xo + 1) - 1 or floor(xo + 1)
-    if (lo_p < 0) lo_p = 0;
-    if (lo_p > limit - 2) lo_p = limit - 2;
-    const int64_t lo_in = static_cast<int64_t>(lo_p) - 1, hi_in = lo_in + 1;
-    const int64_t lo_c = std::min(std::max<int64_t>(lo_in, 0), in - 1);
-    const int64_t hi_c = std::min(std::max<int64_t>(hi_in, 0), in - 1);
-    double w_lo = 1 - ratio, w_hi = ratio;
-    if (!linear) {
-      bool take_hi;
-      if (integral) {
-        take_hi = true;
-      } else {
-        switch (nearest) {
-          case NearestMode::kRoundPreferFloor: take_hi = ratio > 0.5; break;
-          case NearestMode::kRoundPreferCeil: take_hi = ratio >= 0.5; break;
-          case NearestMode::kFloor: take_hi = false; break;
-          default: take_hi = true; break;
-        }
-      }
-      w_lo = take_hi ? 0 : 1;
-      w_hi = take_hi ? 1 : 0;
-    }
-    if (exclude_outside) {
-      if (lo_in < 0 || lo_in >= in) w_lo = 0;
-      if (hi_in < 0 || hi_in >= in) w_hi = 0;
-      const double sum = w_lo + w_hi;
-      if (sum != 0) {
-        w_lo /= sum;
-        w_hi /= sum;
-      }
-    }
-    t->lo[o] = lo_c * stride;
-    t->hi[o] = hi_c * stride;
-    t->w_lo[o] = static_cast<float>(w_lo);
-    t->w_hi[o] = static_cast<float>(w_hi);
-    t->pick[o] = (w_hi != 0 ? hi_c : lo_c) * stride;
-    if (w_lo != 0 && w_hi != 0 && lo_c != hi_c) t->interpolates = true;
-  }
-}
+using resize::AxisTable;
+using resize::CoordMode;
+using resize::NearestMode;
 
 template <typename T>
 void NearestRows(T *dst, const T *src, const Shape &out, const std::vector<AxisTable> &tabs, T extrap,
@@ -250,22 +141,13 @@ class ResizeOp : public Operation {
     else if (mode == "cubic") return Unsupported(Where(), "mode 'cubic' is not supported (nearest, linear)");
     else return InvalidArgs(Where(), "unknown mode '", mode, "'");
     const std::string ctm = GetString("coordinate_transformation_mode", "half_pixel");
-    if (ctm == "half_pixel") coord_ = CoordMode::kHalfPixel;
-    else if (ctm == "half_pixel_symmetric") coord_ = CoordMode::kHalfPixelSymmetric;
-    else if (ctm == "pytorch_half_pixel") coord_ = CoordMode::kPytorchHalfPixel;
-    else if (ctm == "align_corners") coord_ = CoordMode::kAlignCorners;
-    else if (ctm == "asymmetric") coord_ = CoordMode::kAsymmetric;
-    else if (ctm == "tf_crop_and_resize") coord_ = CoordMode::kTfCropAndResize;
-    else if (ctm == "tf_half_pixel_for_nn") coord_ = CoordMode::kTfHalfPixelForNN;
-    else return Unsupported(Where(), "coordinate_transformation_mode '", ctm, "' is not supported");
+    if (!resize::ParseCoordMode(ctm, &coord_))
+      return Unsupported(Where(), "coordinate_transformation_mode '", ctm, "' is not supported");
     const std::string nm = GetString("nearest_mode", "round_prefer_floor");
-    if (nm == "round_prefer_floor") nearest_ = NearestMode::kRoundPreferFloor;
-    else if (nm == "round_prefer_ceil") nearest_ = NearestMode::kRoundPreferCeil;
-    else if (nm == "floor") nearest_ = NearestMode::kFloor;
-    else if (nm == "ceil") nearest_ = NearestMode::kCeil;
-    else return Unsupported(Where(), "nearest_mode '", nm, "' is not supported");
+    if (!resize::ParseNearestMode(nm, &nearest_))
+      return Unsupported(Where(), "nearest_mode '", nm, "' is not supported");
     policy_ = GetString("keep_aspect_ratio_policy", "stretch");
-    if (policy_ != "stretch" && policy_ != "not_larger" && policy_ != "not_smaller")
+    if (!resize::IsKeepAspectRatioPolicy(policy_))
       return Unsupported(Where(), "keep_aspect_ratio_policy '", policy_, "' is not supported");
     if (GetInt("antialias", 0) != 0)
       return Unsupported(Where(), "antialias=", GetInt("antialias", 0), " is not supported (only 0)");
@@ -283,18 +165,11 @@ class ResizeOp : public Operation {
                 DataTypeName(x->dtype()));
     // Resized axes.
     std::vector<int64_t> axes;
-    if (HasArg("axes")) {
-      std::vector<bool> seen(rank, false);
-      for (int64_t a : GetInts("axes")) {
-        int64_t axis = 0;
-        MACE_ENSURE(dm::NormalizeAxis(a, rank, &axis), Where(), "axis ", a, " is out of range for X ",
-                    ShapeToString(x->shape()));
-        MACE_ENSURE(!seen[axis], Where(), "axis ", a, " is repeated");
-        seen[axis] = true;
-        axes.push_back(axis);
-      }
-    } else {
-      for (int d = 0; d < rank; ++d) axes.push_back(d);
+    int64_t bad_axis = 0;
+    bool repeated = false;
+    if (!resize::ResolveAxes(HasArg("axes"), GetInts("axes"), rank, &axes, &bad_axis, &repeated)) {
+      MACE_ENSURE(repeated, Where(), "axis ", bad_axis, " is out of range for X ", ShapeToString(x->shape()));
+      return InvalidArgs(Where(), "axis ", bad_axis, " is repeated");
     }
     const size_t k = axes.size();
     const Tensor *scales_t = Input(2), *sizes_t = Input(3);
@@ -328,16 +203,7 @@ class ResizeOp : public Operation {
         scale[axes[i]] = static_cast<double>(sizes[i]) / static_cast<double>(in);
         out_shape[axes[i]] = sizes[i];
       }
-      if (policy_ != "stretch" && k > 0) {
-        double s = scale[axes[0]];
-        for (size_t i = 1; i < k; ++i)
-          s = policy_ == "not_larger" ? std::min(s, scale[axes[i]]) : std::max(s, scale[axes[i]]);
-        for (size_t i = 0; i < k; ++i) {
-          scale[axes[i]] = s;
-          out_shape[axes[i]] =
-              static_cast<int64_t>(s * static_cast<double>(x->dim(static_cast<int>(axes[i]))) + 0.5);
-        }
-      }
+      resize::ApplyKeepAspectRatio(policy_, axes, x->shape(), &scale, &out_shape);
     }
     // Region of interest, only used by tf_crop_and_resize: [starts..., ends...] over `axes`.
     std::vector<double> roi_start(rank, 0.0), roi_end(rank, 1.0);
@@ -364,8 +230,8 @@ class ResizeOp : public Operation {
     const std::vector<int64_t> in_strides = dm::DenseStrides(x->shape());
     std::vector<AxisTable> tabs(rank);
     for (int d = 0; d < rank; ++d)
-      BuildAxisTable(linear_, coord_, nearest_, exclude_outside_, scale[d], has_scales, x->dim(d), out_shape[d],
-                     in_strides[d], roi_start[d], roi_end[d], &tabs[d]);
+      resize::BuildAxisTable(linear_, coord_, nearest_, exclude_outside_, scale[d], has_scales, x->dim(d),
+                             out_shape[d], in_strides[d], roi_start[d], roi_end[d], &tabs[d]);
 
     const int64_t inner = out_shape[rank - 1];
     const int64_t rows = y->size() / inner;

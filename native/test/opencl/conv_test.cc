@@ -333,46 +333,33 @@ TEST_F(OpenCLTest, ConvIgnoresInputPaddingChannels) {
 }
 
 // Refusals: Supports() says why, and a GPU engine runs the CPU kernel.
-::testing::AssertionResult Refused(OpenCLRuntime *rt, const std::function<void(mace::test::OpTester &)> &build,
-                                   const std::string &reason) {
-  mace::test::OpTester t("Conv");
-  build(t);
-  GpuMemory memory(rt, ImageType::kFloat);
-  MaceStatus s = t.OnDevice(&memory).Run();
-  if (s.code() != MaceStatus::MACE_UNSUPPORTED)
-    return ::testing::AssertionFailure() << "not refused: " << s.information();
-  if (s.information().find(reason) == std::string::npos)
-    return ::testing::AssertionFailure() << "reason '" << s.information() << "' lacks '" << reason << "'";
-  return ::testing::AssertionSuccess();
-}
-
 TEST_F(OpenCLTest, ConvRefuses3D) {
-  EXPECT_TRUE(Refused(runtime_, [](mace::test::OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "Conv", [](mace::test::OpTester &t) {
     t.Input({1, 3, 4, 5, 6}, RandomData(360, 1, -1, 1)).Input({2, 3, 1, 1, 1}, RandomData(6, 2, -1, 1)).Const();
   }, "3-D conv (GPU kernel: 2-D)"));
 }
 
 TEST_F(OpenCLTest, ConvRefuses1D) {
-  EXPECT_TRUE(Refused(runtime_, [](mace::test::OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "Conv", [](mace::test::OpTester &t) {
     t.Input({1, 3, 7}, RandomData(21, 1, -1, 1)).Input({2, 3, 3}, RandomData(18, 2, -1, 1)).Const();
   }, "1-D conv (GPU kernel: 2-D)"));
 }
 
 TEST_F(OpenCLTest, ConvRefusesNonConstantWeights) {
-  EXPECT_TRUE(Refused(runtime_, [](mace::test::OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "Conv", [](mace::test::OpTester &t) {
     t.Input({1, 3, 5, 5}, RandomData(75, 1, -1, 1)).Input({2, 3, 1, 1}, RandomData(6, 2, -1, 1));
   }, "input 1 is not a constant"));
 }
 
 TEST_F(OpenCLTest, ConvRefusesNonConstantBias) {
-  EXPECT_TRUE(Refused(runtime_, [](mace::test::OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "Conv", [](mace::test::OpTester &t) {
     t.Input({1, 3, 5, 5}, RandomData(75, 1, -1, 1)).Input({2, 3, 1, 1}, RandomData(6, 2, -1, 1)).Const();
     t.Input({2}, RandomData(2, 3, -1, 1));
   }, "input 2 is not a constant"));
 }
 
 TEST_F(OpenCLTest, ConvRefusesGroupedConv) {
-  EXPECT_TRUE(Refused(runtime_, [](mace::test::OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "Conv", [](mace::test::OpTester &t) {
     t.Input({1, 8, 5, 5}, RandomData(200, 1, -1, 1)).Input({6, 4, 3, 3}, RandomData(216, 2, -1, 1)).Const();
     t.Arg("group", 2);
   }, "group 2 of 8 input channels (GPU kernel: group 1 or depthwise)"));

@@ -10,6 +10,7 @@
 #include "core/model.h"
 #include "mace/public/mace.h"
 #include "mace_generated.h"
+#include "model_builder.h"
 #include "opencl_test_util.h"
 
 namespace mace {
@@ -117,132 +118,32 @@ TEST_F(OpenCLTest, ConvTransposeRunsTwice) {
   EXPECT_TRUE(AllClose(gpu.OutputFloats(), cpu.OutputFloats(), Tolerance{1e-4f, 1e-4f}));
 }
 
-MaceStatus RunOnGpu(OpenCLRuntime *rt, const std::function<void(OpTester &)> &build) {
-  OpTester t("ConvTranspose");
-  build(t);
-  GpuMemory memory(rt, ImageType::kFloat);
-  return t.OnDevice(&memory).Run();
-}
-
-void ExpectRefused(OpenCLRuntime *rt, const std::function<void(OpTester &)> &build, const std::string &reason) {
-  MaceStatus s = RunOnGpu(rt, build);
-  EXPECT_EQ(s.code(), MaceStatus::MACE_UNSUPPORTED) << s.information();
-  EXPECT_NE(s.information().find(reason), std::string::npos) << s.information();
-}
-
 TEST_F(OpenCLTest, ConvTransposeRefusesGroups) {
-  ExpectRefused(runtime_, [](OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "ConvTranspose", [](OpTester &t) {
     t.Input({1, 4, 3, 3}, RandomData(36, 1, -1, 1)).Input({4, 2, 3, 3}, RandomData(72, 2, -1, 1)).Const().Arg("group", 2);
-  }, "GPU kernel: group 1, or depthwise");
+  }, "GPU kernel: group 1, or depthwise"));
 }
 
 TEST_F(OpenCLTest, ConvTransposeRefusesDilation) {
-  ExpectRefused(runtime_, [](OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "ConvTranspose", [](OpTester &t) {
     t.Input({1, 4, 3, 3}, RandomData(36, 1, -1, 1)).Input({4, 2, 3, 3}, RandomData(72, 2, -1, 1)).Const().Ints(
         "dilations", {2, 2});
-  }, "dilations 1");
+  }, "dilations 1"));
 }
 
 TEST_F(OpenCLTest, ConvTransposeRefusesComputedWeights) {
-  ExpectRefused(runtime_, [](OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "ConvTranspose", [](OpTester &t) {
     t.Input({1, 4, 3, 3}, RandomData(36, 1, -1, 1)).Input({4, 2, 3, 3}, RandomData(72, 2, -1, 1));
-  }, "constant weights");
+  }, "constant weights"));
 }
 
 TEST_F(OpenCLTest, ConvTransposeRefuses1D) {
-  ExpectRefused(runtime_, [](OpTester &t) {
+  EXPECT_TRUE(GpuRefuses(runtime_, "ConvTranspose", [](OpTester &t) {
     t.Input({1, 4, 5}, RandomData(20, 1, -1, 1)).Input({4, 2, 3}, RandomData(24, 2, -1, 1)).Const();
-  }, "GPU kernel: 2-D");
+  }, "GPU kernel: 2-D"));
 }
 
-// A model in a few lines, serialised as the converter would (.mace with CRC trailer, .data):
-// float inputs and constants, ops with float and int-list args. (A local copy of
-// gpu_engine_test.cc's ModelBuilder, with int-list args added.)
-class ModelBuilder {
- public:
-  ModelBuilder &Input(const std::string &name, const Shape &dims) {
-    inputs_.push_back({name, dims});
-    return *this;
-  }
-  ModelBuilder &Const(const std::string &name, const Shape &dims, const std::vector<float> &values) {
-    size_t offset = data_.size();
-    data_.resize(offset + ((values.size() * 4 + 63) / 64) * 64, 0);
-    std::memcpy(data_.data() + offset, values.data(), values.size() * 4);
-    consts_.push_back({name, dims, offset, values.size() * 4});
-    return *this;
-  }
-  ModelBuilder &Op(const std::string &type, const std::vector<std::string> &inputs, const std::string &output,
-                   const std::map<std::string, std::vector<int64_t>> &int_args = {}) {
-    ops_.push_back({type, inputs, output, int_args});
-    return *this;
-  }
-  ModelBuilder &Output(const std::string &name, const Shape &dims) {
-    outputs_.push_back({name, dims});
-    return *this;
-  }
-
-  void Build(std::vector<uint8_t> *graph, std::vector<uint8_t> *data) const {
-    flatbuffers::FlatBufferBuilder b;
-    std::vector<flatbuffers::Offset<schema::Operator>> ops;
-    for (size_t k = 0; k < ops_.size(); ++k) {
-      const OpSpec &o = ops_[k];
-      std::vector<flatbuffers::Offset<flatbuffers::String>> ins, outs = {b.CreateString(o.output)};
-      for (const auto &i : o.inputs) ins.push_back(b.CreateString(i));
-      std::vector<int8_t> types = {schema::DataType_DT_FLOAT};
-      std::vector<int32_t> mems = {-1};
-      std::vector<flatbuffers::Offset<schema::Argument>> args;
-      for (const auto &kv : o.int_args) args.push_back(schema::CreateArgumentDirect(b, kv.first.c_str(), 0, 0, nullptr, nullptr, &kv.second));
-      std::string name = o.type + std::to_string(k);
-      ops.push_back(schema::CreateOperatorDirect(b, name.c_str(), o.type.c_str(), schema::DeviceType_CPU, &ins, &outs,
-                                                 nullptr, &types, &mems, &args));
-    }
-    std::vector<flatbuffers::Offset<schema::ConstTensor>> tensors;
-    for (const auto &c : consts_)
-      tensors.push_back(schema::CreateConstTensorDirect(b, c.name.c_str(), &c.dims, schema::DataType_DT_FLOAT,
-                                                        c.offset, c.size));
-    auto io = [&](const std::vector<Io> &v) {
-      std::vector<flatbuffers::Offset<schema::InputOutputInfo>> r;
-      for (const auto &i : v)
-        r.push_back(schema::CreateInputOutputInfoDirect(b, i.name.c_str(), &i.dims, schema::DataType_DT_FLOAT,
-                                                        schema::DataFormat_NCHW));
-      return r;
-    };
-    auto ins = io(inputs_), outs = io(outputs_);
-    std::vector<flatbuffers::Offset<schema::MemoryBlock>> blocks;
-    *data = data_;
-    uint32_t crc = data->empty() ? 0 : Crc32c(data->data(), data->size());
-    auto net = schema::CreateNetDefDirect(b, kModelFormatVersion, "gpu_test", &ops, &tensors, &ins, &outs, &blocks,
-                                          data->size(), crc);
-    schema::FinishNetDefBuffer(b, net);
-    graph->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
-    uint32_t gcrc = Crc32c(graph->data(), graph->size());
-    uint8_t trailer[8];
-    std::memcpy(trailer, &gcrc, 4);
-    std::memcpy(trailer + 4, "MCRC", 4);
-    graph->insert(graph->end(), trailer, trailer + 8);
-  }
-
- private:
-  struct Io {
-    std::string name;
-    Shape dims;
-  };
-  struct ConstSpec {
-    std::string name;
-    Shape dims;
-    size_t offset, size;
-  };
-  struct OpSpec {
-    std::string type;
-    std::vector<std::string> inputs;
-    std::string output;
-    std::map<std::string, std::vector<int64_t>> int_args;
-  };
-  std::vector<Io> inputs_, outputs_;
-  std::vector<ConstSpec> consts_;
-  std::vector<OpSpec> ops_;
-  std::vector<uint8_t> data_;
-};
+using mace::test::ModelBuilder;
 
 struct EngineResult {
   MaceStatus status;
@@ -284,8 +185,8 @@ TEST_F(OpenCLTest, PaddingLanesNeverReachRealChannels) {
       .Const("w", {5, 6, 3, 3}, RandomData(270, 22, -1, 1))
       .Const("scales", {4}, {1, 1, 2, 1.5f})
       .Op("Div", {"x", "k"}, "d")
-      .Op("ConvTranspose", {"d", "w"}, "y", {{"strides", {2, 2}}, {"pads", {1, 1, 1, 1}}})
-      .Op("ReduceMean", {"d"}, "m", {{"axes", {2, 3}}})
+      .Op("ConvTranspose", {"d", "w"}, "y", {}, {{"strides", {2, 2}}, {"pads", {1, 1, 1, 1}}})
+      .Op("ReduceMean", {"d"}, "m", {}, {{"axes", {2, 3}}})
       .Op("Resize", {"d", "", "scales"}, "r")
       .Output("y", {2, 6, 7, 5})
       .Output("m", {2, 5, 1, 1})

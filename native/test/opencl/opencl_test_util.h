@@ -147,6 +147,24 @@ inline ::testing::AssertionResult GpuMatchesCpu(OpenCLRuntime *rt, ImageType typ
   return GpuMatchesCpu(rt, type, op_type, build, ToleranceFor(type));
 }
 
+// The GPU kernel refuses the case, so a GPU engine runs the CPU kernel: `build` describes the op
+// on a fresh OpTester (with `num_outputs` outputs), and running it on float images must give
+// MACE_UNSUPPORTED with a reason that contains `reason_part`.
+inline ::testing::AssertionResult GpuRefuses(OpenCLRuntime *rt, const std::string &op_type,
+                                             const std::function<void(mace::test::OpTester &)> &build,
+                                             const std::string &reason_part, int num_outputs = 1) {
+  mace::test::OpTester t(op_type, num_outputs);
+  build(t);
+  GpuMemory memory(rt, ImageType::kFloat);
+  MaceStatus s = t.OnDevice(&memory).Run();
+  if (s.code() != MaceStatus::MACE_UNSUPPORTED)
+    return ::testing::AssertionFailure() << op_type << " not refused: " << (s.ok() ? "ran" : s.information());
+  if (s.information().find(reason_part) == std::string::npos)
+    return ::testing::AssertionFailure() << op_type << " refused with '" << s.information() << "', which lacks '"
+                                         << reason_part << "'";
+  return ::testing::AssertionSuccess();
+}
+
 }  // namespace test
 }  // namespace opencl
 }  // namespace mace

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "opencl/gpu_op.h"
+#include "ops/common/pad_util.h"
 #include "ops/common/strided_copy.h"
 
 namespace mace {
@@ -14,7 +15,7 @@ namespace opencl {
 
 namespace {
 
-enum class PadMode { kConstant, kReflect, kEdge, kWrap };
+using pad::PadMode;
 
 struct Plan {
   Shape input, output;
@@ -75,11 +76,7 @@ class GpuPadOp : public GpuOperation {
  private:
   bool Mode(PadMode *mode, std::string *why) const {
     const std::string name = GetString("mode", "constant");
-    if (name == "constant") *mode = PadMode::kConstant;
-    else if (name == "reflect") *mode = PadMode::kReflect;
-    else if (name == "edge") *mode = PadMode::kEdge;
-    else if (name == "wrap") *mode = PadMode::kWrap;
-    else {
+    if (!pad::ParsePadMode(name, mode)) {
       *why = "pad mode '" + name + "'";
       return false;
     }
@@ -148,24 +145,7 @@ class GpuPadOp : public GpuOperation {
         return false;
       }
       for (int64_t o = 0; o < out_shape[d]; ++o) {
-        int64_t c = o - lead;
-        const int64_t n = kept;
-        if (c < 0 || c >= n) {
-          switch (mode) {
-            case PadMode::kConstant: c = -1; break;
-            case PadMode::kEdge: c = c < 0 ? 0 : n - 1; break;
-            case PadMode::kWrap: c = ((c % n) + n) % n; break;
-            case PadMode::kReflect:
-              if (n == 1) {
-                c = 0;
-              } else {
-                const int64_t period = 2 * (n - 1);
-                c = ((c % period) + period) % period;
-                if (c >= n) c = period - c;
-              }
-              break;
-          }
-        }
+        const int64_t c = pad::SourceIndex(mode, o, lead, kept);
         plan->map.push_back(cl_int(c < 0 ? -1 : c + crop));
       }
     }

@@ -3,7 +3,7 @@
 // mode of the CPU kernel (tf_crop_and_resize with a constant roi and its extrapolation value),
 // exclude_outside, axes and keep_aspect_ratio_policy, with scales or sizes given as constant
 // inputs. The host builds, per output row and column, the CPU kernel's own neighbour table
-// (same formulas, in double), so the GPU samples exactly the inputs, with exactly the weights,
+// (ops/common/resize_util, in double), so the GPU samples exactly the inputs, with exactly the weights,
 // that the CPU kernel does. Refused: cubic, antialias, N or C resized, non-constant
 // scales/sizes/roi, rank != 4.
 #include <algorithm>
@@ -12,6 +12,7 @@
 
 #include "opencl/gpu_op.h"
 #include "opencl/image_ops.h"
+#include "ops/common/resize_util.h"
 #include "ops/common/strided_copy.h"
 
 namespace mace {
@@ -19,109 +20,9 @@ namespace opencl {
 
 namespace {
 
-enum class CoordMode { kHalfPixel, kHalfPixelSymmetric, kPytorchHalfPixel, kAlignCorners, kAsymmetric,
-                       kTfCropAndResize, kTfHalfPixelForNN };
-enum class NearestMode { kRoundPreferFloor, kRoundPreferCeil, kFloor, kCeil };
-
-// One axis of the CPU kernel's AxisTable (ops/resize.cc), as input indices.
-struct Axis {
-  std::vector<int64_t> lo, hi, pick;
-  std::vector<float> w_lo, w_hi;
-  std::vector<uint8_t> valid;
-  bool interpolates = false, all_valid = true;
-};
-
-// The CPU kernel's SourceCoordinate, verbatim.
-double SourceCoordinate(CoordMode mode, double x, double scale, bool scale_is_f32, int64_t in, int64_t out_int,
-                        double roi_start, double roi_end) {
-  double out_w = scale * static_cast<double>(in);
-  if (scale_is_f32) out_w = static_cast<float>(out_w);
-  switch (mode) {
-    case CoordMode::kAlignCorners:
-      return out_w == 1 ? 0.0 : x * static_cast<double>(in - 1) / (out_w - 1);
-    case CoordMode::kAsymmetric:
-      return x / scale;
-    case CoordMode::kTfCropAndResize: {
-      double v = out_w == 1 ? (roi_end - roi_start) * static_cast<double>(in - 1) / 2
-                            : x * (roi_end - roi_start) * static_cast<double>(in - 1) / (out_w - 1);
-      return v + roi_start * static_cast<double>(in - 1);
-    }
-    case CoordMode::kPytorchHalfPixel:
-      return out_w == 1 ? -0.5 : (x + 0.5) / scale - 0.5;
-    case CoordMode::kHalfPixel:
-      return (x + 0.5) / scale - 0.5;
-    case CoordMode::kHalfPixelSymmetric: {
-      const double adjustment = static_cast<double>(out_int) / out_w;
-      const double center = static_cast<double>(in) / 2;
-      const double offset = center * (1 - adjustment);
-      return offset + (x + 0.5) / scale - 0.5;
-    }
-    case CoordMode::kTfHalfPixelForNN:
-      return (x + 0.5) / scale;
-  }
-  return 0;
-}
-
-// The CPU kernel's BuildAxisTable with stride 1.
-void BuildAxis(bool linear, CoordMode mode, NearestMode nearest, bool exclude_outside, double scale,
-               bool scale_is_f32, int64_t in, int64_t out, double roi_start, double roi_end, Axis *t) {
-  t->lo.assign(out, 0);
-  t->hi.assign(out, 0);
-  t->pick.assign(out, 0);
-  t->w_lo.assign(out, 1);
-  t->w_hi.assign(out, 0);
-  t->valid.assign(out, 1);
-  for (int64_t o = 0; o < out; ++o) {
-    const double xo = SourceCoordinate(mode, static_cast<double>(o), scale, scale_is_f32, in, out, roi_start,
-                                       roi_end);
-    if (mode == CoordMode::kTfCropAndResize && (xo < 0 || xo > static_cast<double>(in - 1))) {
-      t->valid[o] = 0;
-      t->all_valid = false;
-      continue;
-    }
-    const double fl = std::floor(xo);
-    const bool integral = xo == fl;
-    const double ratio = integral ? 1.0 : xo - fl;
-    const double limit = static_cast<double>(in + 2);
-    double lo_p = integral ? fl : fl + 1;
-    if (lo_p < 0) lo_p = 0;
-    if (lo_p > limit - 2) lo_p = limit - 2;
-    const int64_t lo_in = static_cast<int64_t>(lo_p) - 1, hi_in = lo_in + 1;
-    const int64_t lo_c = std::min(std::max<int64_t>(lo_in, 0), in - 1);
-    const int64_t hi_c = std::min(std::max<int64_t>(hi_in, 0), in - 1);
-    double w_lo = 1 - ratio, w_hi = ratio;
-    if (!linear) {
-      bool take_hi;
-      if (integral) {
-        take_hi = true;
-      } else {
-        switch (nearest) {
-          case NearestMode::kRoundPreferFloor: take_hi = ratio > 0.5; break;
-          case NearestMode::kRoundPreferCeil: take_hi = ratio >= 0.5; break;
-          case NearestMode::kFloor: take_hi = false; break;
-          default: take_hi = true; break;
-        }
-      }
-      w_lo = take_hi ? 0 : 1;
-      w_hi = take_hi ? 1 : 0;
-    }
-    if (exclude_outside) {
-      if (lo_in < 0 || lo_in >= in) w_lo = 0;
-      if (hi_in < 0 || hi_in >= in) w_hi = 0;
-      const double sum = w_lo + w_hi;
-      if (sum != 0) {
-        w_lo /= sum;
-        w_hi /= sum;
-      }
-    }
-    t->lo[o] = lo_c;
-    t->hi[o] = hi_c;
-    t->w_lo[o] = static_cast<float>(w_lo);
-    t->w_hi[o] = static_cast<float>(w_hi);
-    t->pick[o] = w_hi != 0 ? hi_c : lo_c;
-    if (w_lo != 0 && w_hi != 0 && lo_c != hi_c) t->interpolates = true;
-  }
-}
+using resize::AxisTable;
+using resize::CoordMode;
+using resize::NearestMode;
 
 // What the kernel needs: the output shape and, per output row then per output column,
 // (lo, hi, w_lo, w_hi) — lo = -1 where tf_crop_and_resize extrapolates. An axis that does not
@@ -131,7 +32,7 @@ struct Plan {
   std::vector<cl_float4> table;
 };
 
-void AppendAxis(const Axis &t, bool linear, std::vector<cl_float4> *table) {
+void AppendAxis(const AxisTable &t, bool linear, std::vector<cl_float4> *table) {
   for (size_t o = 0; o < t.pick.size(); ++o) {
     cl_float4 e;
     if (!t.valid[o]) {
@@ -156,22 +57,11 @@ class GpuResizeOp : public GpuOperation {
     else if (mode == "linear") linear_ = true;
     else arg_error_ = "mode '" + mode + "' (GPU kernel: nearest, linear)";
     const std::string ctm = GetString("coordinate_transformation_mode", "half_pixel");
-    if (ctm == "half_pixel") coord_ = CoordMode::kHalfPixel;
-    else if (ctm == "half_pixel_symmetric") coord_ = CoordMode::kHalfPixelSymmetric;
-    else if (ctm == "pytorch_half_pixel") coord_ = CoordMode::kPytorchHalfPixel;
-    else if (ctm == "align_corners") coord_ = CoordMode::kAlignCorners;
-    else if (ctm == "asymmetric") coord_ = CoordMode::kAsymmetric;
-    else if (ctm == "tf_crop_and_resize") coord_ = CoordMode::kTfCropAndResize;
-    else if (ctm == "tf_half_pixel_for_nn") coord_ = CoordMode::kTfHalfPixelForNN;
-    else arg_error_ = "coordinate_transformation_mode '" + ctm + "'";
+    if (!resize::ParseCoordMode(ctm, &coord_)) arg_error_ = "coordinate_transformation_mode '" + ctm + "'";
     const std::string nm = GetString("nearest_mode", "round_prefer_floor");
-    if (nm == "round_prefer_floor") nearest_ = NearestMode::kRoundPreferFloor;
-    else if (nm == "round_prefer_ceil") nearest_ = NearestMode::kRoundPreferCeil;
-    else if (nm == "floor") nearest_ = NearestMode::kFloor;
-    else if (nm == "ceil") nearest_ = NearestMode::kCeil;
-    else arg_error_ = "nearest_mode '" + nm + "'";
+    if (!resize::ParseNearestMode(nm, &nearest_)) arg_error_ = "nearest_mode '" + nm + "'";
     policy_ = GetString("keep_aspect_ratio_policy", "stretch");
-    if (policy_ != "stretch" && policy_ != "not_larger" && policy_ != "not_smaller")
+    if (!resize::IsKeepAspectRatioPolicy(policy_))
       arg_error_ = "keep_aspect_ratio_policy '" + policy_ + "'";
     if (GetInt("antialias", 0) != 0) arg_error_ = "antialias (GPU kernel: antialias 0)";
     exclude_outside_ = GetInt("exclude_outside", 0) != 0;
@@ -234,19 +124,11 @@ class GpuResizeOp : public GpuOperation {
     }
     const int rank = 4;
     std::vector<int64_t> axes;
-    if (HasArg("axes")) {
-      std::vector<bool> seen(rank, false);
-      for (int64_t a : GetInts("axes")) {
-        int64_t axis = 0;
-        if (!dm::NormalizeAxis(a, rank, &axis) || seen[axis]) {
-          *why = "invalid axes";
-          return false;
-        }
-        seen[axis] = true;
-        axes.push_back(axis);
-      }
-    } else {
-      for (int d = 0; d < rank; ++d) axes.push_back(d);
+    int64_t bad_axis = 0;
+    bool repeated = false;
+    if (!resize::ResolveAxes(HasArg("axes"), GetInts("axes"), rank, &axes, &bad_axis, &repeated)) {
+      *why = "invalid axes";
+      return false;
     }
     const size_t k = axes.size();
     const Tensor *scales_t = Input(2), *sizes_t = Input(3);
@@ -288,15 +170,7 @@ class GpuResizeOp : public GpuOperation {
         scale[axes[i]] = static_cast<double>(sizes[i]) / static_cast<double>(in);
         out_shape[axes[i]] = sizes[i];
       }
-      if (policy_ != "stretch" && k > 0) {
-        double s = scale[axes[0]];
-        for (size_t i = 1; i < k; ++i)
-          s = policy_ == "not_larger" ? std::min(s, scale[axes[i]]) : std::max(s, scale[axes[i]]);
-        for (size_t i = 0; i < k; ++i) {
-          scale[axes[i]] = s;
-          out_shape[axes[i]] = static_cast<int64_t>(s * static_cast<double>(x->dim(int(axes[i]))) + 0.5);
-        }
-      }
+      resize::ApplyKeepAspectRatio(policy_, axes, x->shape(), &scale, &out_shape);
     }
     std::vector<double> roi_start(rank, 0.0), roi_end(rank, 1.0);
     if (coord_ == CoordMode::kTfCropAndResize) {
@@ -317,10 +191,10 @@ class GpuResizeOp : public GpuOperation {
         return false;
       }
     }
-    Axis tabs[4];
+    AxisTable tabs[4];
     for (int d = 0; d < rank; ++d)
-      BuildAxis(linear_, coord_, nearest_, exclude_outside_, scale[d], has_scales, x->dim(d), out_shape[d],
-                roi_start[d], roi_end[d], &tabs[d]);
+      resize::BuildAxisTable(linear_, coord_, nearest_, exclude_outside_, scale[d], has_scales, x->dim(d),
+                             out_shape[d], 1, roi_start[d], roi_end[d], &tabs[d]);
     // N and C must pass through unchanged.
     for (int d = 0; d < 2; ++d) {
       bool identity = out_shape[d] == x->dim(d) && tabs[d].all_valid && !(linear_ && tabs[d].interpolates);
