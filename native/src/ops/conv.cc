@@ -2,8 +2,9 @@
 // multiplier), strides, dilations, pads, auto_pad, optional bias, fused activation.
 // Per image and group the output is W_g [M/g, C/g*k] x im2col(X_g) [C/g*k, out], computed by the
 // shared GEMM, whose B panels are packed straight from the image (implicit im2col); 1x1
-// stride-1 unpadded convs use X directly. Depthwise convs (one input channel per group) run
-// direct loops. Constant weights are packed once in Init.
+// stride-1 unpadded convs use X directly as the B matrix [C/g, H*W] (no im2col at all).
+// Depthwise convs (one input channel per group) run direct loops. Constant weights are packed
+// once in Init, for the GEMM kernel selected at run time (AVX-512 / AVX2 / NEON / generic).
 #include <algorithm>
 #include <vector>
 
@@ -197,11 +198,15 @@ class ConvOp : public Operation {
       return MaceStatus::MACE_SUCCESS;
     }
 
-    const bool use_packed = !packed_.empty() && packed_shape_ == w->shape();
     bool pointwise = true;
     for (int i = 0; i < conv::kMaxSpatialDims; ++i)
       pointwise = pointwise && win.kernel[i] == 1 && win.stride[i] == 1 && win.pad_begin[i] == 0 &&
                   win.pad_end[i] == 0;
+    // A pointwise conv on a 1x1 plane (squeeze-excite blocks) is a matrix-vector product: with
+    // the weights unpacked, the GEMM takes its no-packing path instead of padding one column
+    // to a whole micro-tile.
+    const bool use_packed =
+        !packed_.empty() && packed_shape_ == w->shape() && !(pointwise && out_plane == 1);
 
     auto run_group = [&](int64_t job, ThreadPool *gemm_pool) -> MaceStatus {
       const int64_t n = job / group_, g = job % group_;
