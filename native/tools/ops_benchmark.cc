@@ -205,7 +205,9 @@ int main(int argc, char **argv) {
   const double peak = std::atof(flags.Get("peak_gflops").c_str());
   const int threads = flags.GetInt("threads");
   ThreadPool pool(threads, AFFINITY_NONE);
-  std::printf("ops_benchmark: %d thread(s), GEMM kernel %s (MACE_CPU_ISA caps it)\n", threads,
+  std::printf("ops_benchmark: %d thread(s), GEMM kernel %s"
+              " (on x86-64, MACE_CPU_ISA=generic|avx2 selects a lower one)\n",
+              threads,
               gemm::DefaultKernel().name);
   std::printf("%-44s %14s %11s %14s %9s%s\n", "Benchmark", "Time (ns)", "Iterations",
               "Input (MB/s)", "GMACPS", peak > 0 ? "  % of peak" : "");
