@@ -2,9 +2,11 @@
 // multiplier), strides, dilations, pads, auto_pad, optional bias, fused activation.
 // Per image and group the output is W_g [M/g, C/g*k] x im2col(X_g) [C/g*k, out], computed by the
 // shared GEMM, whose B panels are packed straight from the image (implicit im2col); 1x1
-// stride-1 unpadded convs use X directly. Depthwise convs (one input channel per group) run
-// direct loops. Constant weights are packed once in Init.
+// stride-1 unpadded convs use X directly as the B matrix [C/g, H*W] (no im2col at all).
+// Depthwise convs (one input channel per group) run direct loops. Constant weights are packed
+// once in Init, for the GEMM kernel selected at run time (AVX-512 / AVX2 / NEON / generic).
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "core/op_registry.h"
@@ -45,12 +47,28 @@ void PackIm2col(const void *ctx, int64_t k0, int64_t kc, int64_t j0, int64_t nc,
     int64_t valid_lo, valid_hi;
     conv::OutputRange(off_w, sw, in_w, w.out[2], &valid_lo, &valid_hi);
     float *panel = dst + r * nr;
-    int lane = 0;
-    auto put = [&](float v) {
-      panel[lane] = v;
-      if (++lane == nr) {
-        lane = 0;
-        panel += panel_stride;
+    int64_t lane = 0;
+    // Writes `count` values (src null: zeros; else src[0], src[step], ...) into consecutive
+    // columns: a chunk at a time up to the end of the current panel row, then the next panel.
+    auto put_run = [&](const float *src, int64_t step, int64_t count) {
+      while (count > 0) {
+        const int64_t n = std::min<int64_t>(nr - lane, count);
+        float *out = panel + lane;
+        if (src == nullptr) {
+          std::memset(out, 0, sizeof(float) * n);
+        } else if (step == 1) {
+          std::memcpy(out, src, sizeof(float) * n);
+          src += n;
+        } else {
+          for (int64_t i = 0; i < n; ++i) out[i] = src[i * step];
+          src += n * step;
+        }
+        count -= n;
+        lane += n;
+        if (lane == nr) {
+          lane = 0;
+          panel += panel_stride;
+        }
       }
     };
     int64_t od = od0, oh = oh0, ow = ow0;
@@ -58,19 +76,14 @@ void PackIm2col(const void *ctx, int64_t k0, int64_t kc, int64_t j0, int64_t nc,
       const int64_t run_end = ow + std::min(w.out[2] - ow, nc - q);  // exclusive ow
       const int64_t id = od * w.stride[0] + off_d, ih = oh * w.stride[1] + off_h;
       if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) {
-        for (int64_t o = ow; o < run_end; ++o) put(0.f);
+        put_run(nullptr, 0, run_end - ow);
       } else {
         const float *xrow = xc + (id * w.in[1] + ih) * in_w;
         const int64_t lo = std::min(std::max(ow, valid_lo), run_end);
         const int64_t hi = std::max(std::min(run_end, valid_hi), lo);
-        int64_t o = ow;
-        for (; o < lo; ++o) put(0.f);
-        if (sw == 1) {
-          for (; o < hi; ++o) put(xrow[o + off_w]);
-        } else {
-          for (; o < hi; ++o) put(xrow[o * sw + off_w]);
-        }
-        for (; o < run_end; ++o) put(0.f);
+        put_run(nullptr, 0, lo - ow);
+        if (hi > lo) put_run(xrow + lo * sw + off_w, sw, hi - lo);
+        put_run(nullptr, 0, run_end - hi);
       }
       q += run_end - ow;
       ow = 0;
@@ -197,11 +210,15 @@ class ConvOp : public Operation {
       return MaceStatus::MACE_SUCCESS;
     }
 
-    const bool use_packed = !packed_.empty() && packed_shape_ == w->shape();
     bool pointwise = true;
     for (int i = 0; i < conv::kMaxSpatialDims; ++i)
       pointwise = pointwise && win.kernel[i] == 1 && win.stride[i] == 1 && win.pad_begin[i] == 0 &&
                   win.pad_end[i] == 0;
+    // A pointwise conv on a 1x1 plane (squeeze-excite blocks) is a matrix-vector product: with
+    // the weights unpacked, the GEMM takes its no-packing path instead of padding one column
+    // to a whole micro-tile.
+    const bool use_packed =
+        !packed_.empty() && packed_shape_ == w->shape() && !(pointwise && out_plane == 1);
 
     auto run_group = [&](int64_t job, ThreadPool *gemm_pool) -> MaceStatus {
       const int64_t n = job / group_, g = job % group_;

@@ -1,6 +1,7 @@
 // Conv tests: the op against a naive N-D convolution written from the ONNX spec, over 1-D/2-D/
 // 3-D shapes, groups, depthwise (with multiplier), strides, dilations, pads, auto_pad, bias,
-// fused activations, constant vs runtime weights, 1 vs 3 threads, and input errors.
+// fused activations, constant vs runtime weights, 1 vs 3 threads, every GEMM kernel
+// (instruction set) of this machine, and input errors.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "core/cpu_features.h"
 #include "core/op_registry.h"
+#include "ops/common/gemm.h"
 #include "util/op_tester.h"
 
 namespace mace {
@@ -183,6 +186,65 @@ TEST(ConvTest, Conv2dStridesDilationsAsymmetricPads) {
   s.dilations = {};
   s.pads = {4, 4, 4, 4};
   CheckConv(s);
+}
+
+// The GEMM-based paths (1x1 straight on the input, implicit im2col for the rest) on every
+// GEMM kernel this machine runs, with odd channel counts that leave partial micro-tiles.
+TEST(ConvTest, EveryGemmKernel) {
+  std::vector<ConvSpec> specs;
+  ConvSpec s;
+  s.x = {1, 17, 9, 7};  // 1x1, odd channels and plane
+  s.w = {13, 17, 1, 1};
+  s.activation = "RELU";
+  specs.push_back(s);
+  s.x = {2, 37, 14, 14};  // 1x1 across several tiles, two images
+  s.w = {29, 37, 1, 1};
+  s.activation = "HARDSWISH";
+  specs.push_back(s);
+  s.x = {1, 33, 1, 1};  // 1x1 spatial
+  s.w = {31, 33, 1, 1};
+  s.activation = "";
+  specs.push_back(s);
+  s.x = {1, 5, 13, 11};  // 3x3 padded
+  s.w = {11, 5, 3, 3};
+  s.pads = {1, 1, 1, 1};
+  s.activation = "CLIP";
+  s.act_alpha = 0.f;
+  s.act_beta = 6.f;
+  specs.push_back(s);
+  s.x = {1, 3, 15, 15};  // 3x3 stride 2 (the first conv of mobilenet)
+  s.w = {7, 3, 3, 3};
+  s.strides = {2, 2};
+  specs.push_back(s);
+  s.x = {1, 6, 12, 10};  // dilated, asymmetric pads
+  s.w = {9, 6, 3, 3};
+  s.strides = {};
+  s.dilations = {2, 2};
+  s.pads = {2, 1, 2, 3};
+  s.activation = "LEAKYRELU";
+  s.act_alpha = 0.1f;
+  specs.push_back(s);
+  s.x = {1, 19, 9, 9};  // 1x1 stride 2 (not pointwise: packed through im2col)
+  s.w = {23, 19, 1, 1};
+  s.dilations = {};
+  s.pads = {};
+  s.strides = {2, 2};
+  s.activation = "";
+  specs.push_back(s);
+  s.x = {1, 10, 7, 7};  // two groups, runtime weights
+  s.w = {14, 5, 3, 3};
+  s.strides = {};
+  s.pads = {1, 1, 1, 1};
+  s.group = 2;
+  s.const_w = false;
+  specs.push_back(s);
+  for (Isa isa : {Isa::kGeneric, Isa::kAvx2, Isa::kAvx512}) {
+    if (static_cast<int>(isa) > static_cast<int>(CpuIsa())) break;
+    SCOPED_TRACE(std::string("isa ") + IsaName(isa));
+    const Isa previous = gemm::SetIsaCapForTesting(isa);
+    for (const ConvSpec &spec : specs) CheckConv(spec);
+    gemm::SetIsaCapForTesting(previous);
+  }
 }
 
 TEST(ConvTest, Conv1dAnd3d) {

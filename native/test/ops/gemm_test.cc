@@ -1,7 +1,8 @@
 // Tests of the Gemm op (transA/transB, alpha/beta, every C broadcast form, packed constant
 // operands, fused activation, errors) and of the shared GEMM helper (dense, packed and callback
 // operands, strided C, beta blending, bias epilogues, block boundaries, thread counts, partial
-// micro-kernel tiles of the build's kMR x kNR), all against naive triple loops.
+// micro-kernel tiles of every kernel this machine runs: generic/NEON, AVX2, AVX-512), all
+// against naive triple loops.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -252,6 +253,20 @@ Activation MakeActivation(ActivationType type, float alpha = 0.f, float beta = 0
   return act;
 }
 
+// The kernel CheckSgemm packs and multiplies with (null: the default one).
+const gemm::Kernel *g_kernel = nullptr;
+
+// Every distinct kernel this machine can run: each instruction set up to CpuIsa().
+std::vector<const gemm::Kernel *> AllKernels() {
+  std::vector<const gemm::Kernel *> out;
+  for (Isa isa : {Isa::kGeneric, Isa::kAvx2, Isa::kAvx512}) {
+    if (static_cast<int>(isa) > static_cast<int>(CpuIsa())) break;
+    const gemm::Kernel *k = &gemm::KernelFor(isa);
+    if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+  }
+  return out;
+}
+
 // Runs gemm::Sgemm and compares C (including the gaps of its strided rows) with a naive
 // double-precision product. With beta == 0, C starts as NaN: it must never be read.
 void CheckSgemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, Source a_src, Source b_src,
@@ -288,13 +303,13 @@ void CheckSgemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, Source a_src,
   gemm::PackedMatrix pa, pb;
   gemm::Operand aop = gemm::Operand::Dense(a.data(), lda, ta);
   if (a_src == Source::PACKED) {
-    ASSERT_TRUE(pa.PackA(a.data(), lda, ta, m, k).ok());
+    ASSERT_TRUE(pa.PackA(a.data(), lda, ta, m, k, g_kernel).ok());
     aop = gemm::Operand::Packed(pa);
   }
   DenseB dense{b.data(), ldb, tb};
   gemm::Operand bop = gemm::Operand::Dense(b.data(), ldb, tb);
   if (b_src == Source::PACKED) {
-    ASSERT_TRUE(pb.PackB(b.data(), ldb, tb, k, n).ok());
+    ASSERT_TRUE(pb.PackB(b.data(), ldb, tb, k, n, g_kernel).ok());
     bop = gemm::Operand::Packed(pb);
   } else if (b_src == Source::CALLBACK) {
     bop = gemm::Operand::Custom(PackDenseB, &dense);
@@ -304,7 +319,7 @@ void CheckSgemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, Source a_src,
   ep.bias = bias.data();
   ep.activation = act;
   ThreadPool pool(threads, AFFINITY_NONE);
-  MaceStatus st = gemm::Sgemm(m, n, k, alpha, aop, bop, beta, c.data(), ldc, ep, &pool);
+  MaceStatus st = gemm::Sgemm(m, n, k, alpha, aop, bop, beta, c.data(), ldc, ep, &pool, g_kernel);
   ASSERT_TRUE(st.ok()) << st.information();
   ExpectAllClose(c, expected, 1e-4f, 1e-4f);
 }
@@ -334,52 +349,100 @@ TEST(SgemmTest, BetaBiasAndThreads) {
       }
 }
 
-// Sizes around this build's micro-kernel tile (kMR x kNR, which differ per architecture:
-// NEON kernels on ARM, plain C++ elsewhere) and depth block: partial tiles in each direction,
-// single rows/columns (matrix-vector paths when both operands are dense), depth 1 and a depth
-// block followed by a short one. No activation, so every value is checked.
+// Sizes around each kernel's micro-tile (MR x NR) and depth block: partial tiles in each
+// direction, single rows/columns (matrix-vector paths when both operands are dense), depth 1
+// and a depth block followed by a short one. No activation, so every value is checked.
 TEST(SgemmTest, TileEdges) {
-  using gemm::kKC;
-  using gemm::kMR;
-  using gemm::kNR;
-  const int64_t ms[] = {1, kMR - 1, kMR, kMR + 1, 2 * kMR + 3};
-  const int64_t ns[] = {1, kNR - 1, kNR, kNR + 3, 2 * kNR + 5};
-  const int64_t ks[] = {1, 5, kKC + 7};
-  const Source sources[][2] = {
-      {Source::DENSE, Source::DENSE}, {Source::PACKED, Source::PACKED},
-      {Source::DENSE, Source::CALLBACK}, {Source::PACKED, Source::DENSE}};
-  const Activation none = MakeActivation(ActivationType::NONE);
-  for (int64_t m : ms)
-    for (int64_t n : ns)
-      for (int64_t k : ks)
-        for (bool ta : {false, true})
-          for (bool tb : {false, true})
-            for (const auto &src : sources)
-              CheckSgemm(m, n, k, ta, tb, src[0], src[1], 1.f, 0.f, gemm::Epilogue::Bias::NONE,
-                         1, none);
+  for (const gemm::Kernel *kern : AllKernels()) {
+    g_kernel = kern;
+    const int64_t kMR = kern->mr, kNR = kern->nr, kKC = kern->kc;
+    const int64_t ms[] = {1, kMR - 1, kMR, kMR + 1, 2 * kMR + 3};
+    const int64_t ns[] = {1, kNR - 1, kNR, kNR + 3, 2 * kNR + 5};
+    const int64_t ks[] = {1, 5, kKC + 7};
+    const Source sources[][2] = {
+        {Source::DENSE, Source::DENSE}, {Source::PACKED, Source::PACKED},
+        {Source::DENSE, Source::CALLBACK}, {Source::PACKED, Source::DENSE}};
+    const Activation none = MakeActivation(ActivationType::NONE);
+    for (int64_t m : ms)
+      for (int64_t n : ns)
+        for (int64_t k : ks)
+          for (bool ta : {false, true})
+            for (bool tb : {false, true})
+              for (const auto &src : sources)
+                CheckSgemm(m, n, k, ta, tb, src[0], src[1], 1.f, 0.f,
+                           gemm::Epilogue::Bias::NONE, 1, none);
+  }
+  g_kernel = nullptr;
 }
 
+const Activation kAllActivations[] = {
+    MakeActivation(ActivationType::NONE),
+    MakeActivation(ActivationType::RELU),
+    MakeActivation(ActivationType::CLIP, -0.5f, 0.75f),
+    MakeActivation(ActivationType::LEAKYRELU, 0.1f),
+    MakeActivation(ActivationType::SIGMOID),
+    MakeActivation(ActivationType::TANH),
+    MakeActivation(ActivationType::HARDSIGMOID, 0.2f, 0.5f),
+    MakeActivation(ActivationType::HARDSWISH)};
+
 // The fused epilogue on partial tiles, over two depth blocks (the first blends beta * C, the
-// last adds the bias and applies the activation).
+// last adds the bias and applies the activation), for every kernel.
 TEST(SgemmTest, TileEdgeEpilogue) {
-  using gemm::kKC;
-  using gemm::kMR;
-  using gemm::kNR;
-  const Activation activations[] = {MakeActivation(ActivationType::NONE),
-                                    MakeActivation(ActivationType::RELU),
-                                    MakeActivation(ActivationType::CLIP, -0.5f, 0.75f),
-                                    MakeActivation(ActivationType::TANH)};
-  for (int threads : {1, 2})
-    for (float alpha : {1.f, -0.5f})
-      for (float beta : {0.f, 1.f, 0.3f})
-        for (auto bias : {gemm::Epilogue::Bias::NONE, gemm::Epilogue::Bias::PER_ROW,
-                          gemm::Epilogue::Bias::PER_COL})
-          for (const Activation &act : activations) {
-            CheckSgemm(2 * kMR + 1, 3 * kNR + 3, kKC + 9, false, true, Source::PACKED,
-                       Source::CALLBACK, alpha, beta, bias, threads, act);
-            CheckSgemm(kMR - 1, kNR + 3, 2 * kKC + 1, true, false, Source::DENSE, Source::DENSE,
-                       alpha, beta, bias, threads, act);
-          }
+  for (const gemm::Kernel *kern : AllKernels()) {
+    g_kernel = kern;
+    const int64_t kMR = kern->mr, kNR = kern->nr, kKC = kern->kc;
+    for (int threads : {1, 2})
+      for (float alpha : {1.f, -0.5f})
+        for (float beta : {0.f, 1.f, 0.3f})
+          for (auto bias : {gemm::Epilogue::Bias::NONE, gemm::Epilogue::Bias::PER_ROW,
+                            gemm::Epilogue::Bias::PER_COL})
+            for (const Activation &act : kAllActivations) {
+              CheckSgemm(2 * kMR + 1, 3 * kNR + 3, kKC + 9, false, true, Source::PACKED,
+                         Source::CALLBACK, alpha, beta, bias, threads, act);
+              CheckSgemm(kMR - 1, kNR + 3, 2 * kKC + 1, true, false, Source::DENSE,
+                         Source::DENSE, alpha, beta, bias, threads, act);
+            }
+  }
+  g_kernel = nullptr;
+}
+
+// Odd sizes (every pair of m and n from the list, with a depth from it too) for every kernel,
+// cycling through transposes, operand kinds, beta, bias and every activation.
+TEST(SgemmTest, OddSizesEveryKernel) {
+  const int64_t sizes[] = {1, 3, 7, 13, 31, 33, 100, 257};
+  const Source a_srcs[] = {Source::DENSE, Source::PACKED};
+  const Source b_srcs[] = {Source::DENSE, Source::PACKED, Source::CALLBACK};
+  const float betas[] = {0.f, 1.f, -0.7f};
+  const gemm::Epilogue::Bias biases[] = {gemm::Epilogue::Bias::NONE,
+                                         gemm::Epilogue::Bias::PER_ROW,
+                                         gemm::Epilogue::Bias::PER_COL};
+  for (const gemm::Kernel *kern : AllKernels()) {
+    g_kernel = kern;
+    int index = 0;
+    for (int64_t m : sizes)
+      for (int64_t n : sizes) {
+        const int64_t k = sizes[(index * 3 + 1) % 8];
+        CheckSgemm(m, n, k, index % 2 == 1, index % 4 >= 2, a_srcs[index % 2],
+                   b_srcs[index % 3], index % 5 == 0 ? -1.5f : 1.f, betas[index % 3],
+                   biases[(index / 3) % 3], 1 + index % 2, kAllActivations[index % 8]);
+        ++index;
+      }
+  }
+  g_kernel = nullptr;
+}
+
+// Operands packed for one kernel cannot be mixed with another's.
+TEST(SgemmTest, RejectsMixedKernels) {
+  const std::vector<const gemm::Kernel *> kernels = AllKernels();
+  if (kernels.size() < 2) GTEST_SKIP() << "one kernel on this machine";
+  const std::vector<float> a(12, 1.f), b(12, 1.f);
+  gemm::PackedMatrix pa, pb;
+  ASSERT_TRUE(pa.PackA(a.data(), 3, false, 4, 3, kernels[0]).ok());
+  ASSERT_TRUE(pb.PackB(b.data(), 4, false, 3, 4, kernels[1]).ok());
+  std::vector<float> c(16);
+  EXPECT_FALSE(gemm::Sgemm(4, 4, 3, 1.f, gemm::Operand::Packed(pa), gemm::Operand::Packed(pb),
+                           0.f, c.data(), 4, gemm::Epilogue(), nullptr)
+                   .ok());
 }
 
 TEST(SgemmTest, ZeroDepthAndEmpty) {

@@ -1,7 +1,7 @@
 // Blocked, packed single-precision GEMM (see gemm.h). Loop order follows BLIS: columns of C in
-// kNC blocks, depth in kKC blocks (B block packed), rows in kMC blocks (A block packed), then
-// kNR x kMR micro-tiles computed by a NEON kernel on ARM or a plain C++ kernel the compiler
-// auto-vectorises elsewhere.
+// NC blocks, depth in KC blocks (B block packed), rows in MC blocks (A block packed), then
+// MR x NR micro-tiles computed by the run-time selected Kernel (gemm_kernel_avx512.cc,
+// gemm_kernel_avx2.cc, NEON on ARM, else the plain C++ kernel here), which applies the epilogue.
 #include "ops/common/gemm.h"
 
 #include <algorithm>
@@ -23,8 +23,6 @@
 namespace mace {
 namespace gemm {
 
-static_assert(kMC % kMR == 0, "kMC must be a multiple of kMR");
-static_assert(kNC % kNR == 0, "kNC must be a multiple of kNR");
 
 bool AlignedFloats::Reserve(int64_t n) {
   if (n <= capacity_) return true;
@@ -42,71 +40,95 @@ namespace {
 inline int64_t RoundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 inline int64_t CeilDiv(int64_t x, int64_t m) { return (x + m - 1) / m; }
 
-// Packs rows [i0, i0+mc) x depth [k0, k0+kc) of a dense op(A) into kMR-row panels.
-void PackADense(const Operand &a, int64_t i0, int64_t mc, int64_t k0, int64_t kc, float *dst) {
-  for (int64_t p = 0; p < mc; p += kMR) {
-    const int64_t rows = std::min<int64_t>(kMR, mc - p);
+// Packs rows [i0, i0+mc) x depth [k0, k0+kc) of a dense op(A) into MR-row panels.
+void PackADense(const Operand &a, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int MR,
+                float *dst) {
+  for (int64_t p = 0; p < mc; p += MR) {
+    const int64_t rows = std::min<int64_t>(MR, mc - p);
     float *panel = dst + p * kc;
     if (!a.trans) {
       // Element (i, t) at data[i*ld + t]: read each row contiguously.
       for (int64_t r = 0; r < rows; ++r) {
         const float *src = a.data + (i0 + p + r) * a.ld + k0;
-        for (int64_t t = 0; t < kc; ++t) panel[t * kMR + r] = src[t];
+        for (int64_t t = 0; t < kc; ++t) panel[t * MR + r] = src[t];
       }
-      for (int64_t r = rows; r < kMR; ++r)
-        for (int64_t t = 0; t < kc; ++t) panel[t * kMR + r] = 0.f;
+      for (int64_t r = rows; r < MR; ++r)
+        for (int64_t t = 0; t < kc; ++t) panel[t * MR + r] = 0.f;
     } else {
       // Element (i, t) at data[t*ld + i]: a panel row is contiguous in memory.
       for (int64_t t = 0; t < kc; ++t) {
         const float *src = a.data + (k0 + t) * a.ld + i0 + p;
-        float *out = panel + t * kMR;
+        float *out = panel + t * MR;
         int64_t r = 0;
         for (; r < rows; ++r) out[r] = src[r];
-        for (; r < kMR; ++r) out[r] = 0.f;
+        for (; r < MR; ++r) out[r] = 0.f;
       }
     }
   }
 }
 
-// Packs depth [k0, k0+kc) x columns [j0, j0+nc) of a dense op(B) into kNR-column panels.
-void PackBDense(const Operand &b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, float *dst) {
-  for (int64_t p = 0; p < nc; p += kNR) {
-    const int64_t cols = std::min<int64_t>(kNR, nc - p);
+// Packs depth [k0, k0+kc) x columns [j0, j0+nc) of a dense op(B) into NR-column panels.
+void PackBDense(const Operand &b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int NR,
+                float *dst) {
+  for (int64_t p = 0; p < nc; p += NR) {
+    const int64_t cols = std::min<int64_t>(NR, nc - p);
     float *panel = dst + p * kc;
     if (!b.trans) {
       // Element (t, j) at data[t*ld + j]: a panel row is contiguous.
       for (int64_t t = 0; t < kc; ++t) {
         const float *src = b.data + (k0 + t) * b.ld + j0 + p;
-        float *out = panel + t * kNR;
-        if (cols == kNR) {
-          for (int q = 0; q < kNR; ++q) out[q] = src[q];
+        float *out = panel + t * NR;
+        if (cols == NR) {
+          std::memcpy(out, src, sizeof(float) * NR);
         } else {
           int64_t q = 0;
           for (; q < cols; ++q) out[q] = src[q];
-          for (; q < kNR; ++q) out[q] = 0.f;
+          for (; q < NR; ++q) out[q] = 0.f;
         }
       }
     } else {
       // Element (t, j) at data[j*ld + t]: read each column contiguously.
       for (int64_t q = 0; q < cols; ++q) {
         const float *src = b.data + (j0 + p + q) * b.ld + k0;
-        for (int64_t t = 0; t < kc; ++t) panel[t * kNR + q] = src[t];
+        for (int64_t t = 0; t < kc; ++t) panel[t * NR + q] = src[t];
       }
-      for (int64_t q = cols; q < kNR; ++q)
-        for (int64_t t = 0; t < kc; ++t) panel[t * kNR + q] = 0.f;
+      for (int64_t q = cols; q < NR; ++q)
+        for (int64_t t = 0; t < kc; ++t) panel[t * NR + q] = 0.f;
     }
+  }
+}
+
+// Applies the epilogue to an accumulated tile acc[rows][nr] held in memory (the generic and
+// NEON kernels; the x86 kernels do this in registers).
+void StoreAcc(const TileArgs &t, const float *acc, int nr) {
+  for (int i = 0; i < t.rows; ++i) {
+    float *ci = t.c + i * t.ldc;
+    const float *ai = acc + i * nr;
+    const float rb = t.row_bias ? t.row_bias[i] : 0.f;
+    for (int j = 0; j < t.cols; ++j) {
+      float v = t.alpha * ai[j] + rb;
+      if (t.load_c) v += t.beta * ci[j];
+      if (t.col_bias) v += t.col_bias[j];
+      ci[j] = v;
+    }
+    if (t.act) t.act->ApplyInPlace(ci, t.cols);
   }
 }
 
 #if MACE_GEMM_NEON
 
-// acc[kMR][kNR] = the product of an A panel and a B panel. Always the full tile: rows past mr
-// are zero padding, and the caller stores only the first mr.
-inline void ComputeTile(int /*mr*/, int64_t kc, const float *a, const float *b, float *acc) {
-  neon::NeonMicroKernel(kc, a, b, acc);
+constexpr int kMR = neon::kNeonMR, kNR = neon::kNeonNR;
+
+// The full tile (padding rows/columns are zero) computed by NEON, stored through StoreAcc.
+void PortableTile(const TileArgs &t) {
+  alignas(64) float acc[kMR * kNR];
+  neon::NeonMicroKernel(t.kc, t.a, t.b, acc);
+  StoreAcc(t, acc, kNR);
 }
 
 #else
+
+constexpr int kMR = 4, kNR = 8;
 
 // acc[kMR][kNR] (first MRR rows) = sum over t of a[t][i] * b[t][j]. Loading the a and b
 // slices into locals first lets the compiler keep the accumulators in vector registers.
@@ -128,17 +150,23 @@ void MicroKernel(int64_t kc, const float *__restrict a, const float *__restrict 
 }
 
 using MicroKernelFn = void (*)(int64_t, const float *, const float *, float *);
-static_assert(kMR == 4, "update kMicroKernels when changing kMR");
 const MicroKernelFn kMicroKernels[kMR + 1] = {nullptr, MicroKernel<1>, MicroKernel<2>,
                                               MicroKernel<3>, MicroKernel<4>};
 
-// acc = the first mr rows of the product of an A panel and a B panel; partial row tiles
-// skip the padding rows.
-inline void ComputeTile(int mr, int64_t kc, const float *a, const float *b, float *acc) {
-  kMicroKernels[mr](kc, a, b, acc);
+// Partial row tiles skip the padding rows.
+void PortableTile(const TileArgs &t) {
+  alignas(64) float acc[kMR * kNR];
+  kMicroKernels[t.rows](t.kc, t.a, t.b, acc);
+  StoreAcc(t, acc, kNR);
 }
 
 #endif
+
+// NEON on ARM, plain C++ elsewhere: small tiles and blocks sized for small caches.
+const Kernel kPortableKernel = {Isa::kGeneric, MACE_GEMM_NEON ? "neon" : "generic", kMR, kNR,
+                                256, kMR * (96 / kMR), 1024 / kNR * kNR, PortableTile};
+
+std::atomic<int> g_isa_cap{static_cast<int>(Isa::kAvx512)};
 
 struct GemmJob {
   int64_t m, n, k;
@@ -147,38 +175,8 @@ struct GemmJob {
   float *c;
   int64_t ldc;
   const Epilogue *ep;
+  const Kernel *kern;
 };
-
-// Writes an mr x nr micro-tile result into C at (row, col): first depth block scales by
-// alpha and blends beta*C; later blocks accumulate; the last one applies bias and activation.
-void StoreTile(const GemmJob &job, const float *acc, int64_t row, int64_t col, int mr, int nr,
-               bool first, bool last) {
-  const float alpha = job.alpha, beta = job.beta;
-  const Epilogue &ep = *job.ep;
-  for (int i = 0; i < mr; ++i) {
-    float *ci = job.c + (row + i) * job.ldc + col;
-    const float *ai = acc + i * kNR;
-    if (first) {
-      if (beta == 0.f) {
-        for (int j = 0; j < nr; ++j) ci[j] = alpha * ai[j];
-      } else {
-        for (int j = 0; j < nr; ++j) ci[j] = alpha * ai[j] + beta * ci[j];
-      }
-    } else {
-      for (int j = 0; j < nr; ++j) ci[j] += alpha * ai[j];
-    }
-    if (last) {
-      if (ep.bias_kind == Epilogue::Bias::PER_ROW) {
-        const float bv = ep.bias[row + i];
-        for (int j = 0; j < nr; ++j) ci[j] += bv;
-      } else if (ep.bias_kind == Epilogue::Bias::PER_COL) {
-        const float *bv = ep.bias + col;
-        for (int j = 0; j < nr; ++j) ci[j] += bv[j];
-      }
-      ep.activation.ApplyInPlace(ci, nr);
-    }
-  }
-}
 
 // Per-thread packing buffers, grown on demand and kept for the next call.
 struct Scratch {
@@ -194,40 +192,57 @@ Scratch &ThreadScratch() {
 bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin, int64_t j_end) {
   const Operand &a = *job.a;
   const Operand &b = *job.b;
+  const Kernel &kern = *job.kern;
+  const int64_t KC = kern.kc, MC = kern.mc, NC = kern.nc;
+  const int MR = kern.mr, NR = kern.nr;
   Scratch &scratch = ThreadScratch();
-  if (!b.packed && !scratch.b.Reserve(kKC * kNC)) return false;
-  if (!a.packed && !scratch.a.Reserve(kKC * kMC)) return false;
-  alignas(64) float acc[kMR * kNR];
-  for (int64_t jc = j_begin; jc < j_end; jc += kNC) {
-    const int64_t nc = std::min(kNC, j_end - jc);
-    for (int64_t pc = 0; pc < job.k; pc += kKC) {
-      const int64_t kc = std::min(kKC, job.k - pc);
+  if (!b.packed && !scratch.b.Reserve(KC * NC)) return false;
+  if (!a.packed && !scratch.a.Reserve(KC * MC)) return false;
+  const Epilogue &ep = *job.ep;
+  TileArgs t;
+  t.ldc = job.ldc;
+  t.alpha = job.alpha;
+  for (int64_t jc = j_begin; jc < j_end; jc += NC) {
+    const int64_t nc = std::min(NC, j_end - jc);
+    for (int64_t pc = 0; pc < job.k; pc += KC) {
+      const int64_t kc = std::min(KC, job.k - pc);
       const bool first = pc == 0, last = pc + kc == job.k;
       const float *bp;
       if (b.packed) {
         bp = b.packed->Panel(pc, jc);
       } else if (b.pack_fn) {
-        b.pack_fn(b.pack_ctx, pc, kc, jc, nc, kNR, scratch.b.data());
+        b.pack_fn(b.pack_ctx, pc, kc, jc, nc, NR, scratch.b.data());
         bp = scratch.b.data();
       } else {
-        PackBDense(b, pc, kc, jc, nc, scratch.b.data());
+        PackBDense(b, pc, kc, jc, nc, NR, scratch.b.data());
         bp = scratch.b.data();
       }
-      for (int64_t ic = i_begin; ic < i_end; ic += kMC) {
-        const int64_t mc = std::min(kMC, i_end - ic);
+      t.kc = kc;
+      t.load_c = !first || job.beta != 0.f;
+      t.beta = first ? job.beta : 1.f;
+      t.act = last ? &ep.activation : nullptr;
+      for (int64_t ic = i_begin; ic < i_end; ic += MC) {
+        const int64_t mc = std::min(MC, i_end - ic);
         const float *ap;
         if (a.packed) {
           ap = a.packed->Panel(pc, ic);
         } else {
-          PackADense(a, ic, mc, pc, kc, scratch.a.data());
+          PackADense(a, ic, mc, pc, kc, MR, scratch.a.data());
           ap = scratch.a.data();
         }
-        for (int64_t jr = 0; jr < nc; jr += kNR) {
-          const int nr = static_cast<int>(std::min<int64_t>(kNR, nc - jr));
-          for (int64_t ir = 0; ir < mc; ir += kMR) {
-            const int mr = static_cast<int>(std::min<int64_t>(kMR, mc - ir));
-            ComputeTile(mr, kc, ap + ir * kc, bp + jr * kc, acc);
-            StoreTile(job, acc, ic + ir, jc + jr, mr, nr, first, last);
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          t.cols = static_cast<int>(std::min<int64_t>(NR, nc - jr));
+          t.b = bp + jr * kc;
+          const int64_t col = jc + jr;
+          t.col_bias = last && ep.bias_kind == Epilogue::Bias::PER_COL ? ep.bias + col : nullptr;
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            const int64_t row = ic + ir;
+            t.rows = static_cast<int>(std::min<int64_t>(MR, mc - ir));
+            t.a = ap + ir * kc;
+            t.c = job.c + row * job.ldc + col;
+            t.row_bias =
+                last && ep.bias_kind == Epilogue::Bias::PER_ROW ? ep.bias + row : nullptr;
+            kern.tile(t);
           }
         }
       }
@@ -309,47 +324,75 @@ constexpr int64_t kMinParallelMacs = 64 * 1024;
 
 }  // namespace
 
-MaceStatus PackedMatrix::PackA(const float *a, int64_t lda, bool trans, int64_t m, int64_t k) {
+const Kernel &KernelFor(Isa isa) {
+  if (isa >= Isa::kAvx512 && Avx512Kernel() != nullptr) return *Avx512Kernel();
+  if (isa >= Isa::kAvx2 && Avx2Kernel() != nullptr) return *Avx2Kernel();
+  return kPortableKernel;
+}
+
+const Kernel &DefaultKernel() {
+  const Isa cap = static_cast<Isa>(g_isa_cap.load(std::memory_order_relaxed));
+  const Isa cpu = CpuIsa();
+  return KernelFor(cap < cpu ? cap : cpu);
+}
+
+Isa SetIsaCapForTesting(Isa isa) {
+  return static_cast<Isa>(g_isa_cap.exchange(static_cast<int>(isa)));
+}
+
+MaceStatus PackedMatrix::PackA(const float *a, int64_t lda, bool trans, int64_t m, int64_t k,
+                               const Kernel *kernel) {
   if (m < 0 || k < 0) return InvalidArgs("gemm: negative pack size");
+  kernel_ = kernel ? kernel : &DefaultKernel();
   side_ = Side::A;
   outer_ = m;
   depth_ = k;
-  padded_ = RoundUp(m, kMR);
+  padded_ = RoundUp(m, kernel_->mr);
   if (!data_.Reserve(std::max<int64_t>(1, padded_ * k)))
     return OutOfResources("gemm: cannot allocate packed weights of ", padded_ * k, " floats");
   Operand src = Operand::Dense(a, lda, trans);
-  for (int64_t k0 = 0; k0 < k; k0 += kKC) {
-    const int64_t kc = std::min(kKC, k - k0);
-    PackADense(src, 0, m, k0, kc, data_.data() + k0 * padded_);
+  for (int64_t k0 = 0; k0 < k; k0 += kernel_->kc) {
+    const int64_t kc = std::min(kernel_->kc, k - k0);
+    PackADense(src, 0, m, k0, kc, kernel_->mr, data_.data() + k0 * padded_);
   }
   return MaceStatus::MACE_SUCCESS;
 }
 
-MaceStatus PackedMatrix::PackB(const float *b, int64_t ldb, bool trans, int64_t k, int64_t n) {
+MaceStatus PackedMatrix::PackB(const float *b, int64_t ldb, bool trans, int64_t k, int64_t n,
+                               const Kernel *kernel) {
   if (n < 0 || k < 0) return InvalidArgs("gemm: negative pack size");
+  kernel_ = kernel ? kernel : &DefaultKernel();
   side_ = Side::B;
   outer_ = n;
   depth_ = k;
-  padded_ = RoundUp(n, kNR);
+  padded_ = RoundUp(n, kernel_->nr);
   if (!data_.Reserve(std::max<int64_t>(1, padded_ * k)))
     return OutOfResources("gemm: cannot allocate packed weights of ", padded_ * k, " floats");
   Operand src = Operand::Dense(b, ldb, trans);
-  for (int64_t k0 = 0; k0 < k; k0 += kKC) {
-    const int64_t kc = std::min(kKC, k - k0);
-    PackBDense(src, k0, kc, 0, n, data_.data() + k0 * padded_);
+  for (int64_t k0 = 0; k0 < k; k0 += kernel_->kc) {
+    const int64_t kc = std::min(kernel_->kc, k - k0);
+    PackBDense(src, k0, kc, 0, n, kernel_->nr, data_.data() + k0 * padded_);
   }
   return MaceStatus::MACE_SUCCESS;
 }
 
 const float *PackedMatrix::Panel(int64_t k0, int64_t index) const {
-  const int64_t kc = std::min(kKC, depth_ - k0);
+  const int64_t kc = std::min(kernel_->kc, depth_ - k0);
   return data_.data() + k0 * padded_ + index * kc;
 }
 
 MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
                  const Operand &b, float beta, float *c, int64_t ldc, const Epilogue &epilogue,
-                 ThreadPool *pool) {
+                 ThreadPool *pool, const Kernel *kernel) {
   if (m < 0 || n < 0 || k < 0) return InvalidArgs("gemm: negative size ", m, "x", n, "x", k);
+  if (a.packed) kernel = a.packed->kernel();
+  if (b.packed) {
+    if (a.packed && b.packed->kernel() != kernel)
+      return InvalidArgs("gemm: A and B were packed for different kernels");
+    kernel = b.packed->kernel();
+  }
+  if (kernel == nullptr) kernel = &DefaultKernel();
+  const int64_t MR = kernel->mr, NR = kernel->nr;
   if (a.packed && (a.packed->side() != PackedMatrix::Side::A || a.packed->outer() != m ||
                    a.packed->depth() != k))
     return InvalidArgs("gemm: packed A does not match ", m, "x", k);
@@ -357,7 +400,7 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
                    b.packed->depth() != k))
     return InvalidArgs("gemm: packed B does not match ", k, "x", n);
   if (m == 0 || n == 0) return MaceStatus::MACE_SUCCESS;
-  GemmJob job{m, n, k, alpha, beta, &a, &b, c, ldc, &epilogue};
+  GemmJob job{m, n, k, alpha, beta, &a, &b, c, ldc, &epilogue, kernel};
   if (k == 0) {
     ScaleOnly(job);
     return MaceStatus::MACE_SUCCESS;
@@ -413,7 +456,7 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
   }
 
   // Split C into tiles, one per thread, choosing the split that packs the least.
-  const int64_t row_panels = CeilDiv(m, kMR), col_panels = CeilDiv(n, kNR);
+  const int64_t row_panels = CeilDiv(m, MR), col_panels = CeilDiv(n, NR);
   int64_t tiles_m = 1, tiles_n = 1;
   if (threads > 1 && m * n * k >= kMinParallelMacs) {
     int64_t best_cost = -1;
@@ -421,8 +464,8 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
       if (threads % tm) continue;
       const int64_t tn = threads / tm;
       if (tm > row_panels || tn > col_panels) continue;
-      const int64_t tile_rows = CeilDiv(row_panels, tm) * kMR;
-      const int64_t tile_cols = CeilDiv(col_panels, tn) * kNR;
+      const int64_t tile_rows = CeilDiv(row_panels, tm) * MR;
+      const int64_t tile_cols = CeilDiv(col_panels, tn) * NR;
       const int64_t cost = (a.packed ? 0 : tile_rows) + (b.packed ? 0 : tile_cols) +
                            tile_rows * tile_cols / 64;  // packing plus the load imbalance proxy
       if (best_cost < 0 || cost < best_cost) {
@@ -436,8 +479,8 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
       else tiles_m = std::min<int64_t>(threads, row_panels);
     }
   }
-  const int64_t tile_rows = CeilDiv(row_panels, tiles_m) * kMR;
-  const int64_t tile_cols = CeilDiv(col_panels, tiles_n) * kNR;
+  const int64_t tile_rows = CeilDiv(row_panels, tiles_m) * MR;
+  const int64_t tile_cols = CeilDiv(col_panels, tiles_n) * NR;
   tiles_m = CeilDiv(m, tile_rows);
   tiles_n = CeilDiv(n, tile_cols);
   const int64_t tiles = tiles_m * tiles_n;

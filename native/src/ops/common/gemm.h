@@ -1,12 +1,12 @@
 // Single-precision GEMM shared by the CPU ops (Conv, ConvTranspose, Gemm, MatMul):
 //   C[m,n] = act(alpha * op(A)[m,k] * op(B)[k,n] + beta * C + bias)
 // Cache-blocked (KC-deep blocks; A packed into MR-row panels, B into NR-column panels) with a
-// register-blocked MR x NR micro-kernel (NEON intrinsics on ARM, else plain C++), parallel
+// register-blocked MR x NR micro-kernel chosen at run time (Kernel: AVX-512 12x32, AVX2+FMA
+// 6x16, else NEON intrinsics on ARM or plain C++), which also applies the epilogue, parallel
 // over tiles of C. An operand is either a strided (optionally transposed) matrix, a
 // PackedMatrix packed once (constant weights, packed in Op::Init), or - for B - a callback
 // that writes packed panels itself (Conv's implicit im2col), so no full im2col buffer exists.
-// Matrix-vector products (m or n == 1 with dense operands) skip packing. On ARM, NEON
-// micro-kernels (gemm_kernel_neon.h) replace the C++ one and set kMR/kNR; the interface stays.
+// Matrix-vector products (m or n == 1 with dense operands) skip packing.
 #ifndef MACE_OPS_COMMON_GEMM_H_
 #define MACE_OPS_COMMON_GEMM_H_
 
@@ -16,28 +16,54 @@
 #include <memory>
 #include <vector>
 
+#include "core/cpu_features.h"
 #include "core/thread_pool.h"
 #include "ops/common/activation.h"
 
 namespace mace {
 namespace gemm {
 
-// Micro-kernel tile and cache block sizes. Packed layouts depend on them; they are only
-// ever produced and consumed by this library, so a faster kernel may change them. The ARM
-// tiles match the NEON kernels in gemm_kernel_neon.h, sized to the vector register file.
-#if defined(__aarch64__)
-constexpr int kMR = 8;   // 8x12: 24 accumulators + 3 B + 2 A of the 32 q-registers
-constexpr int kNR = 12;
-#elif defined(__ARM_NEON)
-constexpr int kMR = 6;   // 6x8: 12 accumulators + 2 B + 3 A halves of the 16 q-registers
-constexpr int kNR = 8;
-#else
-constexpr int kMR = 4;   // rows of C per micro-kernel
-constexpr int kNR = 8;   // columns of C per micro-kernel
-#endif
-constexpr int64_t kKC = 256;                  // depth of a packed block
-constexpr int64_t kMC = 96;                   // rows of A packed per block (multiple of kMR)
-constexpr int64_t kNC = 1024 / kNR * kNR;     // columns of B packed per block (multiple of kNR)
+// One micro-kernel tile of C, handed to a Kernel's tile function. The tile's packed panels
+// are a[t*mr + i] and b[t*nr + j] (the kernel's mr/nr; zero-padded past the matrix edge); only
+// the valid rows x cols part of C is read or written. The epilogue runs while the tile is
+// still in registers:  C = act(alpha * A*B + (load_c ? beta * C : 0) + bias).
+struct TileArgs {
+  int64_t kc;
+  const float *a, *b;
+  float *c;
+  int64_t ldc;
+  int rows, cols;
+  float alpha, beta;
+  bool load_c;              // false: C is not read (first depth block with beta == 0)
+  const float *row_bias;    // `rows` values (last depth block only), or null
+  const float *col_bias;    // `cols` values (last depth block only), or null
+  const Activation *act;    // last depth block only, or null
+};
+using TileFn = void (*)(const TileArgs &args);
+
+// A micro-kernel for one instruction set with the tile it computes and the cache blocks tuned
+// for it. Packed layouts depend on mr/nr/kc, so a PackedMatrix remembers the kernel it was
+// packed for and Sgemm runs with that kernel.
+struct Kernel {
+  Isa isa;
+  const char *name;
+  int mr, nr;          // micro-tile: rows of A panels, columns of B panels
+  int64_t kc, mc, nc;  // depth, rows of A and columns of B per cache block
+  TileFn tile;
+};
+
+// The fastest kernel usable at `isa` (kGeneric on ARM builds means the NEON kernels).
+const Kernel &KernelFor(Isa isa);
+// The kernel new GEMMs and packs use: KernelFor(CpuIsa()), unless a test caps it below.
+const Kernel &DefaultKernel();
+// Caps DefaultKernel() at `isa` for this process (tests run every path on one machine);
+// returns the previous cap. Not for concurrent use with running GEMMs.
+Isa SetIsaCapForTesting(Isa isa);
+
+// Per-instruction-set kernels (gemm_kernel_avx2.cc / gemm_kernel_avx512.cc). Null when the
+// build has no such kernel (non-x86 targets).
+const Kernel *Avx2Kernel();
+const Kernel *Avx512Kernel();
 
 // 64-byte aligned float storage (packed operands and scratch).
 class AlignedFloats {
@@ -59,18 +85,22 @@ class AlignedFloats {
 // A whole operand packed once for repeated use: op(A) [rows=m, cols=k] as the left operand
 // or op(B) [rows=k, cols=n] as the right one.
 //
-// Layout (A side): for each k-block starting at k0 (depth kc = min(kKC, k - k0)) at offset
-// k0 * round_up(m, kMR): ceil(m / kMR) panels of kc x kMR floats (row i0+r of panel p, depth
-// k0+t at p*kc*kMR + t*kMR + r). B side likewise with kNR-wide column panels of kc x kNR.
-// Padding rows/columns are zero.
+// Layout (A side, for the kernel's MR/NR/KC): for each k-block starting at k0 (depth
+// kc = min(KC, k - k0)) at offset k0 * round_up(m, MR): ceil(m / MR) panels of kc x MR floats
+// (row i0+r of panel p, depth k0+t at p*kc*MR + t*MR + r). B side likewise with NR-wide column
+// panels of kc x NR. Padding rows/columns are zero.
 class PackedMatrix {
  public:
   enum class Side { A, B };
 
   // Packs op(A) where element (i, p) is a[i*lda + p] (trans: a[p*lda + i]).
-  MaceStatus PackA(const float *a, int64_t lda, bool trans, int64_t m, int64_t k);
+  // `kernel` defaults to DefaultKernel().
+  MaceStatus PackA(const float *a, int64_t lda, bool trans, int64_t m, int64_t k,
+                   const Kernel *kernel = nullptr);
   // Packs op(B) where element (p, j) is b[p*ldb + j] (trans: b[j*ldb + p]).
-  MaceStatus PackB(const float *b, int64_t ldb, bool trans, int64_t k, int64_t n);
+  MaceStatus PackB(const float *b, int64_t ldb, bool trans, int64_t k, int64_t n,
+                   const Kernel *kernel = nullptr);
+  const Kernel *kernel() const { return kernel_; }
 
   bool empty() const { return outer_ == 0 && depth_ == 0; }
   Side side() const { return side_; }
@@ -82,6 +112,7 @@ class PackedMatrix {
 
  private:
   Side side_ = Side::A;
+  const Kernel *kernel_ = nullptr;
   int64_t outer_ = 0, depth_ = 0, padded_ = 0;
   AlignedFloats data_;
 };
@@ -164,10 +195,11 @@ MaceStatus RunJobs(ThreadPool *pool, int64_t count, int64_t macs_per_job, const 
 
 // C = act(alpha * op(A) * op(B) + beta * C + bias). C is m x n with row stride ldc. beta == 0
 // never reads C (its contents may be garbage). A packed operand must match m/k (A) or k/n
-// (B). Runs on `pool` when the problem is large enough; pool may be null (serial).
+// (B). Runs on `pool` when the problem is large enough; pool may be null (serial). The kernel
+// is the packed operands' (they must agree), else `kernel`, else DefaultKernel().
 MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
                  const Operand &b, float beta, float *c, int64_t ldc, const Epilogue &epilogue,
-                 ThreadPool *pool);
+                 ThreadPool *pool, const Kernel *kernel = nullptr);
 
 }  // namespace gemm
 }  // namespace mace

@@ -1,9 +1,9 @@
 // NEON micro-kernels of the CPU GEMM, included only by gemm.cc on ARM builds. They live here so
 // gemm.cc keeps the portable blocking/packing/epilogue code and one plain C++ kernel for other
-// targets; the tile sizes they assume (kMR x kNR) are set per architecture in gemm.h.
+// targets; kNeonMR x kNeonNR is the tile of this architecture's kernel.
 //
-// NeonMicroKernel(kc, a, b, acc): acc[i*kNR + j] = sum over t < kc of a[t*kMR + i] * b[t*kNR + j]
-// for the whole kMR x kNR tile. Packed panels are zero-padded past the matrix edge, so partial
+// NeonMicroKernel(kc, a, b, acc): acc[i*NR + j] = sum over t < kc of a[t*MR + i] * b[t*NR + j]
+// for the whole MR x NR tile. Packed panels are zero-padded past the matrix edge, so partial
 // tiles are computed in full and the caller stores only the valid part.
 //
 // Each step t broadcasts one A value per row of C (by lane, so no separate dup) against the
@@ -23,7 +23,7 @@ namespace neon {
 
 #if defined(__aarch64__)
 
-static_assert(kMR == 8 && kNR == 12, "the aarch64 kernel computes 8x12 tiles");
+constexpr int kNeonMR = 8, kNeonNR = 12;
 
 // c[0..2] += a[L] * b[0..2]: one row of C. The lane is a template argument because the
 // intrinsic needs a constant lane even in unoptimised builds.
@@ -60,7 +60,7 @@ inline void NeonMicroKernel(int64_t kc, const float *__restrict a, const float *
 
 #else  // 32-bit ARMv7-A with NEON
 
-static_assert(kMR == 6 && kNR == 8, "the ARMv7 NEON kernel computes 6x8 tiles");
+constexpr int kNeonMR = 6, kNeonNR = 8;
 
 // c[0..1] += a[L] * b[0..1]: one row of C. ARMv7-A NEON has no fused multiply-add (that is
 // VFPv4), so this is vmla: a multiply and an add, each rounded.

@@ -1,0 +1,55 @@
+// The AVX-512 GEMM kernel: 12x32 tiles (24 zmm accumulators), see gemm_kernel_x86.h.
+// Block sizes for Zen 4 / Skylake-class caches (32-48 KB L1, 1-2 MB L2): a 32-column B
+// micro-panel of KC = 192 steps is 24 KB and stays in L1 while the 12-row A micro-panels
+// (9 KB each) stream from an MC = 240-row A block (180 KB) in L2.
+#include "ops/common/gemm.h"
+
+#if defined(__x86_64__)
+
+#include "ops/common/gemm_kernel_x86.h"
+
+namespace mace {
+namespace gemm {
+namespace {
+
+struct Avx512 {
+  using T = __m512;
+  static constexpr int kWidth = 16;
+  static T Zero() { return _mm512_setzero_ps(); }
+  static T Set1(float x) { return _mm512_set1_ps(x); }
+  static T Load(const float *p) { return _mm512_loadu_ps(p); }
+  static __mmask16 Mask(int n) { return static_cast<__mmask16>((1u << n) - 1u); }
+  static T LoadN(const float *p, int n) {
+    return n == kWidth ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(Mask(n), p);
+  }
+  static void StoreN(float *p, T x, int n) {
+    if (n == kWidth) _mm512_storeu_ps(p, x);
+    else _mm512_mask_storeu_ps(p, Mask(n), x);
+  }
+  static T Fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
+  static T Add(T a, T b) { return _mm512_add_ps(a, b); }
+  static T Mul(T a, T b) { return _mm512_mul_ps(a, b); }
+  static T Max(T a, T b) { return _mm512_max_ps(a, b); }
+  static T Min(T a, T b) { return _mm512_min_ps(a, b); }
+};
+
+constexpr int kMR = 12, kNR = 32;
+const Kernel kAvx512Kernel = {Isa::kAvx512, "avx512", kMR, kNR, 192, 240, 2048,
+                              DispatchTile<Avx512, kMR, kNR>};
+
+}  // namespace
+
+const Kernel *Avx512Kernel() { return &kAvx512Kernel; }
+
+}  // namespace gemm
+}  // namespace mace
+
+#else
+
+namespace mace {
+namespace gemm {
+const Kernel *Avx512Kernel() { return nullptr; }
+}  // namespace gemm
+}  // namespace mace
+
+#endif

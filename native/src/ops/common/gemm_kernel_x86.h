@@ -1,0 +1,136 @@
+// Register-blocked x86 micro-kernels of the CPU GEMM, written once over a vector type and
+// instantiated by gemm_kernel_avx2.cc (8-float ymm, 6x16 tiles) and gemm_kernel_avx512.cc
+// (16-float zmm, 12x32 tiles), each compiled with its instruction set. Include only there.
+//
+// Tile<V, MRP, NRP, MR, NV>: C[MR rows][NV vectors] += A panel (MRP floats per depth step) x
+// B panel (NRP floats per step). Per step the NV B vectors are loaded once and each A value is
+// broadcast against them with one FMA per accumulator, so the whole MR x NV tile stays in
+// registers across the depth (AVX-512: 24 zmm accumulators + 2 B + 1 A of 32; AVX2: 12 ymm +
+// 2 + 1 of 16) and memory traffic is MRP + NRP floats per MR*NRP multiply-adds. Edge tiles use
+// smaller MR/NV instantiations (the packed panels keep their full stride), so no work is
+// wasted on padding rows, and masked loads/stores handle the last partial vector of columns.
+// The epilogue (alpha, beta*C, bias, activation) runs on the registers before the one store.
+#ifndef MACE_OPS_COMMON_GEMM_KERNEL_X86_H_
+#define MACE_OPS_COMMON_GEMM_KERNEL_X86_H_
+
+#if defined(__x86_64__)
+
+// GCC 12 reports its own _mm512_undefined_ps() inside _mm512_max_ps/_mm512_min_ps as
+// "maybe uninitialized" once inlined (a false positive); this header is only included by the
+// kernel files, so the warning is silenced for them alone.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+#include <utility>
+
+#include "ops/common/activation.h"
+#include "ops/common/gemm.h"
+
+namespace mace {
+namespace gemm {
+namespace {
+
+// Whether Act() computes this activation in registers; the others (sigmoid, tanh) are applied
+// with the scalar Activation::ApplyInPlace on the freshly stored row.
+inline bool VectorActivation(ActivationType type) {
+  return type != ActivationType::SIGMOID && type != ActivationType::TANH;
+}
+
+template <class V>
+inline typename V::T Act(const Activation &act, typename V::T x) {
+  using T = typename V::T;
+  const T zero = V::Zero();
+  switch (act.type) {
+    case ActivationType::RELU: return V::Max(x, zero);
+    case ActivationType::CLIP: return V::Min(V::Max(x, V::Set1(act.alpha)), V::Set1(act.beta));
+    case ActivationType::LEAKYRELU:
+      return V::Add(V::Max(x, zero), V::Mul(V::Set1(act.alpha), V::Min(x, zero)));
+    case ActivationType::HARDSIGMOID:
+      return V::Min(V::Set1(1.f),
+                    V::Max(zero, V::Fma(V::Set1(act.alpha), x, V::Set1(act.beta))));
+    case ActivationType::HARDSWISH: {
+      const T gate = V::Fma(x, V::Set1(1.f / 6.f), V::Set1(0.5f));
+      return V::Mul(x, V::Min(V::Set1(1.f), V::Max(zero, gate)));
+    }
+    default: return x;
+  }
+}
+
+template <class V, int MRP, int NRP, int MR, int NV>
+void Tile(const TileArgs &t) {
+  using T = typename V::T;
+  constexpr int W = V::kWidth;
+  T c[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) c[i][v] = V::Zero();
+  const float *a = t.a, *b = t.b;
+  for (int64_t p = 0; p < t.kc; ++p) {
+    T bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = V::Load(b + v * W);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const T av = V::Set1(a[i]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) c[i][v] = V::Fma(av, bv[v], c[i][v]);
+    }
+    a += MRP;
+    b += NRP;
+  }
+
+  // Epilogue on the registers: one (masked) store per vector.
+  const T alpha = V::Set1(t.alpha), beta = V::Set1(t.beta);
+  const bool vec_act = t.act != nullptr && VectorActivation(t.act->type);
+  const int last_cols = t.cols - (NV - 1) * W;  // valid lanes of the last vector, 1..W
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    float *ci = t.c + i * t.ldc;
+    const T rb = t.row_bias ? V::Set1(t.row_bias[i]) : V::Zero();
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      const int n = v + 1 < NV ? W : last_cols;
+      T x = V::Fma(alpha, c[i][v], rb);
+      if (t.load_c) x = V::Fma(beta, V::LoadN(ci + v * W, n), x);
+      if (t.col_bias) x = V::Add(x, V::LoadN(t.col_bias + v * W, n));
+      if (vec_act) x = Act<V>(*t.act, x);
+      V::StoreN(ci + v * W, x, n);
+    }
+    if (t.act != nullptr && !vec_act) t.act->ApplyInPlace(ci, t.cols);
+  }
+}
+
+// Table of Tile instantiations indexed [rows - 1][vectors - 1] for an MRP x NRP kernel.
+template <class V, int MRP, int NRP, int NVMAX>
+struct TileTable {
+  TileFn fn[MRP][NVMAX];
+
+  template <int MR, int... NVs>
+  void FillRow(std::integer_sequence<int, NVs...>) {
+    ((fn[MR - 1][NVs] = &Tile<V, MRP, NRP, MR, NVs + 1>), ...);
+  }
+  template <int... MRs>
+  void Fill(std::integer_sequence<int, MRs...>) {
+    (FillRow<MRs + 1>(std::make_integer_sequence<int, NVMAX>()), ...);
+  }
+  TileTable() { Fill(std::make_integer_sequence<int, MRP>()); }
+};
+
+// The tile function of a kernel: picks the instantiation that fits the valid rows/columns.
+template <class V, int MRP, int NRP>
+void DispatchTile(const TileArgs &t) {
+  constexpr int NVMAX = NRP / V::kWidth;
+  static const TileTable<V, MRP, NRP, NVMAX> table;
+  const int nv = (t.cols + V::kWidth - 1) / V::kWidth;
+  table.fn[t.rows - 1][nv - 1](t);
+}
+
+}  // namespace
+}  // namespace gemm
+}  // namespace mace
+
+#endif  // defined(__x86_64__)
+#endif  // MACE_OPS_COMMON_GEMM_KERNEL_X86_H_
