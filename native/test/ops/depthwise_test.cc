@@ -129,6 +129,18 @@ TEST(DepthwiseKernel, FusedActivations) {
   }
 }
 
+// The scratch plane's zero padding is reused between calls with the same geometry; calls
+// alternating between geometries that share a scratch size must each see their own zeros.
+TEST(DepthwiseKernel, AlternatingGeometries) {
+  std::mt19937 rng(17);
+  Activation none;
+  const DwCase cases[] = {{13, 13, 3, 1, 1, 1, 1, 1}, {13, 13, 5, 2, 2, 2, 2, 2},
+                          {13, 13, 3, 2, 0, 0, 1, 1}, {13, 13, 5, 1, 2, 2, 2, 2},
+                          {13, 13, 3, 1, 0, 2, 2, 0}};
+  for (int round = 0; round < 3; ++round)
+    for (const DwCase &c : cases) Check(c, none, &rng);
+}
+
 TEST(DepthwiseKernel, UnsupportedWindowsFallBack) {
   conv::Window3 w = MakeWindow(DwCase{7, 7, 3, 1, 1, 1, 1, 1});
   EXPECT_TRUE(depthwise::Supported(w));

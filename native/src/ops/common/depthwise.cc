@@ -48,12 +48,14 @@ void Plane(Isa isa, const float *x, const float *kernel, float bias, const conv:
   const int64_t width = (out_w + kMaxLanes - 1) / kMaxLanes * kMaxLanes + (k - 1) / s;
   // Per thread: the scratch plane and the geometry its zero padding was written for.
   thread_local std::vector<float> scratch;
-  thread_local int64_t geometry[6] = {-1, -1, -1, -1, -1, -1};
-  const int64_t key[6] = {rows * s, width, w.in[1], w.in[2], w.pad_begin[1], w.pad_begin[2]};
-  const bool padding_zero = std::equal(key, key + 6, geometry);
+  // Everything that places the zeros: stride (phases), kernel, rows, width, input, pads.
+  constexpr int kKey = 8;
+  thread_local int64_t geometry[kKey] = {-1, -1, -1, -1, -1, -1, -1, -1};
+  const int64_t key[kKey] = {s, k, rows, width, w.in[1], w.in[2], w.pad_begin[1], w.pad_begin[2]};
+  const bool padding_zero = std::equal(key, key + kKey, geometry);
   if (!padding_zero) {
     scratch.resize(static_cast<size_t>(rows * s * width));
-    std::copy(key, key + 6, geometry);
+    std::copy(key, key + kKey, geometry);
   }
   const bool vec_act = detail::VectorActivation(act.type);
   const detail::Job job{x, w.in[1], w.in[2], w.pad_begin[1], w.pad_begin[2], scratch.data(),
