@@ -12,6 +12,7 @@
 #include "core/op_registry.h"
 #include "ops/common/activation.h"
 #include "ops/common/conv_util.h"
+#include "ops/common/depthwise.h"
 #include "ops/common/gemm.h"
 
 namespace mace {
@@ -197,14 +198,20 @@ class ConvOp : public Operation {
       for (int64_t kw = 0; kw < win.kernel[2]; ++kw)
         conv::OutputRange(kw * win.dilation[2] - win.pad_begin[2], win.stride[2], win.in[2],
                           win.out[2], &ow_ranges[2 * kw], &ow_ranges[2 * kw + 1]);
+      const bool dw_fast = depthwise::Supported(win);
+      const Isa isa = CpuIsa();
       const int64_t planes = batch * filters;
       const int64_t min_chunk = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, out_plane * kernel_size));
       gemm::RunParallel(pool, 0, planes, min_chunk, [&](int64_t begin, int64_t end) {
         for (int64_t p = begin; p < end; ++p) {
           const int64_t n = p / filters, m = p % filters;
           const int64_t c = m / mg;
-          DepthwisePlane(xd + (n * channels + c) * in_plane, wd + m * kernel_size,
-                         bias ? bias[m] : 0.f, win, ow_ranges, activation_, yd + p * out_plane);
+          const float *xp = xd + (n * channels + c) * in_plane, *kp = wd + m * kernel_size;
+          const float bm = bias ? bias[m] : 0.f;
+          if (dw_fast)  // 3x3/5x5, stride 1/2: vectorised kernels (ops/common/depthwise.h)
+            depthwise::Plane(isa, xp, kp, bm, win, activation_, yd + p * out_plane);
+          else
+            DepthwisePlane(xp, kp, bm, win, ow_ranges, activation_, yd + p * out_plane);
         }
       });
       return MaceStatus::MACE_SUCCESS;

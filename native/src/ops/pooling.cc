@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "core/op_registry.h"
@@ -74,6 +75,41 @@ void MaxPoolPlane(const T *x, const conv::Window3 &w, const TapTable &taps, bool
           else indices[o] = index_base + bd * in_hw + bh * w.in[2] + bw;
         }
       }
+    }
+  }
+}
+
+// Float MaxPool without Indices over a 2-D (or 1-D) window, e.g. squeezenet's 3x3 stride-2
+// ceil_mode pools: per output row, first the max over the window's input rows, column by
+// column (contiguous loops the compiler vectorises), then per output the max over its
+// window's columns of that row: K + K comparisons per output instead of K*K scalar ones with
+// index bookkeeping. `colmax` holds in_w floats. A window inside the padding only gives -inf,
+// as in MaxPoolPlane.
+void MaxPoolPlane2D(const float *x, const conv::Window3 &w, const TapTable &taps, float *colmax,
+                    float *y) {
+  const int64_t in_w = w.in[2];
+  for (int64_t oh = 0; oh < w.out[1]; ++oh) {
+    float *yrow = y + oh * w.out[2];
+    const int64_t f = taps.first[1][oh], l = taps.last[1][oh];
+    if (f == l) {
+      std::fill(yrow, yrow + w.out[2], -std::numeric_limits<float>::infinity());
+      continue;
+    }
+    const int64_t ih0 = oh * w.stride[1] - w.pad_begin[1];
+    std::copy(x + (ih0 + f * w.dilation[1]) * in_w, x + (ih0 + f * w.dilation[1] + 1) * in_w, colmax);
+    for (int64_t kh = f + 1; kh < l; ++kh) {
+      const float *row = x + (ih0 + kh * w.dilation[1]) * in_w;
+      for (int64_t i = 0; i < in_w; ++i) colmax[i] = row[i] > colmax[i] ? row[i] : colmax[i];
+    }
+    for (int64_t ow = 0; ow < w.out[2]; ++ow) {
+      const int64_t f2 = taps.first[2][ow], l2 = taps.last[2][ow];
+      const float *c = colmax + ow * w.stride[2] - w.pad_begin[2];
+      float best = -std::numeric_limits<float>::infinity();
+      for (int64_t kw = f2; kw < l2; ++kw) {
+        const float v = c[kw * w.dilation[2]];
+        best = v > best ? v : best;
+      }
+      yrow[ow] = best;
     }
   }
 }
@@ -208,6 +244,16 @@ class PoolOp : public Operation {
     const T *xd = x->data<T>();
     T *yd = y->mutable_data<T>();
     int64_t *id = indices ? indices->mutable_data<int64_t>() : nullptr;
+    if constexpr (std::is_same<T, float>::value) {
+      if (id == nullptr && win.in[0] == 1 && win.kernel[0] == 1 && win.out[0] == 1) {
+        gemm::RunParallel(ctx->thread_pool, 0, planes, min_chunk, [&](int64_t begin, int64_t end) {
+          std::vector<float> colmax(static_cast<size_t>(win.in[2]));
+          for (int64_t p = begin; p < end; ++p)
+            MaxPoolPlane2D(xd + p * in_plane, win, taps_, colmax.data(), yd + p * out_plane);
+        });
+        return;
+      }
+    }
     gemm::RunParallel(ctx->thread_pool, 0, planes, min_chunk, [&](int64_t begin, int64_t end) {
       for (int64_t p = begin; p < end; ++p)
         MaxPoolPlane<T>(xd + p * in_plane, win, taps_, column_major_, p * in_plane,

@@ -1,0 +1,163 @@
+// Tests of the specialised depthwise kernels (ops/common/depthwise.h) against a naive
+// depthwise convolution, on every instruction-set path this CPU has (generic, AVX2, AVX-512 on
+// x86-64; NEON on ARM), over odd shapes: widths 1..31 not multiples of any vector width, 1x1
+// planes, stride 2 on odd sizes, asymmetric and large pads, and each fused activation.
+// Dilated, 3-D and other kernel sizes go through Conv's general loop (conv_test.cc).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/cpu_features.h"
+#include "ops/common/depthwise.h"
+
+namespace mace {
+namespace test {
+namespace {
+
+struct DwCase {
+  int64_t h, w, k, s, pt, pl, pb, pr;
+};
+
+conv::Window3 MakeWindow(const DwCase &c) {
+  conv::Window3 win;
+  win.in[1] = c.h;
+  win.in[2] = c.w;
+  win.kernel[1] = win.kernel[2] = c.k;
+  win.stride[1] = win.stride[2] = c.s;
+  win.pad_begin[1] = c.pt;
+  win.pad_begin[2] = c.pl;
+  win.pad_end[1] = c.pb;
+  win.pad_end[2] = c.pr;
+  win.out[1] = (c.h + c.pt + c.pb - c.k) / c.s + 1;
+  win.out[2] = (c.w + c.pl + c.pr - c.k) / c.s + 1;
+  return win;
+}
+
+std::vector<float> RefPlane(const std::vector<float> &x, const std::vector<float> &k, float bias,
+                            const conv::Window3 &w, const Activation &act) {
+  std::vector<float> y(static_cast<size_t>(w.out[1] * w.out[2]));
+  for (int64_t oh = 0; oh < w.out[1]; ++oh)
+    for (int64_t ow = 0; ow < w.out[2]; ++ow) {
+      double acc = bias;
+      for (int64_t kh = 0; kh < w.kernel[1]; ++kh)
+        for (int64_t kw = 0; kw < w.kernel[2]; ++kw) {
+          const int64_t ih = oh * w.stride[1] - w.pad_begin[1] + kh;
+          const int64_t iw = ow * w.stride[2] - w.pad_begin[2] + kw;
+          if (ih < 0 || ih >= w.in[1] || iw < 0 || iw >= w.in[2]) continue;
+          acc += double(k[kh * w.kernel[2] + kw]) * x[ih * w.in[2] + iw];
+        }
+      y[oh * w.out[2] + ow] = act.Apply(static_cast<float>(acc));
+    }
+  return y;
+}
+
+std::vector<Isa> IsasHere() {
+  std::vector<Isa> isas;
+  for (int i = 0; i <= static_cast<int>(CpuIsa()); ++i) isas.push_back(static_cast<Isa>(i));
+  return isas;
+}
+
+void Check(const DwCase &c, const Activation &act, std::mt19937 *rng) {
+  const conv::Window3 win = MakeWindow(c);
+  ASSERT_TRUE(depthwise::Supported(win));
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> x(static_cast<size_t>(c.h * c.w)), k(static_cast<size_t>(c.k * c.k));
+  for (float &v : x) v = dist(*rng);
+  for (float &v : k) v = dist(*rng);
+  const float bias = dist(*rng);
+  const std::vector<float> ref = RefPlane(x, k, bias, win, act);
+  for (Isa isa : IsasHere()) {
+    // Guard floats after the plane catch writes past its end.
+    std::vector<float> y(ref.size() + 17, 12345.f);
+    depthwise::Plane(isa, x.data(), k.data(), bias, win, act, y.data());
+    for (size_t i = 0; i < ref.size(); ++i)
+      ASSERT_NEAR(y[i], ref[i], 1e-4f * (1.f + std::fabs(ref[i])))
+          << IsaName(isa) << " " << c.h << "x" << c.w << " k" << c.k << " s" << c.s << " pads "
+          << c.pt << "," << c.pl << "," << c.pb << "," << c.pr << " at " << i;
+    for (size_t i = ref.size(); i < y.size(); ++i)
+      ASSERT_EQ(y[i], 12345.f) << IsaName(isa) << " wrote past the plane";
+  }
+}
+
+TEST(DepthwiseKernel, OddShapesStridesPads) {
+  std::mt19937 rng(7);
+  Activation none;
+  for (int64_t k : {3, 5})
+    for (int64_t s : {1, 2})
+      for (int64_t h : {1, 2, 3, 7, 13})
+        for (int64_t w : {1, 3, 7, 13, 16, 17, 31, 33, 64, 70})
+          for (int64_t pad : {0, 1, 2}) {
+            DwCase c{h, w, k, s, pad, pad, pad, pad};
+            if (h + 2 * pad < k || w + 2 * pad < k) continue;
+            Check(c, none, &rng);
+          }
+}
+
+TEST(DepthwiseKernel, AsymmetricPads) {
+  std::mt19937 rng(11);
+  Activation none;
+  const DwCase cases[] = {
+      {7, 13, 3, 1, 0, 1, 1, 0}, {7, 13, 3, 2, 1, 0, 0, 1}, {13, 31, 5, 2, 2, 1, 1, 2},
+      {5, 9, 5, 1, 0, 2, 2, 0},  {1, 1, 3, 1, 1, 1, 1, 1},  {1, 1, 5, 2, 2, 2, 2, 2},
+      {3, 17, 3, 2, 3, 4, 2, 3}, {112, 112, 3, 2, 0, 0, 1, 1}, {56, 56, 3, 1, 1, 1, 1, 1},
+      {14, 14, 5, 2, 1, 2, 2, 1}, {8, 21, 5, 1, 4, 4, 4, 4},
+  };
+  for (const DwCase &c : cases) Check(c, none, &rng);
+}
+
+TEST(DepthwiseKernel, FusedActivations) {
+  std::mt19937 rng(13);
+  const struct {
+    ActivationType t;
+    float a, b;
+  } acts[] = {{ActivationType::RELU, 0.f, 0.f},        {ActivationType::CLIP, 0.f, 6.f},
+              {ActivationType::CLIP, -0.25f, 0.5f},    {ActivationType::HARDSIGMOID, 0.2f, 0.5f},
+              {ActivationType::HARDSWISH, 0.f, 0.f},   {ActivationType::SIGMOID, 0.f, 0.f},
+              {ActivationType::LEAKYRELU, 0.1f, 0.f},  {ActivationType::TANH, 0.f, 0.f}};
+  for (const auto &a : acts) {
+    Activation act;
+    act.type = a.t;
+    act.alpha = a.a;
+    act.beta = a.b;
+    for (const DwCase &c : {DwCase{7, 13, 3, 1, 1, 1, 1, 1}, DwCase{9, 31, 5, 2, 2, 2, 2, 2},
+                            DwCase{5, 40, 3, 2, 0, 1, 1, 0}})
+      Check(c, act, &rng);
+  }
+}
+
+// The scratch plane's zero padding is reused between calls with the same geometry; calls
+// alternating between geometries that share a scratch size must each see their own zeros.
+TEST(DepthwiseKernel, AlternatingGeometries) {
+  std::mt19937 rng(17);
+  Activation none;
+  const DwCase cases[] = {{13, 13, 3, 1, 1, 1, 1, 1}, {13, 13, 5, 2, 2, 2, 2, 2},
+                          {13, 13, 3, 2, 0, 0, 1, 1}, {13, 13, 5, 1, 2, 2, 2, 2},
+                          {13, 13, 3, 1, 0, 2, 2, 0}};
+  for (int round = 0; round < 3; ++round)
+    for (const DwCase &c : cases) Check(c, none, &rng);
+}
+
+TEST(DepthwiseKernel, UnsupportedWindowsFallBack) {
+  conv::Window3 w = MakeWindow(DwCase{7, 7, 3, 1, 1, 1, 1, 1});
+  EXPECT_TRUE(depthwise::Supported(w));
+  conv::Window3 d = w;
+  d.dilation[1] = d.dilation[2] = 2;
+  EXPECT_FALSE(depthwise::Supported(d));
+  conv::Window3 s3 = w;
+  s3.stride[1] = s3.stride[2] = 3;
+  EXPECT_FALSE(depthwise::Supported(s3));
+  conv::Window3 k7 = w;
+  k7.kernel[1] = k7.kernel[2] = 7;
+  EXPECT_FALSE(depthwise::Supported(k7));
+  conv::Window3 rect = w;
+  rect.kernel[2] = 5;
+  EXPECT_FALSE(depthwise::Supported(rect));
+}
+
+}  // namespace
+}  // namespace test
+}  // namespace mace
