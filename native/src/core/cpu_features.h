@@ -1,7 +1,8 @@
 // The instruction sets the CPU kernels may use, detected once at run time, so one x86-64 binary
 // runs its AVX2+FMA or AVX-512 kernels where the CPU has them and portable code elsewhere.
-// Kernels for an instruction set live in files named *_avx2.cc / *_avx512.cc, which CMake
-// compiles with that set enabled (x86-64 builds only); callers dispatch on CpuIsa().
+// Kernels for an instruction set live in files named *_avx2.cc / *_avx512.cc, whose own code
+// sits between core/isa_target_*_begin.h and core/isa_target_end.h (x86-64 builds only; the
+// begin header says why a pragma and not compiler flags); callers dispatch on CpuIsa().
 //
 // MACE_CPU_ISA=generic|avx2|avx512 caps the choice (never raises it past what the CPU has):
 // tests and benchmarks run every path on one machine with it.

@@ -1,11 +1,20 @@
-// The depthwise compute loop built for Avx512 (this file gets the instruction set's compiler
-// flags; it compiles empty on other architectures).
+// The depthwise compute loop built for Avx512 (compiled for that instruction set; empty on
+// other architectures).
 #if defined(__x86_64__)
 // GCC 12 warns about the deliberately undefined source operand inside its AVX-512 min/max
 // intrinsics (_mm512_undefined_ps); the warning is a false positive.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+// Shared headers first, compiled for the baseline: only the kernel (unnamed namespace) and
+// the entry point below are built for avx512 (see core/isa_target_avx2_begin.h).
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "ops/common/depthwise.h"
+
+#include "core/isa_target_avx512_begin.h"
 #include "ops/common/depthwise_kernel.h"
 
 namespace mace {
@@ -17,4 +26,5 @@ void ComputeAvx512(const Job &job) { Compute<VecAvx512>(job); }
 }  // namespace detail
 }  // namespace depthwise
 }  // namespace mace
+#include "core/isa_target_end.h"
 #endif  // defined(__x86_64__)

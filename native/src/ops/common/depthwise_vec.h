@@ -21,7 +21,7 @@ namespace depthwise {
 // Unnamed: each file built with its own instruction set keeps its own copy.
 namespace {
 
-#if defined(__x86_64__) && defined(__AVX512F__)
+#if defined(__x86_64__) && defined(MACE_ISA_AVX512)
 struct VecAvx512 {
   using V = __m512;
   static constexpr int N = 16;
@@ -38,7 +38,7 @@ struct VecAvx512 {
 };
 #endif
 
-#if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__)
+#if defined(__x86_64__) && defined(MACE_ISA_AVX2)
 struct VecAvx2 {
   using V = __m256;
   static constexpr int N = 8;

@@ -6,6 +6,15 @@
 
 #if defined(__x86_64__)
 
+// Shared headers first, compiled for the baseline: only this file's own code (below, in an
+// unnamed namespace) is built for avx512 (see core/isa_target_avx2_begin.h).
+#include <immintrin.h>
+
+#include <utility>
+
+#include "ops/common/activation.h"
+
+#include "core/isa_target_avx512_begin.h"
 #include "ops/common/gemm_kernel_x86.h"
 
 namespace mace {
@@ -43,6 +52,8 @@ const Kernel *Avx512Kernel() { return &kAvx512Kernel; }
 
 }  // namespace gemm
 }  // namespace mace
+
+#include "core/isa_target_end.h"
 
 #else
 
