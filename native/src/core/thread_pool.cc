@@ -162,8 +162,9 @@ void ThreadPool::ParallelFor(int64_t begin, int64_t end, int64_t min_chunk,
   chunks = (total + step - 1) / step;
 
   // A worker that entered the previous job late may still be leaving it: wait (it only
-  // checks open_ and leaves) before overwriting the job.
-  for (int spin = 0; active_.load(std::memory_order_acquire) != 0; ++spin) {
+  // checks open_ and leaves) before overwriting the job. Sequentially consistent, like the
+  // worker's increment and open_ check (a Dekker pair: a store, then a load, on each side).
+  for (int spin = 0; active_.load() != 0; ++spin) {
     if (spin < 1000) CpuRelax();
     else std::this_thread::yield();
   }
