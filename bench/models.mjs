@@ -3,7 +3,11 @@
 // host. See bench/README.md for what each column means.
 //
 //   node bench/models.mjs [--threads 1,2] [--rounds 50] [--models a,b] [--json FILE]
-//                         [--block 10] [--warmup 2]
+//                         [--name models] [--block 10] [--warmup 2]
+//
+// `npm run bench:cpu` is this script on the CPU acceptance models, written to
+// bench/results/cpu-<date>.json (issue 7). Every invocation first measures the CPU's FMA peak
+// (bench/fma_peak.cc, built with the host compiler) so that GFLOP/s can be given as % of peak.
 //
 // For each model and thread count T the two engines take turns in blocks of --block timed runs
 // (ours, onnxruntime, onnxruntime, ours, … so neither always goes first), each block after
@@ -55,7 +59,7 @@ const MAC_OP_TYPES = new Set([
 function usage(msg) {
   if (msg) process.stderr.write(`bench/models.mjs: ${msg}\n`);
   process.stderr.write(
-    'usage: node bench/models.mjs [--threads 1,2] [--rounds 50] [--models a,b|F.yml] [--json FILE] [--block 10] [--warmup 2]\n',
+    'usage: node bench/models.mjs [--threads 1,2] [--rounds 50] [--models a,b|F.yml] [--json FILE] [--name models] [--block 10] [--warmup 2]\n',
   );
   process.exit(2);
 }
@@ -78,7 +82,8 @@ try {
       threads: { type: 'string', default: '1,2' },
       rounds: { type: 'string', default: '50' },
       models: { type: 'string', default: DEFAULT_MODELS.join(',') },
-      json: { type: 'string', default: `bench/results/models-${localDate()}.json` },
+      json: { type: 'string' },
+      name: { type: 'string', default: 'models' },
       block: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
       help: { type: 'boolean', short: 'h' },
@@ -100,7 +105,8 @@ const MODELS = opts.models
   .split(',')
   .map((m) => m.trim())
   .filter(Boolean);
-const JSON_FILE = resolve(root, opts.json);
+if (!/^[\w.-]+$/.test(opts.name)) usage(`--name expects a file-name word, got '${opts.name}'`);
+const JSON_FILE = resolve(root, opts.json ?? `bench/results/${opts.name}-${localDate()}.json`);
 
 // ---------------------------------------------------------------- helpers
 
@@ -173,6 +179,29 @@ function machineInfo() {
     git_dirty: Boolean(git('status', '--porcelain', '--untracked-files=no')),
     loadavg_start: os.loadavg().map((x) => +x.toFixed(2)),
   };
+}
+
+// ---------------------------------------------------------------- FMA peak
+
+/**
+ * Builds and runs bench/fma_peak.cc: the GFLOP/s of independent FMA chains per instruction set
+ * (AVX-512, AVX2) for 1..maxThreads threads. `per_core` is the best 1-thread number; the % of
+ * peak of a T-thread row divides by T x per_core (the measured T-thread peak is recorded too,
+ * but on a shared machine it measures the other processes as much as the CPU).
+ */
+function measurePeak(work, maxThreads) {
+  const source = join(here, 'fma_peak.cc');
+  const exe = join(work, 'fma_peak');
+  const cxx = process.env.CXX || 'c++';
+  const flags = ['-O2', '-march=native', '-pthread'];
+  run(cxx, [...flags, source, '-o', exe], 'building bench/fma_peak.cc');
+  const gflops = JSON.parse(run(exe, [String(maxThreads)], 'fma_peak').stdout);
+  const best = (t) => Math.max(0, ...Object.values(gflops).map((byThreads) => byThreads[t] ?? 0));
+  const perCore = best(1);
+  if (!(perCore > 0)) throw new Error('fma_peak: no FMA instruction set measured (needs AVX2+FMA or AVX-512)');
+  const measured = {};
+  for (let t = 1; t <= maxThreads; t++) measured[t] = best(t);
+  return { compiler: `${cxx} ${flags.join(' ')}`, gflops, per_core_gflops: perCore, measured_gflops: measured };
 }
 
 // ---------------------------------------------------------------- onnxruntime worker
@@ -298,8 +327,32 @@ async function prepare(configPath, work, cli) {
   return prepared;
 }
 
+/**
+ * The TOP_OPS ops with the most MACs in benchmark_model's per-op profile, with their speed and
+ * % of peak: where the kernels stand against the goal for the large convolutions.
+ */
+const TOP_OPS = 5;
+function topOps(ops, threads, peak) {
+  return (ops ?? [])
+    .filter((o) => o.macs > 0 && o.avg_ms > 0)
+    .sort((a, b) => b.macs - a.macs)
+    .slice(0, TOP_OPS)
+    .map((o) => {
+      const gflops = (2 * o.macs) / (o.avg_ms * 1e6);
+      return {
+        name: o.name,
+        type: o.type,
+        output_shape: o.output_shape,
+        macs: o.macs,
+        avg_ms: o.avg_ms,
+        gflops,
+        pct_peak: peak ? (100 * gflops) / (threads * peak.per_core_gflops) : null,
+      };
+    });
+}
+
 /** Both engines on one model with T threads, alternating blocks; returns a result row. */
-async function measure(p, threads, tools) {
+async function measure(p, threads, tools, peak) {
   const row = { model: p.tag, threads, status: 'ok' };
   const specFile = join(p.dir, `ort-${threads}.json`);
   writeFileSync(specFile, JSON.stringify({ ...p.ortSpec, threads }));
@@ -369,6 +422,12 @@ async function measure(p, threads, tools) {
       macs_uncounted_types: uncounted,
       gflops_ours: gflops(so.median_ms),
       gflops_ort: gflops(sr.median_ms),
+      peak_gflops: peak ? threads * peak.per_core_gflops : null,
+      pct_peak_ours:
+        peak && gflops(so.median_ms) ? (100 * gflops(so.median_ms)) / (threads * peak.per_core_gflops) : null,
+      pct_peak_ort:
+        peak && gflops(sr.median_ms) ? (100 * gflops(sr.median_ms)) / (threads * peak.per_core_gflops) : null,
+      ours_top_ops: topOps(prof.ops, threads, peak),
       ours_peak_rss_kb: prof.peak_rss_kb,
       ours_run_peak_rss_kb: oursRunRss,
       ort_peak_rss_kb: rss.vmhwm_kb,
@@ -390,7 +449,7 @@ function fmt(x, digits = 2) {
   return x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits);
 }
 
-function printTable(rows, info) {
+function printTable(rows, info, peak) {
   const head = [
     'model',
     'T',
@@ -401,6 +460,8 @@ function printTable(rows, info) {
     'ours/ort',
     'GFLOP/s ours',
     'GFLOP/s ort',
+    '%peak ours',
+    '%peak ort',
     'RSS ours',
     'RSS ort',
     'ort net',
@@ -417,6 +478,8 @@ function printTable(rows, info) {
           `${fmt(r.ratio_median, 2)}x`,
           fmt(r.gflops_ours, 2) + (r.macs_uncounted_types.length ? '*' : ''),
           fmt(r.gflops_ort, 2) + (r.macs_uncounted_types.length ? '*' : ''),
+          fmt(r.pct_peak_ours, 1),
+          fmt(r.pct_peak_ort, 1),
           fmt(r.ours_peak_rss_kb / 1024, 1),
           fmt(r.ort_peak_rss_kb / 1024, 1),
           fmt(r.ort_net_rss_kb / 1024, 1),
@@ -437,6 +500,19 @@ function printTable(rows, info) {
   out.push(
     `load average ${info.loadavg_start.join(' ')} at start; ${ROUNDS} timed runs per engine in blocks of ${BLOCK}, ${WARMUP} warm-up runs per block`,
   );
+  if (peak) {
+    const byIsa = Object.entries(peak.gflops)
+      .map(
+        ([isa, t]) =>
+          `${isa} ${Object.entries(t)
+            .map(([n, g]) => `${fmt(g, 1)} (T=${n})`)
+            .join(', ')}`,
+      )
+      .join('; ');
+    out.push(`FMA peak GFLOP/s: ${byIsa}; %peak = GFLOP/s / (T x ${fmt(peak.per_core_gflops, 1)})`);
+  } else {
+    out.push('FMA peak: not measured (see the error above); no %peak');
+  }
   out.push('');
   out.push(line(head));
   out.push(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -444,6 +520,13 @@ function printTable(rows, info) {
   out.push('');
   out.push('times in ms (median and p90 of the merged samples); ours/ort < 1 means ours is faster;');
   out.push('GFLOP/s = 2 x MACs (ours, from benchmark_model) / median time, for both engines;');
+  out.push('%peak = that GFLOP/s / (T x the 1-thread FMA peak of bench/fma_peak.cc);');
+  const tops = rows.filter((r) => r.status === 'ok' && r.ours_top_ops?.length && peak);
+  if (tops.length) {
+    out.push(`our ${TOP_OPS} ops with the most MACs (benchmark_model profile), % of peak each:`);
+    for (const r of tops)
+      out.push(`  ${r.model} T=${r.threads}: ${r.ours_top_ops.map((o) => `${fmt(o.pct_peak, 1)}%`).join(', ')}`);
+  }
   const uncounted = rows.filter((r) => r.status === 'ok' && r.macs_uncounted_types.length);
   for (const tag of new Set(uncounted.map((r) => r.model)))
     out.push(
@@ -503,7 +586,15 @@ async function main() {
   const work = mkdtempSync(join(os.tmpdir(), 'mace-bench-'));
   const cleanup = () => rmSync(work, { recursive: true, force: true });
   process.on('SIGINT', () => (cleanup(), process.exit(130)));
+  let peak = null;
   try {
+    log('measuring the FMA peak (bench/fma_peak.cc)…');
+    try {
+      peak = measurePeak(work, Math.max(...THREADS));
+      log(`   ${JSON.stringify(peak.gflops)} GFLOP/s`);
+    } catch (err) {
+      log(`   ${err.message}`);
+    }
     for (const name of MODELS) {
       const configPath =
         name.endsWith('.yml') || name.endsWith('.yaml') ? resolve(name) : join(DEPLOY_DIR, `${name}.yml`);
@@ -529,7 +620,7 @@ async function main() {
         for (const t of THREADS) {
           log(`== ${p.tag}, ${t} thread${t > 1 ? 's' : ''}…`);
           try {
-            const row = await measure(p, t, tools);
+            const row = await measure(p, t, tools, peak);
             log(`   ours ${fmt(row.ours.median_ms, 3)} ms, onnxruntime ${fmt(row.ort.median_ms, 3)} ms (medians)`);
             rows.push(row);
           } catch (err) {
@@ -545,10 +636,11 @@ async function main() {
 
   info.loadavg_end = os.loadavg().map((x) => +x.toFixed(2));
   process.stdout.write('\n');
-  printTable(rows, info);
+  printTable(rows, info, peak);
 
   const doc = {
     machine: info,
+    peak,
     settings: {
       threads: THREADS,
       rounds: ROUNDS,
@@ -571,6 +663,12 @@ async function main() {
         'MAC-heavy op types for which the engine reports 0 MACs: macs and GFLOP/s are underestimates',
       gflops_ours: '2 * macs / ours.median_ms, in GFLOP/s',
       gflops_ort: '2 * macs / ort.median_ms, in GFLOP/s (same operation count)',
+      'peak.gflops':
+        'bench/fma_peak.cc: GFLOP/s of independent FMA chains per instruction set and thread count (best of 9 repetitions)',
+      peak_gflops: 'threads * peak.per_core_gflops (the best 1-thread FMA peak): the 100% of this row',
+      pct_peak_ours: '100 * gflops_ours / peak_gflops',
+      pct_peak_ort: '100 * gflops_ort / peak_gflops',
+      ours_top_ops: `our ${TOP_OPS} ops with the most MACs in the benchmark_model profile: avg_ms, GFLOP/s, pct_peak`,
       ours_peak_rss_kb: 'VmHWM of the benchmark_model process (our engine + model + inputs/outputs)',
       ours_run_peak_rss_kb: 'largest VmHWM of the mace_run processes that gave the timed runs',
       ort_peak_rss_kb: 'VmHWM of the Node child process running onnxruntime-node (Node runtime included)',
