@@ -48,8 +48,7 @@ describe('OpenCL at run time', () => {
     });
     expect(missing.status).toBe(0); // the ICD loader is found after the override
     expect(missing.stdout).toMatch(/^opencl: libOpenCL\.so/m);
-    // the engine runs on the GPU device it found; ops without a GPU kernel (all of SqueezeNet's
-    // for now: its Relus are fused into the Convs) run on the CPU, and mace_run says so
+    // the engine runs on the GPU device it found: all of SqueezeNet's ops, and mace_run says so
     const gpu = spawnSync(
       path.join(rt.dir, 'mace_run'),
       [`--model_file=${model}`, `--model_data_file=${data}`, '--device=GPU'],
@@ -58,7 +57,7 @@ describe('OpenCL at run time', () => {
       },
     );
     expect(gpu.status, gpu.stdout + gpu.stderr).toBe(0);
-    expect(gpu.stdout).toMatch(/^GPU: \d+ ops?.*; CPU fallback: \d+ ops? \(Conv: no GPU kernel x\d+/m);
+    expect(gpu.stdout).toMatch(/^GPU: 39 ops \(Conv x26, .*\); CPU fallback: 0 ops; transfers: 1 upload/m);
   });
 
   it('without any OpenCL library (arm64 under qemu) it names every path it tried', { timeout: 900_000 }, async () => {
