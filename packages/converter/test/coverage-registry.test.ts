@@ -23,6 +23,8 @@ function registered(): Record<string, string[]> {
   return out;
 }
 
+// Skipped only on a developer machine without the OpenCL build; CI sets MACE_REQUIRE_NATIVE=1 and
+// builds native/build/host-opencl first (scripts/test.sh), so there it always runs.
 describe.skipIf(!available && !REQUIRE_NATIVE)('coverage table vs the runtime registry', () => {
   test('the OpenCL build of mace_run exists', () => expect(available).toBe(true));
 
