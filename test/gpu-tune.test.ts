@@ -5,28 +5,17 @@
 // third run tune again.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent, type RunningAgent } from '@mace/agent';
+import type { RunningAgent } from '@mace/agent';
 import type { Prisma } from '@mace/db';
 import { submitRun } from '@mace/pipeline';
 import type { ConvertJobResult, TuneJobResult, ValidateJobResult } from '@mace/protocol';
-import { startWorker, type RunningWorker } from '@mace/worker';
-import {
-  createDeployment,
-  createPipelineFixture,
-  runLog,
-  SQUEEZENET,
-  SQUEEZENET_INPUT,
-  squeezenetYaml,
-  uploadModelFile,
-  waitForRun,
-  type PipelineFixture,
-} from '../packages/pipeline/test/fixtures.js';
+import { runLog, squeezenetYaml, waitForRun, type PipelineFixture } from '../packages/pipeline/test/fixtures.js';
+import { startHostStack, type HostStack } from './helpers/host-stack.js';
 
 let fx: PipelineFixture;
-let worker: RunningWorker;
+let stack: HostStack;
 let agent: RunningAgent;
 let deploymentId: string;
-const quiet = (): void => undefined;
 /** A build may compile (minutes on a busy 2-core machine) when native/ changed since the last build. */
 const BUILD_WAIT_MS = 540_000;
 const TEST_TIMEOUT_MS = 600_000;
@@ -44,24 +33,12 @@ function gpuYaml(modelSha: string, inputSha: string): string {
 }
 
 beforeAll(async () => {
-  fx = await createPipelineFixture();
-  const model = await uploadModelFile(fx.db, fx.store, SQUEEZENET);
-  const input = await fx.store.putFile(SQUEEZENET_INPUT);
-  deploymentId = (await createDeployment(fx.db, gpuYaml(model.sha256, input.sha256))).id;
-  worker = await startWorker({ db: fx.db, queues: fx.queues, store: fx.store, report: quiet });
-  agent = await startAgent({
-    db: fx.db,
-    queues: fx.queues,
-    store: fx.store,
-    serial: `host:test-${fx.services.redisPrefix}`,
-    report: quiet,
-  });
+  stack = await startHostStack(gpuYaml);
+  ({ fx, agent, deploymentId } = stack);
 });
 
 afterAll(async () => {
-  await agent?.close();
-  await worker?.close();
-  await fx?.cleanup();
+  await stack?.close();
 });
 
 async function jobsOf(runId: string) {

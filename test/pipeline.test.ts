@@ -8,55 +8,38 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extract } from 'tar';
-import { startAgent, type RunningAgent } from '@mace/agent';
+import type { RunningAgent } from '@mace/agent';
 import { enqueueJob, submitRun } from '@mace/pipeline';
 import type { BuildJobResult, BuildPackageManifest, ConvertJobResult, ReferenceOutputsManifest } from '@mace/protocol';
 import { readNpy } from '@mace/converter';
-import { startWorker, type RunningWorker } from '@mace/worker';
 import {
-  createDeployment,
-  createPipelineFixture,
   readJson,
   runLog,
-  SQUEEZENET,
   SQUEEZENET_INPUT,
   squeezenetYaml,
-  uploadModelFile,
   waitFor,
   waitForRun,
   type PipelineFixture,
 } from '../packages/pipeline/test/fixtures.js';
+import { startHostStack, type HostStack } from './helpers/host-stack.js';
 
 let fx: PipelineFixture;
-let worker: RunningWorker;
+let stack: HostStack;
 let agent: RunningAgent;
 let deploymentId: string;
 let firstRunId: string;
-const quiet = (): void => undefined;
 /** A build may compile (minutes on a busy 2-core machine) when native/ changed since the last build. */
 const BUILD_WAIT_MS = 540_000;
 const TEST_TIMEOUT_MS = 600_000;
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
-  fx = await createPipelineFixture();
-  const model = await uploadModelFile(fx.db, fx.store, SQUEEZENET);
-  const input = await fx.store.putFile(SQUEEZENET_INPUT);
-  deploymentId = (await createDeployment(fx.db, squeezenetYaml(model.sha256, input.sha256))).id;
-  worker = await startWorker({ db: fx.db, queues: fx.queues, store: fx.store, report: quiet });
-  agent = await startAgent({
-    db: fx.db,
-    queues: fx.queues,
-    store: fx.store,
-    serial: `host:test-${fx.services.redisPrefix}`,
-    report: quiet,
-  });
+  stack = await startHostStack(squeezenetYaml);
+  ({ fx, agent, deploymentId } = stack);
 });
 
 afterAll(async () => {
-  await agent?.close();
-  await worker?.close();
-  await fx?.cleanup();
+  await stack?.close();
 });
 
 describe('a run: convert → build → validate → benchmark', () => {
