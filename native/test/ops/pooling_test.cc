@@ -194,27 +194,30 @@ TEST(MaxPoolTest, TwoDimensional) {
 }
 
 // Float MaxPool without Indices takes the row-wise path (max over rows, then over columns);
-// odd widths, 1-pixel planes, stride 2, ceil_mode, asymmetric pads and dilation.
+// odd widths, 1-pixel planes, strides 1-3 (1 and 2 take the vectorised interior columns),
+// ceil_mode, asymmetric pads on either side and dilation.
 TEST(MaxPoolTest, RowwisePathOddShapes) {
   for (int64_t c : {1, 3, 17})
     for (int64_t h : {1, 2, 7})
       for (int64_t w : {1, 3, 7, 13, 31})
         for (int64_t k : {2, 3})
-          for (int64_t st : {1, 2})
+          for (int64_t st : {1, 2, 3})
             for (int ceil : {0, 1})
-              for (int64_t dl : {1, 2}) {
-                const int64_t pad = k / 2;
-                if ((k - 1) * dl + 1 > std::min(h, w) + pad) continue;  // one pad per dim
-                if (pad >= (k - 1) * dl + 1) continue;
-                PoolSpec s;
-                s.x = {1, c, h, w};
-                s.kernel = {k, k};
-                s.strides = {st, st};
-                s.dilations = {dl, dl};
-                s.pads = {pad, 0, 0, pad};  // asymmetric
-                s.ceil_mode = ceil;
-                CheckPool(s, true);
-              }
+              for (int64_t dl : {1, 2})
+                for (bool left : {false, true}) {
+                  const int64_t pad = k / 2;
+                  if ((k - 1) * dl + 1 > std::min(h, w) + pad) continue;  // one pad per dim
+                  if (pad >= (k - 1) * dl + 1) continue;
+                  PoolSpec s;
+                  s.x = {1, c, h, w};
+                  s.kernel = {k, k};
+                  s.strides = {st, st};
+                  s.dilations = {dl, dl};
+                  // asymmetric: padding on the left (interior columns start later) or the right
+                  s.pads = left ? std::vector<int64_t>{0, pad, pad, 0} : std::vector<int64_t>{pad, 0, 0, pad};
+                  s.ceil_mode = ceil;
+                  CheckPool(s, true);
+                }
   PoolSpec s;  // squeezenet's pool, odd size
   s.x = {1, 5, 13, 13};
   s.kernel = {3, 3};

@@ -301,6 +301,27 @@ suite('fuseActivations', [
     check: fused('LEAKYRELU', 0.1),
   },
   {
+    name: 'Conv+Mul(x, HardSigmoid(x)) (hardswish as exported below opset 14)',
+    make: () => cases.convHardSwishPair(false),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('HARDSWISH'),
+  },
+  {
+    name: 'Conv+Mul(HardSigmoid(x), x)',
+    make: () => cases.convHardSwishPair(true),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('HARDSWISH'),
+  },
+  {
+    name: 'Mul(x, HardSigmoid(x)) with alpha 0.2 is not hardswish',
+    make: () => cases.convHardSwishPair(false, 0.2),
+    transform: fuseActivations,
+    changed: 0,
+    check: (g) => expect(ops(g)).toEqual(['Conv', 'HardSigmoid', 'Mul']),
+  },
+  {
     name: 'Conv output with two readers is not fused',
     make: cases.convActTwoReaders,
     transform: fuseActivations,

@@ -270,3 +270,23 @@ export function nchwConvRelu(): Graph {
   );
   return b.output(b.nodeN('Relu', [c], {}, [{ shape: [1, 4, 5, 4], name: 'y' }], 'relu')[0]).build();
 }
+
+/**
+ * Conv then hardswish written out as PyTorch exports it below opset 14: Mul(x, HardSigmoid(x))
+ * with alpha 1/6, beta 1/2 (`hsFirst` puts the HardSigmoid output first in the Mul). With
+ * `alpha` other than 1/6 it is not hardswish and must stay.
+ */
+export function convHardSwishPair(hsFirst: boolean, alpha = 1 / 6): Graph {
+  const b = new GraphBuilder('conv_hswish_pair');
+  const x = b.input('x', [1, 3, 5, 5]);
+  const c = b.node(
+    'Conv',
+    [x, b.weight('w', [4, 3, 3, 3], 23, -2, 2), b.weight('b', [4], 24)],
+    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    [1, 4, 5, 5],
+    'float32',
+    'conv',
+  );
+  const h = b.node('HardSigmoid', [c], { alpha: { float: alpha }, beta: { float: 0.5 } }, [1, 4, 5, 5], 'float32', 'hs');
+  return b.output(b.node('Mul', hsFirst ? [h, c] : [c, h], {}, [1, 4, 5, 5], 'float32', 'mul')).build();
+}
