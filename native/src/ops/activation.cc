@@ -7,6 +7,7 @@
 
 #include "core/op_registry.h"
 #include "ops/common/elementwise.h"
+#include "ops/common/fast_math.h"
 
 namespace mace {
 
@@ -25,12 +26,6 @@ ActKind KindOf(const std::string &type) {
   if (type == "Elu") return ActKind::ELU;
   if (type == "Selu") return ActKind::SELU;
   return ActKind::SOFTPLUS;
-}
-
-inline float StableSigmoid(float x) {
-  if (x >= 0.f) return 1.f / (1.f + std::exp(-x));
-  float e = std::exp(x);
-  return e / (1.f + e);
 }
 
 inline float StableSoftplus(float x) {
@@ -132,10 +127,10 @@ class ActivationOp : public Operation {
                     [alpha](float v) { return v < 0.f ? alpha * v : v; });
         break;
       case ActKind::SIGMOID:
-        MapElements(ctx, in, out, n, kCostlyOpChunk, [](float v) { return StableSigmoid(v); });
+        MapElements(ctx, in, out, n, kCostlyOpChunk, [](float v) { return fast_math::SigmoidApprox(v); });
         break;
       case ActKind::TANH:
-        MapElements(ctx, in, out, n, kCostlyOpChunk, [](float v) { return std::tanh(v); });
+        MapElements(ctx, in, out, n, kCostlyOpChunk, [](float v) { return fast_math::TanhApprox(v); });
         break;
       case ActKind::HARDSIGMOID:
         MapElements(ctx, in, out, n, kCheapOpChunk, [alpha, beta](float v) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/op.h"
+#include "ops/common/fast_math.h"
 
 namespace mace {
 
@@ -29,8 +30,8 @@ struct Activation {
       case ActivationType::RELU: return x > 0.f ? x : 0.f;
       case ActivationType::CLIP: return std::min(std::max(x, alpha), beta);
       case ActivationType::LEAKYRELU: return x >= 0.f ? x : alpha * x;
-      case ActivationType::SIGMOID: return 1.f / (1.f + std::exp(-x));
-      case ActivationType::TANH: return std::tanh(x);
+      case ActivationType::SIGMOID: return fast_math::SigmoidApprox(x);
+      case ActivationType::TANH: return fast_math::TanhApprox(x);
       case ActivationType::HARDSIGMOID: return std::min(1.f, std::max(0.f, alpha * x + beta));
       case ActivationType::HARDSWISH: return x * std::min(1.f, std::max(0.f, x / 6.f + 0.5f));
     }
@@ -41,6 +42,15 @@ struct Activation {
     if (type == ActivationType::NONE) return;
     if (type == ActivationType::RELU) {
       for (int64_t i = 0; i < n; ++i) data[i] = data[i] > 0.f ? data[i] : 0.f;
+      return;
+    }
+    // Loops of their own, so that they vectorise (the switch in Apply keeps this one scalar).
+    if (type == ActivationType::SIGMOID) {
+      for (int64_t i = 0; i < n; ++i) data[i] = fast_math::SigmoidApprox(data[i]);
+      return;
+    }
+    if (type == ActivationType::TANH) {
+      for (int64_t i = 0; i < n; ++i) data[i] = fast_math::TanhApprox(data[i]);
       return;
     }
     for (int64_t i = 0; i < n; ++i) data[i] = Apply(data[i]);

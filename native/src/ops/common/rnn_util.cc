@@ -10,10 +10,10 @@ namespace rnn {
 void Act::Apply(float *x, int64_t n) const {
   switch (kind) {
     case ActKind::kSigmoid:
-      for (int64_t i = 0; i < n; ++i) x[i] = 1.f / (1.f + std::exp(-x[i]));
+      for (int64_t i = 0; i < n; ++i) x[i] = fast_math::SigmoidApprox(x[i]);
       return;
     case ActKind::kTanh:
-      for (int64_t i = 0; i < n; ++i) x[i] = std::tanh(x[i]);
+      for (int64_t i = 0; i < n; ++i) x[i] = fast_math::TanhApprox(x[i]);
       return;
     case ActKind::kRelu:
       for (int64_t i = 0; i < n; ++i) x[i] = x[i] > 0.f ? x[i] : 0.f;

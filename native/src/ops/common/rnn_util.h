@@ -12,6 +12,7 @@
 
 #include "core/op.h"
 #include "core/thread_pool.h"
+#include "ops/common/fast_math.h"
 
 namespace mace {
 namespace rnn {
@@ -26,8 +27,8 @@ struct Act {
 
   inline float operator()(float x) const {
     switch (kind) {
-      case ActKind::kSigmoid: return 1.f / (1.f + std::exp(-x));
-      case ActKind::kTanh: return std::tanh(x);
+      case ActKind::kSigmoid: return fast_math::SigmoidApprox(x);
+      case ActKind::kTanh: return fast_math::TanhApprox(x);
       case ActKind::kRelu: return x > 0.f ? x : 0.f;
       case ActKind::kAffine: return alpha * x + beta;
       case ActKind::kLeakyRelu: return x >= 0.f ? x : alpha * x;
