@@ -356,7 +356,8 @@ TEST(SgemmTest, TileEdges) {
   for (const gemm::Kernel *kern : AllKernels()) {
     g_kernel = kern;
     const int64_t kMR = kern->mr, kNR = kern->nr, kKC = kern->kc;
-    const int64_t ms[] = {1, kMR - 1, kMR, kMR + 1, 2 * kMR + 3};
+    // Up to 4 row panels a dense B is read in place (masked tail loads); 5*MR+1 rows pack it.
+    const int64_t ms[] = {1, kMR - 1, kMR, kMR + 1, 2 * kMR + 3, 5 * kMR + 1};
     const int64_t ns[] = {1, kNR - 1, kNR, kNR + 3, 2 * kNR + 5};
     const int64_t ks[] = {1, 5, kKC + 7};
     const Source sources[][2] = {

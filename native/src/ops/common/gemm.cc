@@ -164,7 +164,7 @@ void PortableTile(const TileArgs &t) {
 
 // NEON on ARM, plain C++ elsewhere: small tiles and blocks sized for small caches.
 const Kernel kPortableKernel = {Isa::kGeneric, MACE_GEMM_NEON ? "neon" : "generic", kMR, kNR,
-                                256, kMR * (96 / kMR), 1024 / kNR * kNR, PortableTile};
+                                256, kMR * (96 / kMR), 1024 / kNR * kNR, PortableTile, false};
 
 std::atomic<int> g_isa_cap{static_cast<int>(Isa::kAvx512)};
 
@@ -177,6 +177,9 @@ struct GemmJob {
   const Epilogue *ep;
   const Kernel *kern;
 };
+
+// B is read in place (Kernel::direct_b) when A has at most this many row panels.
+constexpr int64_t kDirectBMaxPanels = 4;
 
 // Per-thread packing buffers, grown on demand and kept for the next call.
 struct Scratch {
@@ -196,7 +199,11 @@ bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin
   const int64_t KC = kern.kc, MC = kern.mc, NC = kern.nc;
   const int MR = kern.mr, NR = kern.nr;
   Scratch &scratch = ThreadScratch();
-  if (!b.packed && !scratch.b.Reserve(KC * NC)) return false;
+  // A dense B used by few rows of A is read in place: packing it would copy every element of
+  // B for only ceil(m / MR) tiles to reuse (1x1 convs with few output channels).
+  const bool direct_b = kern.direct_b && !b.packed && !b.pack_fn && !b.trans &&
+                        job.m <= kDirectBMaxPanels * MR;
+  if (!b.packed && !direct_b && !scratch.b.Reserve(KC * NC)) return false;
   if (!a.packed && !scratch.a.Reserve(KC * MC)) return false;
   const Epilogue &ep = *job.ep;
   TileArgs t;
@@ -208,7 +215,15 @@ bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin
       const int64_t kc = std::min(KC, job.k - pc);
       const bool first = pc == 0, last = pc + kc == job.k;
       const float *bp;
-      if (b.packed) {
+      int64_t panel_stride;  // floats from one NR-column panel of bp to the next
+      t.ldb = NR;
+      t.b_in_place = direct_b;
+      panel_stride = kc * NR;
+      if (direct_b) {
+        bp = b.data + pc * b.ld + jc;
+        t.ldb = b.ld;
+        panel_stride = NR;
+      } else if (b.packed) {
         bp = b.packed->Panel(pc, jc);
       } else if (b.pack_fn) {
         b.pack_fn(b.pack_ctx, pc, kc, jc, nc, NR, scratch.b.data());
@@ -232,7 +247,7 @@ bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin
         }
         for (int64_t jr = 0; jr < nc; jr += NR) {
           t.cols = static_cast<int>(std::min<int64_t>(NR, nc - jr));
-          t.b = bp + jr * kc;
+          t.b = bp + jr / NR * panel_stride;
           const int64_t col = jc + jr;
           t.col_bias = last && ep.bias_kind == Epilogue::Bias::PER_COL ? ep.bias + col : nullptr;
           for (int64_t ir = 0; ir < mc; ir += MR) {

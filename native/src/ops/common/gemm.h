@@ -30,6 +30,10 @@ namespace gemm {
 struct TileArgs {
   int64_t kc;
   const float *a, *b;
+  int64_t ldb;              // floats from one depth step of b to the next: nr for a packed
+                            // panel, the row stride when B is read in place
+  bool b_in_place;          // B read in place (Kernel::direct_b): columns past `cols` are
+                            // not padding and must not be loaded
   float *c;
   int64_t ldc;
   int rows, cols;
@@ -50,6 +54,7 @@ struct Kernel {
   int mr, nr;          // micro-tile: rows of A panels, columns of B panels
   int64_t kc, mc, nc;  // depth, rows of A and columns of B per cache block
   TileFn tile;
+  bool direct_b;       // the tile reads a dense B in place (TileArgs::ldb), masking the tail
 };
 
 // The fastest kernel usable at `isa` (kGeneric on ARM builds means the NEON kernels).

@@ -44,7 +44,7 @@ struct Avx512 {
 
 constexpr int kMR = 12, kNR = 32;
 const Kernel kAvx512Kernel = {Isa::kAvx512, "avx512", kMR, kNR, 192, 240, 2048,
-                              DispatchTile<Avx512, kMR, kNR>};
+                              DispatchTile<Avx512, kMR, kNR>, true};
 
 }  // namespace
 

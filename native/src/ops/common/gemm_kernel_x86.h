@@ -58,7 +58,9 @@ inline typename V::T Act(const Activation &act, typename V::T x) {
   }
 }
 
-template <class V, int MRP, int NRP, int MR, int NV>
+// kMaskTail: B is read in place (TileArgs::ldb) and its last vector is partial, so it is
+// loaded masked (a packed panel is zero-padded to whole vectors instead).
+template <class V, int MRP, int NRP, int MR, int NV, bool kMaskTail>
 void Tile(const TileArgs &t) {
   using T = typename V::T;
   constexpr int W = V::kWidth;
@@ -68,10 +70,13 @@ void Tile(const TileArgs &t) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) c[i][v] = V::Zero();
   const float *a = t.a, *b = t.b;
+  const int64_t ldb = t.ldb;
+  const int last_cols = t.cols - (NV - 1) * W;  // valid lanes of the last vector, 1..W
   for (int64_t p = 0; p < t.kc; ++p) {
     T bv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = V::Load(b + v * W);
+    for (int v = 0; v < NV; ++v)
+      bv[v] = kMaskTail && v == NV - 1 ? V::LoadN(b + v * W, last_cols) : V::Load(b + v * W);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       const T av = V::Set1(a[i]);
@@ -79,13 +84,12 @@ void Tile(const TileArgs &t) {
       for (int v = 0; v < NV; ++v) c[i][v] = V::Fma(av, bv[v], c[i][v]);
     }
     a += MRP;
-    b += NRP;
+    b += ldb;
   }
 
   // Epilogue on the registers: one (masked) store per vector.
   const T alpha = V::Set1(t.alpha), beta = V::Set1(t.beta);
   const bool vec_act = t.act != nullptr && VectorActivation(t.act->type);
-  const int last_cols = t.cols - (NV - 1) * W;  // valid lanes of the last vector, 1..W
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
     float *ci = t.c + i * t.ldc;
@@ -104,13 +108,13 @@ void Tile(const TileArgs &t) {
 }
 
 // Table of Tile instantiations indexed [rows - 1][vectors - 1] for an MRP x NRP kernel.
-template <class V, int MRP, int NRP, int NVMAX>
+template <class V, int MRP, int NRP, int NVMAX, bool kMaskTail>
 struct TileTable {
   TileFn fn[MRP][NVMAX];
 
   template <int MR, int... NVs>
   void FillRow(std::integer_sequence<int, NVs...>) {
-    ((fn[MR - 1][NVs] = &Tile<V, MRP, NRP, MR, NVs + 1>), ...);
+    ((fn[MR - 1][NVs] = &Tile<V, MRP, NRP, MR, NVs + 1, kMaskTail>), ...);
   }
   template <int... MRs>
   void Fill(std::integer_sequence<int, MRs...>) {
@@ -123,9 +127,11 @@ struct TileTable {
 template <class V, int MRP, int NRP>
 void DispatchTile(const TileArgs &t) {
   constexpr int NVMAX = NRP / V::kWidth;
-  static const TileTable<V, MRP, NRP, NVMAX> table;
+  static const TileTable<V, MRP, NRP, NVMAX, false> table;
+  static const TileTable<V, MRP, NRP, NVMAX, true> masked;
   const int nv = (t.cols + V::kWidth - 1) / V::kWidth;
-  table.fn[t.rows - 1][nv - 1](t);
+  const bool tail = t.b_in_place && t.cols % V::kWidth != 0;
+  (tail ? masked.fn : table.fn)[t.rows - 1][nv - 1](t);
 }
 
 }  // namespace
