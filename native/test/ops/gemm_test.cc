@@ -358,7 +358,9 @@ TEST(SgemmTest, TileEdges) {
     const int64_t kMR = kern->mr, kNR = kern->nr, kKC = kern->kc;
     // Up to 4 row panels a dense B is read in place (masked tail loads); 5*MR+1 rows pack it.
     const int64_t ms[] = {1, kMR - 1, kMR, kMR + 1, 2 * kMR + 3, 5 * kMR + 1};
-    const int64_t ns[] = {1, kNR - 1, kNR, kNR + 3, 2 * kNR + 5};
+    // Tiles ending in 1 or 2 columns past whole vectors take the column path (kNR / 2 + 2,
+    // 49: a 7x7 plane); the others a partial last vector.
+    const int64_t ns[] = {1, kNR - 1, kNR, kNR + 3, 2 * kNR + 5, kNR / 2 + 2, 49};
     const int64_t ks[] = {1, 5, kKC + 7};
     const Source sources[][2] = {
         {Source::DENSE, Source::DENSE}, {Source::PACKED, Source::PACKED},
@@ -402,6 +404,8 @@ TEST(SgemmTest, TileEdgeEpilogue) {
                          Source::CALLBACK, alpha, beta, bias, threads, act);
               CheckSgemm(kMR - 1, kNR + 3, 2 * kKC + 1, true, false, Source::DENSE,
                          Source::DENSE, alpha, beta, bias, threads, act);
+              CheckSgemm(kMR + 5, 49, kKC + 3, false, false, Source::PACKED, Source::DENSE,
+                         alpha, beta, bias, threads, act);  // 1-2 trailing columns
             }
   }
   g_kernel = nullptr;

@@ -107,6 +107,39 @@ void Tile(const TileArgs &t) {
   }
 }
 
+// The last `r` (1 or 2) columns of a tile, from column j0: one vector of A rows (MRP <= lanes)
+// times a broadcast B value per column and depth step, so a tile whose last vector would hold
+// only 1-2 valid lanes (e.g. the 49 columns of a 7x7 plane: 32 + 16 + 1) costs r FMAs per step
+// instead of MR. The epilogue is scalar: r * rows values.
+template <class V, int MRP>
+void Columns(const TileArgs &t, int j0, int r) {
+  using T = typename V::T;
+  T acc[2] = {V::Zero(), V::Zero()};
+  const float *a = t.a, *b = t.b + j0;
+  const int64_t ldb = t.ldb;
+  for (int64_t p = 0; p < t.kc; ++p) {
+    const T av = V::LoadN(a, MRP);  // masked: lanes past MRP would read the next step
+    acc[0] = V::Fma(av, V::Set1(b[0]), acc[0]);
+    if (r == 2) acc[1] = V::Fma(av, V::Set1(b[1]), acc[1]);
+    a += MRP;
+    b += ldb;
+  }
+  alignas(64) float out[2][V::kWidth];
+  V::StoreN(out[0], acc[0], V::kWidth);
+  V::StoreN(out[1], acc[1], V::kWidth);
+  for (int q = 0; q < r; ++q) {
+    const int j = j0 + q;
+    for (int i = 0; i < t.rows; ++i) {
+      float *cij = t.c + i * t.ldc + j;
+      float v = t.alpha * out[q][i];
+      if (t.row_bias) v += t.row_bias[i];
+      if (t.load_c) v += t.beta * *cij;
+      if (t.col_bias) v += t.col_bias[j];
+      *cij = t.act != nullptr ? t.act->Apply(v) : v;
+    }
+  }
+}
+
 // Table of Tile instantiations indexed [rows - 1][vectors - 1] for an MRP x NRP kernel.
 template <class V, int MRP, int NRP, int NVMAX, bool kMaskTail>
 struct TileTable {
@@ -129,8 +162,19 @@ void DispatchTile(const TileArgs &t) {
   constexpr int NVMAX = NRP / V::kWidth;
   static const TileTable<V, MRP, NRP, NVMAX, false> table;
   static const TileTable<V, MRP, NRP, NVMAX, true> masked;
+  const int r = t.cols % V::kWidth;
+  if (r == 1 || r == 2) {  // whole vectors by the tile, the 1-2 columns left by Columns()
+    const int whole = t.cols - r;
+    if (whole > 0) {
+      TileArgs head = t;
+      head.cols = whole;
+      table.fn[t.rows - 1][whole / V::kWidth - 1](head);
+    }
+    Columns<V, MRP>(t, whole, r);
+    return;
+  }
   const int nv = (t.cols + V::kWidth - 1) / V::kWidth;
-  const bool tail = t.b_in_place && t.cols % V::kWidth != 0;
+  const bool tail = t.b_in_place && r != 0;
   (tail ? masked.fn : table.fn)[t.rows - 1][nv - 1](t);
 }
 
