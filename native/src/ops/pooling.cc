@@ -12,6 +12,7 @@
 #include "core/op_registry.h"
 #include "ops/common/conv_util.h"
 #include "ops/common/gemm.h"
+#include "ops/common/max_pool_rows.h"
 
 namespace mace {
 
@@ -76,71 +77,6 @@ void MaxPoolPlane(const T *x, const conv::Window3 &w, const TapTable &taps, bool
           else indices[o] = index_base + bd * in_hw + bh * w.in[2] + bw;
         }
       }
-    }
-  }
-}
-
-// Float MaxPool without Indices over a 2-D (or 1-D) window, e.g. squeezenet's 3x3 stride-2
-// ceil_mode pools: per output row, first the max over the window's input rows, column by
-// column (contiguous loops the compiler vectorises), then per output the max over its
-// window's columns of that row: K + K comparisons per output instead of K*K scalar ones with
-// index bookkeeping. `colmax` holds in_w floats. A window inside the padding only gives -inf,
-// as in MaxPoolPlane.
-// The output columns [first, second) whose whole window lies inside the input row.
-std::pair<int64_t, int64_t> InteriorColumns(const conv::Window3 &w) {
-  const int64_t s = w.stride[2], span = (w.kernel[2] - 1) * w.dilation[2];
-  const int64_t lo = std::min(w.out[2], (w.pad_begin[2] + s - 1) / s);
-  const int64_t last = w.in[2] - 1 - span + w.pad_begin[2];  // ow * s <= last
-  const int64_t hi = last < 0 ? lo : std::max(lo, std::min(w.out[2], last / s + 1));
-  return {lo, hi};
-}
-
-// Max over each window of one row of column maxima for the interior columns [lo, hi), tap by
-// tap over the whole range: with the stride a constant these loops vectorise (stride 2 as
-// even/odd de-interleaving), unlike a per-column loop over a variable tap count.
-template <int S>
-void RowMaxInterior(const float *colmax, const conv::Window3 &w, int64_t lo, int64_t hi, float *y) {
-  const float *c = colmax - w.pad_begin[2];
-  const int64_t d = w.dilation[2];
-  for (int64_t ow = lo; ow < hi; ++ow) y[ow] = c[ow * S];
-  for (int64_t kw = 1; kw < w.kernel[2]; ++kw) {
-    const float *ck = c + kw * d;
-    for (int64_t ow = lo; ow < hi; ++ow) y[ow] = ck[ow * S] > y[ow] ? ck[ow * S] : y[ow];
-  }
-}
-
-void MaxPoolPlane2D(const float *x, const conv::Window3 &w, const TapTable &taps, float *colmax,
-                    float *y) {
-  const int64_t in_w = w.in[2];
-  const std::pair<int64_t, int64_t> interior = InteriorColumns(w);
-  for (int64_t oh = 0; oh < w.out[1]; ++oh) {
-    float *yrow = y + oh * w.out[2];
-    const int64_t f = taps.first[1][oh], l = taps.last[1][oh];
-    if (f == l) {
-      std::fill(yrow, yrow + w.out[2], -std::numeric_limits<float>::infinity());
-      continue;
-    }
-    const int64_t ih0 = oh * w.stride[1] - w.pad_begin[1];
-    std::copy(x + (ih0 + f * w.dilation[1]) * in_w, x + (ih0 + f * w.dilation[1] + 1) * in_w, colmax);
-    for (int64_t kh = f + 1; kh < l; ++kh) {
-      const float *row = x + (ih0 + kh * w.dilation[1]) * in_w;
-      for (int64_t i = 0; i < in_w; ++i) colmax[i] = row[i] > colmax[i] ? row[i] : colmax[i];
-    }
-    int64_t lo = interior.first, hi = interior.second;
-    if (w.stride[2] == 1) RowMaxInterior<1>(colmax, w, lo, hi, yrow);
-    else if (w.stride[2] == 2) RowMaxInterior<2>(colmax, w, lo, hi, yrow);
-    else lo = hi = w.out[2];  // other strides: the tap loop below does every column
-    for (int64_t ow = 0; ow < w.out[2]; ++ow) {
-      if (ow == lo) ow = hi;
-      if (ow >= w.out[2]) break;
-      const int64_t f2 = taps.first[2][ow], l2 = taps.last[2][ow];
-      const float *c = colmax + ow * w.stride[2] - w.pad_begin[2];
-      float best = -std::numeric_limits<float>::infinity();
-      for (int64_t kw = f2; kw < l2; ++kw) {
-        const float v = c[kw * w.dilation[2]];
-        best = v > best ? v : best;
-      }
-      yrow[ow] = best;
     }
   }
 }
@@ -277,10 +213,13 @@ class PoolOp : public Operation {
     int64_t *id = indices ? indices->mutable_data<int64_t>() : nullptr;
     if constexpr (std::is_same<T, float>::value) {
       if (id == nullptr && win.in[0] == 1 && win.kernel[0] == 1 && win.out[0] == 1) {
+        const max_pool::Taps taps{taps_.first[1].data(), taps_.last[1].data(),
+                                  taps_.first[2].data(), taps_.last[2].data()};
+        const Isa isa = CpuIsa();
         gemm::RunParallel(ctx->thread_pool, 0, planes, min_chunk, [&](int64_t begin, int64_t end) {
           std::vector<float> colmax(static_cast<size_t>(win.in[2]));
           for (int64_t p = begin; p < end; ++p)
-            MaxPoolPlane2D(xd + p * in_plane, win, taps_, colmax.data(), yd + p * out_plane);
+            max_pool::Plane2D(isa, xd + p * in_plane, win, taps, colmax.data(), yd + p * out_plane);
         });
         return;
       }

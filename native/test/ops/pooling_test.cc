@@ -8,10 +8,12 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "core/op_registry.h"
+#include "ops/common/max_pool_rows.h"
 #include "util/op_tester.h"
 
 namespace mace {
@@ -532,4 +534,73 @@ TEST(GlobalPoolTest, AverageAndMax) {
 
 }  // namespace
 }  // namespace test
+}  // namespace mace
+
+namespace mace {
+namespace {
+
+// The row-wise MaxPool kernel of every instruction set up to this CPU's (the op above uses
+// only the best one) against a naive max over each window, with guard values after the plane.
+TEST(MaxPoolRowsTest, EveryIsaOddShapes) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  for (int64_t h : {1, 3, 8, 13})
+    for (int64_t w : {1, 2, 7, 16, 17, 33, 55, 111})
+      for (int64_t k : {2, 3})
+        for (int64_t s : {1, 2, 3})
+          for (int64_t d : {1, 2})
+            for (int64_t pl : {0, 1}) {
+              conv::Window3 win;
+              win.in[1] = h;
+              win.in[2] = w;
+              win.kernel[1] = win.kernel[2] = k;
+              win.stride[1] = win.stride[2] = s;
+              win.dilation[1] = win.dilation[2] = d;
+              win.pad_begin[1] = 1 - pl;
+              win.pad_begin[2] = pl;
+              win.pad_end[1] = pl;
+              win.pad_end[2] = 1;
+              const int64_t span = (k - 1) * d + 1;
+              win.out[1] = (h + win.pad_begin[1] + win.pad_end[1] - span) / s + 1;
+              win.out[2] = (w + win.pad_begin[2] + win.pad_end[2] - span) / s + 1;
+              if (win.out[1] < 1 || win.out[2] < 1) continue;
+              std::vector<int64_t> taps[4];
+              for (int dim : {1, 2})
+                for (int64_t o = 0; o < win.out[dim]; ++o) {
+                  int64_t f, l;
+                  conv::TapRange(o, s, win.pad_begin[dim], d, k, 0, win.in[dim], &f, &l);
+                  taps[2 * (dim - 1)].push_back(f);
+                  taps[2 * (dim - 1) + 1].push_back(l);
+                }
+              std::vector<float> x(static_cast<size_t>(h * w));
+              for (float &v : x) v = dist(rng);
+              std::vector<float> ref(static_cast<size_t>(win.out[1] * win.out[2]));
+              for (int64_t oh = 0; oh < win.out[1]; ++oh)
+                for (int64_t ow = 0; ow < win.out[2]; ++ow) {
+                  float best = -std::numeric_limits<float>::infinity();
+                  for (int64_t kh = 0; kh < k; ++kh)
+                    for (int64_t kw = 0; kw < k; ++kw) {
+                      const int64_t ih = oh * s - win.pad_begin[1] + kh * d;
+                      const int64_t iw = ow * s - win.pad_begin[2] + kw * d;
+                      if (ih >= 0 && ih < h && iw >= 0 && iw < w)
+                        best = std::max(best, x[ih * w + iw]);
+                    }
+                  ref[oh * win.out[2] + ow] = best;
+                }
+              const max_pool::Taps t{taps[0].data(), taps[1].data(), taps[2].data(), taps[3].data()};
+              for (int i = 0; i <= static_cast<int>(CpuIsa()); ++i) {
+                const Isa isa = static_cast<Isa>(i);
+                std::vector<float> colmax(static_cast<size_t>(w));
+                std::vector<float> y(ref.size() + 9, 777.f);
+                max_pool::Plane2D(isa, x.data(), win, t, colmax.data(), y.data());
+                for (size_t j = 0; j < ref.size(); ++j)
+                  ASSERT_EQ(y[j], ref[j]) << IsaName(isa) << " " << h << "x" << w << " k" << k
+                                          << " s" << s << " d" << d << " pl" << pl << " at " << j;
+                for (size_t j = ref.size(); j < y.size(); ++j)
+                  ASSERT_EQ(y[j], 777.f) << IsaName(isa) << " wrote past the plane";
+              }
+            }
+}
+
+}  // namespace
 }  // namespace mace

@@ -1,0 +1,28 @@
+// The row-wise MaxPool loops built for Avx512 (compiled for that instruction set; empty on
+// other architectures).
+#if defined(__x86_64__)
+// Shared headers first, compiled for the baseline: only the loops (unnamed namespace) and the
+// entry point below are built for avx512 (see core/isa_target_avx2_begin.h).
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "ops/common/max_pool_rows.h"
+
+#include "core/isa_target_avx512_begin.h"
+#include "ops/common/max_pool_rows_kernel.h"
+
+namespace mace {
+namespace max_pool {
+namespace detail {
+
+void Plane2DAvx512(const float *x, const conv::Window3 &w, const Taps &taps, float *colmax,
+                 float *y) {
+  Plane2DRows(x, w, taps, colmax, y);
+}
+
+}  // namespace detail
+}  // namespace max_pool
+}  // namespace mace
+#include "core/isa_target_end.h"
+#endif  // defined(__x86_64__)
