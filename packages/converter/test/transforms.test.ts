@@ -315,6 +315,27 @@ suite('fuseActivations', [
     check: fused('HARDSWISH'),
   },
   {
+    name: 'Conv+x*Clip(x+3,0,6)/6 (hardswish as Paddle and TensorFlow export it)',
+    make: () => cases.convHardSwishClip(false),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('HARDSWISH'),
+  },
+  {
+    name: 'Conv+(1/6)*(x*Clip(x+3,0,6))',
+    make: () => cases.convHardSwishClip(true),
+    transform: fuseActivations,
+    changed: 1,
+    check: fused('HARDSWISH'),
+  },
+  {
+    name: 'x*Clip(x+2,0,6)/6 is not hardswish',
+    make: () => cases.convHardSwishClip(false, 2),
+    transform: fuseActivations,
+    changed: 0,
+    check: (g) => expect(ops(g)).toEqual(['Conv', 'Add', 'Clip', 'Mul', 'Div']),
+  },
+  {
     name: 'Mul(x, HardSigmoid(x)) with alpha 0.2 is not hardswish',
     make: () => cases.convHardSwishPair(false, 0.2),
     transform: fuseActivations,

@@ -290,3 +290,28 @@ export function convHardSwishPair(hsFirst: boolean, alpha = 1 / 6): Graph {
   const h = b.node('HardSigmoid', [c], { alpha: { float: alpha }, beta: { float: 0.5 } }, [1, 4, 5, 5], 'float32', 'hs');
   return b.output(b.node('Mul', hsFirst ? [h, c] : [c, h], {}, [1, 4, 5, 5], 'float32', 'mul')).build();
 }
+
+/**
+ * Conv then hardswish as Paddle and TensorFlow export it: `x * Clip(x + 3, 0, 6) / 6` (`byMul`:
+ * the last step a Mul by 1/6). With `three` other than 3 it is not hardswish and must stay.
+ */
+export function convHardSwishClip(byMul: boolean, three = 3): Graph {
+  const b = new GraphBuilder('conv_hswish_clip');
+  const x = b.input('x', [1, 3, 5, 5]);
+  const s = [1, 4, 5, 5];
+  const c = b.node(
+    'Conv',
+    [x, b.weight('w', [4, 3, 3, 3], 23, -2, 2), b.weight('b', [4], 24)],
+    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    s,
+    'float32',
+    'conv',
+  );
+  const a = b.node('Add', [c, b.scalar('three', three)], {}, s, 'float32', 'add');
+  const r = b.node('Clip', [a, b.scalar('lo', 0), b.scalar('hi', 6)], {}, s, 'float32', 'clip');
+  const m = b.node('Mul', [c, r], {}, s, 'float32', 'mul');
+  const out = byMul
+    ? b.node('Mul', [b.scalar('sixth', 1 / 6), m], {}, s, 'float32', 'scale')
+    : b.node('Div', [m, b.scalar('six', 6)], {}, s, 'float32', 'div');
+  return b.output(out).build();
+}

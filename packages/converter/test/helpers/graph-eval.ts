@@ -228,6 +228,8 @@ function run(node: Node, ins: (T | undefined)[], graph: Graph): T[] {
       return [broadcast(need(x), need(y), (a, b) => a - b)];
     case 'Mul':
       return [broadcast(need(x), need(y), (a, b) => a * b)];
+    case 'Div':
+      return [broadcast(need(x), need(y), (a, b) => a / b)];
     case 'Conv':
       return [conv(node, need(x), need(y), z)];
     case 'ConvTranspose':
