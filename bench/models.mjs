@@ -332,6 +332,8 @@ async function prepare(configPath, work, cli) {
  * % of peak: where the kernels stand against the goal for the large convolutions.
  */
 const TOP_OPS = 5;
+// Runs of onnxruntime with its profiler on, for the time-by-op-type table.
+const PROFILE_RUNS = 20;
 function topOps(ops, threads, peak) {
   return (ops ?? [])
     .filter((o) => o.macs > 0 && o.avg_ms > 0)
@@ -406,8 +408,13 @@ async function measure(p, threads, tools, peak) {
         oursBlock(k);
       }
     }
-    worker.send('quit');
+    worker.send('rss');
     const rss = await worker.next('rss', 60_000);
+    // Where the time goes, per op type, in both engines (profiled runs, not the timed ones;
+    // after the RSS reading, as the profiling session takes memory of its own).
+    worker.send(`profile ${PROFILE_RUNS}`);
+    const ortProfile = await worker.next('profile');
+    worker.send('quit');
 
     const macs = Number(prof.macs) || 0;
     const uncounted = (prof.by_type ?? []).filter((t) => MAC_OP_TYPES.has(t.type) && !(t.macs > 0)).map((t) => t.type);
@@ -436,6 +443,7 @@ async function measure(p, threads, tools, peak) {
       ours_init_ms: prof.init_ms,
       ort_init_ms: ready.init_ms,
       ours_profile: { runs: prof.runs, first_ms: prof.first_ms, by_type: prof.by_type },
+      ort_profile: { runs: ortProfile.runs, by_type: ortProfile.by_type },
     });
     return row;
   } finally {
@@ -447,6 +455,31 @@ async function measure(p, threads, tools, peak) {
 
 function fmt(x, digits = 2) {
   return x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits);
+}
+
+/**
+ * Time by op type in both engines' profiles (ms per inference; ours: benchmark_model's per-op
+ * statistics, onnxruntime: its profiler's kernel times): which kinds of op to work on next.
+ * Fused ops count under the type each engine reports (e.g. its Conv includes fused activations).
+ */
+function opTypeTable(rows) {
+  const out = ['', `time by op type, ms per inference (profiled runs; types over 2% of either engine's total):`];
+  for (const r of rows.filter((x) => x.status === 'ok' && x.ort_profile)) {
+    const ours = new Map((r.ours_profile.by_type ?? []).map((t) => [t.type, t.avg_ms]));
+    const ort = new Map(r.ort_profile.by_type.map((t) => [t.type, t.avg_ms]));
+    const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
+    const totalOurs = sum(ours),
+      totalOrt = sum(ort);
+    const types = [...new Set([...ours.keys(), ...ort.keys()])]
+      .filter((t) => (ours.get(t) ?? 0) > 0.02 * totalOurs || (ort.get(t) ?? 0) > 0.02 * totalOrt)
+      .sort((a, b) => Math.max(ours.get(b) ?? 0, ort.get(b) ?? 0) - Math.max(ours.get(a) ?? 0, ort.get(a) ?? 0));
+    const cell = (m, t) => (m.has(t) ? fmt(m.get(t), 3) : '-');
+    out.push(
+      `  ${r.model} T=${r.threads}: total ours ${fmt(totalOurs, 3)} / ort ${fmt(totalOrt, 3)}; ` +
+        types.map((t) => `${t} ${cell(ours, t)} / ${cell(ort, t)}`).join(', '),
+    );
+  }
+  return out;
 }
 
 function printTable(rows, info, peak) {
@@ -535,6 +568,7 @@ function printTable(rows, info, peak) {
   out.push('RSS in MiB: "RSS ours" = peak RSS (VmHWM) of the benchmark_model process (engine, model, I/O);');
   out.push('"RSS ort" = peak RSS of the Node child running onnxruntime-node, Node itself included;');
   out.push('"ort net" = that minus the same child\'s peak before loading onnxruntime-node (the Node runtime).');
+  out.push(...opTypeTable(rows));
   process.stdout.write(out.join('\n') + '\n');
 }
 
@@ -669,6 +703,8 @@ async function main() {
       pct_peak_ours: '100 * gflops_ours / peak_gflops',
       pct_peak_ort: '100 * gflops_ort / peak_gflops',
       ours_top_ops: `our ${TOP_OPS} ops with the most MACs in the benchmark_model profile: avg_ms, GFLOP/s, pct_peak`,
+      'ours_profile.by_type': 'our time per op type, ms per inference (benchmark_model per-op statistics runs)',
+      'ort_profile.by_type': `onnxruntime kernel time per op type, ms per inference (${PROFILE_RUNS} + 2 runs of a session with its profiler on)`,
       ours_peak_rss_kb: 'VmHWM of the benchmark_model process (our engine + model + inputs/outputs)',
       ours_run_peak_rss_kb: 'largest VmHWM of the mace_run processes that gave the timed runs',
       ort_peak_rss_kb: 'VmHWM of the Node child process running onnxruntime-node (Node runtime included)',

@@ -6,9 +6,14 @@
 //   → {"type":"baseline","vmhwm_kb","vmrss_kb"}  at start, before onnxruntime-node is loaded
 //   → {"type":"ready","init_ms"}                  once the session exists
 //   run W K  → W untimed warm-up runs, then K timed → {"type":"times","ms":[...K]}
+//   rss      → {"type":"rss","vmhwm_kb","vmrss_kb"} (before `profile`, whose session adds memory)
+//   profile K → K runs of a second session with onnxruntime's profiler on (slower: not timed)
+//              → {"type":"profile","runs":K,"by_type":[{"type","avg_ms"}]} (kernel time per run)
 //   quit     → {"type":"rss","vmhwm_kb","vmrss_kb"} and exit
 //   errors   → {"type":"error","message"} and exit 1. End of stdin (parent gone) exits too.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 function procStatus() {
@@ -45,6 +50,35 @@ try {
   const outputs = spec.outputs.length ? spec.outputs : session.outputNames;
   send({ type: 'ready', init_ms: initMs });
 
+  // Kernel time per op type from onnxruntime's own profiler (chrome-trace JSON events).
+  const profile = async (runs) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'));
+    try {
+      const prof = await ort.InferenceSession.create(spec.model, {
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+        intraOpNumThreads: spec.threads,
+        interOpNumThreads: 1,
+        enableProfiling: true,
+        profileFilePrefix: join(dir, 'ort'),
+      });
+      for (let i = 0; i < runs + 2; i++) await prof.run(feeds, outputs);
+      prof.endProfiling();
+      const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+      const events = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      const us = new Map();
+      for (const e of events)
+        if (e.cat === 'Node' && e.name.endsWith('_kernel_time'))
+          us.set(e.args.op_name, (us.get(e.args.op_name) ?? 0) + e.dur);
+      await prof.release();
+      // The 2 warm-up runs are in the trace too: average over all of them.
+      const byType = [...us].map(([type, t]) => ({ type, avg_ms: t / 1000 / (runs + 2) }));
+      return byType.sort((a, b) => b.avg_ms - a.avg_ms);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
   const rl = createInterface({ input: process.stdin });
   rl.on('close', () => process.exit(0));
   for await (const line of rl) {
@@ -60,6 +94,10 @@ try {
         ms.push(performance.now() - s);
       }
       send({ type: 'times', ms });
+    } else if (cmd === 'rss') {
+      send({ type: 'rss', ...procStatus() });
+    } else if (cmd === 'profile') {
+      send({ type: 'profile', runs: Number(a), by_type: await profile(Number(a)) });
     } else if (cmd === 'quit') {
       send({ type: 'rss', ...procStatus() });
       await session.release();

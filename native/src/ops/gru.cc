@@ -66,7 +66,7 @@ class GruOp : public Operation {
         for (int64_t j = 0; j < G; ++j) xb[j] = bb[j] + (j < 2 * H ? bb[G + j] : 0.f);
         for (int64_t j = 0; j < H; ++j) rbh[j] = bb[G + 2 * H + j];
       }
-      rnn::Gemm(ctx->thread_pool, x, I, wt, G, xp_.data(), G, S * B, I, G, false);
+      MACE_RETURN_IF_ERROR(rnn::Gemm(ctx->thread_pool, x, I, wt, G, xp_.data(), G, S * B, I, G, false));
       if (bias != nullptr)
         for (int64_t row = 0; row < S * B; ++row)
           for (int64_t j = 0; j < G; ++j) xp_[row * G + j] += xb[j];
@@ -78,7 +78,7 @@ class GruOp : public Operation {
         rnn::LoadStepInputs(d, xp_.data(), s, reverse, G, gates_.data());
         if (linear_before_reset) {
           // hr = H R^T for all three gates; h~ = g(xh + r * (hr_h + Rbh)).
-          rnn::Gemm(ctx->thread_pool, h_.data(), H, rt, G, hr_.data(), G, B, H, G, false);
+          MACE_RETURN_IF_ERROR(rnn::Gemm(ctx->thread_pool, h_.data(), H, rt, G, hr_.data(), G, B, H, G, false));
           for (int64_t b = 0; b < B; ++b) {
             if (s >= d.lens[b]) continue;
             float *z = &gates_[b * G], *r = z + H, *hh = z + 2 * H;
@@ -95,7 +95,7 @@ class GruOp : public Operation {
           }
         } else {
           // z, r from H R_zr^T; then h~ = g(xh + (r * H) R_h^T + Rbh).
-          rnn::Gemm(ctx->thread_pool, h_.data(), H, rt, G, gates_.data(), G, B, H, 2 * H, true);
+          MACE_RETURN_IF_ERROR(rnn::Gemm(ctx->thread_pool, h_.data(), H, rt, G, gates_.data(), G, B, H, 2 * H, true));
           for (int64_t b = 0; b < B; ++b) {
             float *z = &gates_[b * G], *r = z + H;
             if (s >= d.lens[b]) {
@@ -106,7 +106,7 @@ class GruOp : public Operation {
             f.Apply(z, 2 * H);
             for (int64_t j = 0; j < H; ++j) rh_[b * H + j] = r[j] * h_[b * H + j];
           }
-          rnn::Gemm(ctx->thread_pool, rh_.data(), H, rt + 2 * H, G, gates_.data() + 2 * H, G, B, H, H, true);
+          MACE_RETURN_IF_ERROR(rnn::Gemm(ctx->thread_pool, rh_.data(), H, rt + 2 * H, G, gates_.data() + 2 * H, G, B, H, H, true));
           for (int64_t b = 0; b < B; ++b) {
             if (s >= d.lens[b]) continue;
             float *hh = &gates_[b * G + 2 * H];

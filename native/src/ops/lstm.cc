@@ -72,7 +72,7 @@ class LstmOp : public Operation {
       const float *pi = peep ? peep->data<float>() + dir * 3 * H : nullptr;
       const float *po = pi ? pi + H : nullptr, *pf = pi ? pi + 2 * H : nullptr;
       // Input projections of every step at once: xp = X W^T + Wb + Rb.
-      rnn::Gemm(ctx->thread_pool, x, I, wt, G, xp_.data(), G, S * B, I, G, false);
+      MACE_RETURN_IF_ERROR(rnn::Gemm(ctx->thread_pool, x, I, wt, G, xp_.data(), G, S * B, I, G, false));
       if (bias != nullptr)
         for (int64_t row = 0; row < S * B; ++row)
           for (int64_t j = 0; j < G; ++j) xp_[row * G + j] += b_sum[j];
@@ -85,7 +85,7 @@ class LstmOp : public Operation {
       }
       for (int64_t s = 0; s < S; ++s) {
         rnn::LoadStepInputs(d, xp_.data(), s, reverse, G, gates_.data());
-        rnn::Gemm(ctx->thread_pool, h_.data(), H, rt, G, gates_.data(), G, B, H, G, true);
+        MACE_RETURN_IF_ERROR(rnn::Gemm(ctx->thread_pool, h_.data(), H, rt, G, gates_.data(), G, B, H, G, true));
         for (int64_t b = 0; b < B; ++b) {
           const int64_t len = d.lens[b];
           if (s >= len) continue;

@@ -19,6 +19,7 @@
 #else
 #define MACE_GEMM_NEON 0
 #endif
+#include "ops/common/gemv_kernel.h"
 
 namespace mace {
 namespace gemm {
@@ -164,7 +165,8 @@ void PortableTile(const TileArgs &t) {
 
 // NEON on ARM, plain C++ elsewhere: small tiles and blocks sized for small caches.
 const Kernel kPortableKernel = {Isa::kGeneric, MACE_GEMM_NEON ? "neon" : "generic", kMR, kNR,
-                                256, kMR * (96 / kMR), 1024 / kNR * kNR, PortableTile, false};
+                                256, kMR * (96 / kMR), 1024 / kNR * kNR, PortableTile, false,
+                                GemvRange};
 
 std::atomic<int> g_isa_cap{static_cast<int>(Isa::kAvx512)};
 
@@ -277,60 +279,6 @@ void ScaleOnly(const GemmJob &job) {
       else if (ep.bias_kind == Epilogue::Bias::PER_COL) v += ep.bias[j];
       ci[j] = ep.activation.Apply(v);
     }
-  }
-}
-
-// Matrix-vector products (m == 1 or n == 1 with dense operands) skip packing: each output is
-// a dot product of a contiguous row with x ("dot form") or the outputs are accumulated row by
-// row as axpy updates ("axpy form").
-struct GemvJob {
-  int64_t outputs, k;
-  const float *mat;  // dot form: output o, depth t at mat[o*ld + t]; axpy form: mat[t*ld + o]
-  int64_t ld;
-  bool dot_form;
-  const float *x;  // k contiguous values
-  float alpha, beta;
-  float *out;
-  int64_t out_stride;
-  const float *bias;  // bias of output o at bias[o * bias_stride]; null when none
-  int64_t bias_stride;
-  const Activation *activation;
-};
-
-inline float Dot(const float *__restrict a, const float *__restrict b, int64_t k) {
-  float s[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
-  int64_t t = 0;
-  for (; t + 8 <= k; t += 8)
-    for (int q = 0; q < 8; ++q) s[q] += a[t + q] * b[t + q];
-  float total = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
-  for (; t < k; ++t) total += a[t] * b[t];
-  return total;
-}
-
-void GemvStore(const GemvJob &job, int64_t o, float sum) {
-  float *dst = job.out + o * job.out_stride;
-  float v = job.alpha * sum;
-  if (job.beta != 0.f) v += job.beta * *dst;
-  if (job.bias) v += job.bias[o * job.bias_stride];
-  *dst = job.activation->Apply(v);
-}
-
-void GemvRange(const GemvJob &job, int64_t begin, int64_t end) {
-  if (job.dot_form) {
-    for (int64_t o = begin; o < end; ++o) GemvStore(job, o, Dot(job.mat + o * job.ld, job.x, job.k));
-    return;
-  }
-  constexpr int64_t kChunk = 256;
-  float acc[kChunk];
-  for (int64_t o0 = begin; o0 < end; o0 += kChunk) {
-    const int64_t len = std::min(kChunk, end - o0);
-    for (int64_t j = 0; j < len; ++j) acc[j] = 0.f;
-    for (int64_t t = 0; t < job.k; ++t) {
-      const float xt = job.x[t];
-      const float *row = job.mat + t * job.ld + o0;
-      for (int64_t j = 0; j < len; ++j) acc[j] += xt * row[j];
-    }
-    for (int64_t j = 0; j < len; ++j) GemvStore(job, o0 + j, acc[j]);
   }
 }
 
@@ -463,9 +411,9 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
     const int64_t min_chunk = std::max<int64_t>(16, kMinParallelMacs / k);
     if (pool && threads > 1 && m * n * k >= kMinParallelMacs) {
       pool->ParallelFor(0, g.outputs, min_chunk,
-                        [&](int64_t begin, int64_t end) { GemvRange(g, begin, end); });
+                        [&](int64_t begin, int64_t end) { kernel->gemv(g, begin, end); });
     } else {
-      GemvRange(g, 0, g.outputs);
+      kernel->gemv(g, 0, g.outputs);
     }
     return MaceStatus::MACE_SUCCESS;
   }

@@ -45,6 +45,27 @@ struct TileArgs {
 };
 using TileFn = void (*)(const TileArgs &args);
 
+// A matrix-vector product (m or n == 1, dense operands: Sgemm skips packing): each output is
+// a dot product of a contiguous row with x ("dot form") or the outputs are accumulated row by
+// row as axpy updates ("axpy form").
+
+struct GemvJob {
+  int64_t outputs, k;
+  const float *mat;  // dot form: output o, depth t at mat[o*ld + t]; axpy form: mat[t*ld + o]
+  int64_t ld;
+  bool dot_form;
+  const float *x;  // k contiguous values
+  float alpha, beta;
+  float *out;
+  int64_t out_stride;
+  const float *bias;  // bias of output o at bias[o * bias_stride]; null when none
+  int64_t bias_stride;
+  const Activation *activation;
+};
+
+// Computes outputs [begin, end) of a GemvJob (gemv_kernel.h, compiled per instruction set).
+using GemvFn = void (*)(const GemvJob &job, int64_t begin, int64_t end);
+
 // A micro-kernel for one instruction set with the tile it computes and the cache blocks tuned
 // for it. Packed layouts depend on mr/nr/kc, so a PackedMatrix remembers the kernel it was
 // packed for and Sgemm runs with that kernel.
@@ -55,6 +76,7 @@ struct Kernel {
   int64_t kc, mc, nc;  // depth, rows of A and columns of B per cache block
   TileFn tile;
   bool direct_b;       // the tile reads a dense B in place (TileArgs::ldb), masking the tail
+  GemvFn gemv;         // matrix-vector products with this instruction set
 };
 
 // The fastest kernel usable at `isa` (kGeneric on ARM builds means the NEON kernels).

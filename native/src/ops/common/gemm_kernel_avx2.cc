@@ -15,6 +15,7 @@
 
 #include "core/isa_target_avx2_begin.h"
 #include "ops/common/gemm_kernel_x86.h"
+#include "ops/common/gemv_kernel.h"
 
 namespace mace {
 namespace gemm {
@@ -46,7 +47,7 @@ struct Avx2 {
 
 constexpr int kMR = 6, kNR = 16;
 const Kernel kAvx2Kernel = {Isa::kAvx2, "avx2", kMR, kNR, 256, 144, 2048,
-                            DispatchTile<Avx2, kMR, kNR>, true};
+                            DispatchTile<Avx2, kMR, kNR>, true, GemvRange};
 
 }  // namespace
 

@@ -16,6 +16,7 @@
 
 #include "core/isa_target_avx512_begin.h"
 #include "ops/common/gemm_kernel_x86.h"
+#include "ops/common/gemv_kernel.h"
 
 namespace mace {
 namespace gemm {
@@ -44,7 +45,7 @@ struct Avx512 {
 
 constexpr int kMR = 12, kNR = 32;
 const Kernel kAvx512Kernel = {Isa::kAvx512, "avx512", kMR, kNR, 192, 240, 2048,
-                              DispatchTile<Avx512, kMR, kNR>, true};
+                              DispatchTile<Avx512, kMR, kNR>, true, GemvRange};
 
 }  // namespace
 

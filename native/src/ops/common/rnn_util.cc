@@ -1,6 +1,8 @@
 // Implementation of the recurrent-op helpers declared in rnn_util.h.
 #include "ops/common/rnn_util.h"
 
+#include "ops/common/gemm.h"
+
 #include <cctype>
 #include <cstring>
 
@@ -167,52 +169,12 @@ MaceStatus ParseClip(const Operation &op, bool *has_clip, float *clip) {
   return MaceStatus::MACE_SUCCESS;
 }
 
-namespace {
-
-// Rows [m0, m1), columns [n0, n1).
-void GemmBlock(const float *a, int64_t lda, const float *bt, int64_t ldb, float *c, int64_t ldc, int64_t m0,
-               int64_t m1, int64_t k, int64_t n0, int64_t n1, bool accumulate) {
-  const int64_t nn = n1 - n0;
-  for (int64_t i = m0; i < m1; ++i) {
-    float *crow = c + i * ldc + n0;
-    if (!accumulate) std::memset(crow, 0, static_cast<size_t>(nn) * sizeof(float));
-    const float *arow = a + i * lda;
-    int64_t p = 0;
-    for (; p + 4 <= k; p += 4) {
-      const float a0 = arow[p], a1 = arow[p + 1], a2 = arow[p + 2], a3 = arow[p + 3];
-      const float *b0 = bt + p * ldb + n0, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
-      for (int64_t j = 0; j < nn; ++j) crow[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-    }
-    for (; p < k; ++p) {
-      const float a0 = arow[p];
-      const float *b0 = bt + p * ldb + n0;
-      for (int64_t j = 0; j < nn; ++j) crow[j] += a0 * b0[j];
-    }
-  }
-}
-
-}  // namespace
-
-void Gemm(ThreadPool *pool, const float *a, int64_t lda, const float *bt, int64_t ldb, float *c, int64_t ldc,
-          int64_t m, int64_t k, int64_t n, bool accumulate) {
-  if (m <= 0 || n <= 0) return;
-  const int64_t work = m * k * n;
-  const int threads = pool != nullptr ? pool->num_threads() : 1;
-  if (threads <= 1 || work < (1 << 16)) {
-    GemmBlock(a, lda, bt, ldb, c, ldc, 0, m, k, 0, n, accumulate);
-    return;
-  }
-  if (m >= 4 * threads) {
-    pool->ParallelFor(0, m, 1, [&](int64_t m0, int64_t m1) {
-      GemmBlock(a, lda, bt, ldb, c, ldc, m0, m1, k, 0, n, accumulate);
-    });
-    return;
-  }
-  constexpr int64_t kColBlock = 16;  // column blocks keep vector-friendly widths
-  const int64_t blocks = (n + kColBlock - 1) / kColBlock;
-  pool->ParallelFor(0, blocks, 1, [&](int64_t b0, int64_t b1) {
-    GemmBlock(a, lda, bt, ldb, c, ldc, 0, m, k, b0 * kColBlock, std::min(n, b1 * kColBlock), accumulate);
-  });
+MaceStatus Gemm(ThreadPool *pool, const float *a, int64_t lda, const float *bt, int64_t ldb, float *c,
+                int64_t ldc, int64_t m, int64_t k, int64_t n, bool accumulate) {
+  // The shared GEMM: one-row products (a step of batch 1) take its matrix-vector path, compiled
+  // for the CPU's instruction set, larger ones its packed kernels.
+  return gemm::Sgemm(m, n, k, 1.f, gemm::Operand::Dense(a, lda, false), gemm::Operand::Dense(bt, ldb, false),
+                     accumulate ? 1.f : 0.f, c, ldc, gemm::Epilogue(), pool);
 }
 
 }  // namespace rnn

@@ -79,10 +79,10 @@ MaceStatus PackWeights(const Operation &op, int gates, std::vector<float> *w_pac
 // Reads the optional `clip` arg (which must be positive when given).
 MaceStatus ParseClip(const Operation &op, bool *has_clip, float *clip);
 
-// C[m*ldc + n] (+)= sum_k A[m*lda + k] * Bt[k*ldb + n] for m < M, n < N. Parallel over rows when
-// M is large, else over column blocks; every element is summed in the same order either way.
-void Gemm(ThreadPool *pool, const float *a, int64_t lda, const float *bt, int64_t ldb, float *c, int64_t ldc,
-          int64_t m, int64_t k, int64_t n, bool accumulate);
+// C[m*ldc + n] (+)= sum_k A[m*lda + k] * Bt[k*ldb + n] for m < M, n < N, by the shared GEMM
+// (ops/common/gemm.h); fails only when its packing scratch cannot be allocated.
+MaceStatus Gemm(ThreadPool *pool, const float *a, int64_t lda, const float *bt, int64_t ldb, float *c,
+                int64_t ldc, int64_t m, int64_t k, int64_t n, bool accumulate);
 
 // Element offset of state (dir, b) in a [num_dirs, batch, hidden] / [batch, num_dirs, hidden] tensor.
 inline int64_t StateOffset(const Dims &d, int dir, int64_t b) {
