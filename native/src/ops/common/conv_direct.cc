@@ -20,13 +20,13 @@ namespace detail {
 // latency, few enough to leave registers for the input vectors and the broadcast weight.
 void ComputeGeneric(const Job &job) {
 #if defined(__x86_64__)
-  Compute<VecSse, 4, 2>(job);  // 16 xmm registers
+  Compute<VecSse, 4, 2, 1>(job);  // 16 xmm registers
 #elif defined(__aarch64__)
-  Compute<VecNeon, 8, 2>(job);  // 32 q registers
+  Compute<VecNeon, 8, 2, 1>(job);  // 32 q registers
 #elif defined(__ARM_NEON)
-  Compute<VecNeon, 4, 2>(job);  // armv7: 16 q registers
+  Compute<VecNeon, 4, 2, 1>(job);  // armv7: 16 q registers
 #else
-  Compute<VecScalar, 4, 1>(job);
+  Compute<VecScalar, 4, 1, 1>(job);
 #endif
 }
 

@@ -21,7 +21,7 @@ namespace mace {
 namespace conv_direct {
 namespace detail {
 
-void ComputeAvx512(const Job &job) { Compute<VecAvx512, 8, 2>(job); }
+void ComputeAvx512(const Job &job) { Compute<VecAvx512, 8, 2, 1>(job); }
 
 }  // namespace detail
 }  // namespace conv_direct

@@ -85,78 +85,146 @@ struct ActVec {
       b = VT::Set1(0.5f);
     }
   }
-  V operator()(V v) const {
-    switch (type) {
-      case ActivationType::RELU: return VT::Max(v, lo);
-      case ActivationType::CLIP: return VT::Min(VT::Max(v, lo), hi);
-      case ActivationType::HARDSIGMOID: return VT::Min(VT::Max(VT::Fma(v, a, b), lo), hi);
-      case ActivationType::HARDSWISH: return VT::Mul(v, VT::Min(VT::Max(VT::Fma(v, a, b), lo), hi));
-      default: return v;
-    }
-  }
+  // The activation of one vector, as a function object per type (see Finish).
+  struct Relu {
+    V lo;
+    V operator()(V v) const { return VT::Max(v, lo); }
+  };
+  struct Clip {
+    V lo, hi;
+    V operator()(V v) const { return VT::Min(VT::Max(v, lo), hi); }
+  };
+  struct HardSigmoid {
+    V lo, hi, a, b;
+    V operator()(V v) const { return VT::Min(VT::Max(VT::Fma(v, a, b), lo), hi); }
+  };
+  struct HardSwish {
+    V lo, hi, a, b;
+    V operator()(V v) const { return VT::Mul(v, VT::Min(VT::Max(VT::Fma(v, a, b), lo), hi)); }
+  };
+  struct Identity {
+    V operator()(V v) const { return v; }
+  };
 };
 
-// What the tiles of one output row share.
+// What the tiles of a group of output rows share.
 struct RowCtx {
-  const float *in;     // scratch of the row's first tap (ci 0, i 0, phase 0)
+  const float *in;     // scratch of the first row's first tap (ci 0, i 0, phase 0)
   const int32_t *off;  // per tap: its offset from `in`
   int taps;
+  int64_t in_step;     // scratch floats between consecutive output rows' taps
+  int64_t out_w;       // output floats between consecutive output rows
   int64_t plane;       // out_h * out_w: distance between output channels
 };
 
-// CO output channels x B vectors from output column `ow`: acc = bias + sum over taps of the
-// broadcast weight times the tap's input vector. Each loaded input vector feeds CO FMAs, and
-// the CO*B independent accumulators hide the FMA latency. w: the tap-0 weights of the first
-// channel (taps kCoBlock floats apart). Stores channels [0, nco) and, in the last vector,
-// `n_last` lanes.
-template <class VT, int CO, int B>
+// Stores a tile's accumulators through activation f: channels [0, nco), and in the last
+// vector of each row `n_last` lanes.
+template <class VT, int CO, int R, int B, class F>
+inline void Finish(const RowCtx &rc, const typename VT::V *acc, const F &f, int64_t ow, int nco,
+                   int n_last, float *y) {
+  constexpr int N = VT::N, RB = R * B;
+  y += ow;
+  if (nco == CO && n_last == N) {  // the common case
+    for (int c = 0; c < CO; ++c)
+      for (int r = 0; r < R; ++r)
+        for (int b = 0; b < B; ++b)
+          VT::Store(y + c * rc.plane + r * rc.out_w + b * N, f(acc[c * RB + r * B + b]));
+    return;
+  }
+  for (int c = 0; c < CO; ++c) {
+    if (c >= nco) break;
+    for (int r = 0; r < R; ++r) {
+      float *yr = y + c * rc.plane + r * rc.out_w;
+      for (int b = 0; b < B; ++b) {
+        if (b < B - 1 || n_last == N) VT::Store(yr + b * N, f(acc[c * RB + r * B + b]));
+        else VT::StoreN(yr + b * N, f(acc[c * RB + r * B + b]), n_last);
+      }
+    }
+  }
+}
+
+// CO output channels x R output rows x B vectors from output column `ow`: acc = bias + sum
+// over taps of the broadcast weight times the tap's input vector. Each loaded input vector
+// feeds CO FMAs, each broadcast weight R*B FMAs, and the CO*R*B independent accumulators hide
+// the FMA latency. w: the tap-0 weights of the first channel (taps kCoBlock floats apart).
+template <class VT, int CO, int R, int B>
 inline void Tile(const RowCtx &rc, const float *w, const float *bias, const ActVec<VT> &act,
                  int64_t ow, int nco, int n_last, float *y) {
   using V = typename VT::V;
-  constexpr int N = VT::N;
-  V acc[CO * B];
+  constexpr int N = VT::N, RB = R * B;
+  V acc[CO * RB];
   for (int c = 0; c < CO; ++c) {
     const V bv = VT::Set1(bias[c]);
-    for (int b = 0; b < B; ++b) acc[c * B + b] = bv;
+    for (int v = 0; v < RB; ++v) acc[c * RB + v] = bv;
   }
   const float *in = rc.in + ow;
   for (int t = 0; t < rc.taps; ++t) {
     const float *p = in + rc.off[t];
-    V xv[B];
-    for (int b = 0; b < B; ++b) xv[b] = VT::Load(p + b * N);
+    V xv[RB];
+    for (int r = 0; r < R; ++r)
+      for (int b = 0; b < B; ++b) xv[r * B + b] = VT::Load(p + r * rc.in_step + b * N);
     const float *wt = w + t * kCoBlock;
     for (int c = 0; c < CO; ++c) {
       const V wv = VT::Set1(wt[c]);
-      for (int b = 0; b < B; ++b) acc[c * B + b] = VT::Fma(wv, xv[b], acc[c * B + b]);
+      for (int v = 0; v < RB; ++v) acc[c * RB + v] = VT::Fma(wv, xv[v], acc[c * RB + v]);
     }
   }
-  for (int c = 0; c < CO && c < nco; ++c) {
-    float *yc = y + c * rc.plane + ow;
-    for (int b = 0; b < B; ++b) {
-      if (b < B - 1 || n_last == N) VT::Store(yc + b * N, act(acc[c * B + b]));
-      else VT::StoreN(yc + b * N, act(acc[c * B + b]), n_last);
-    }
+  // One store sequence per activation type: a switch per vector (or a shared sequence after
+  // the switch) made GCC keep the accumulators in memory.
+  using A = ActVec<VT>;
+  switch (act.type) {
+    case ActivationType::RELU:
+      return Finish<VT, CO, R, B>(rc, acc, typename A::Relu{act.lo}, ow, nco, n_last, y);
+    case ActivationType::CLIP:
+      return Finish<VT, CO, R, B>(rc, acc, typename A::Clip{act.lo, act.hi}, ow, nco, n_last, y);
+    case ActivationType::HARDSIGMOID:
+      return Finish<VT, CO, R, B>(rc, acc, typename A::HardSigmoid{act.lo, act.hi, act.a, act.b},
+                                  ow, nco, n_last, y);
+    case ActivationType::HARDSWISH:
+      return Finish<VT, CO, R, B>(rc, acc, typename A::HardSwish{act.lo, act.hi, act.a, act.b},
+                                  ow, nco, n_last, y);
+    default:
+      return Finish<VT, CO, R, B>(rc, acc, typename A::Identity{}, ow, nco, n_last, y);
   }
 }
 
-// One output row for CO channels: B vectors at a time, then single vectors (the last one
+// R output rows for CO channels: B vectors at a time, then single vectors (the last one
 // partial).
-template <class VT, int CO, int B>
+template <class VT, int CO, int R, int B>
 inline void RowChannels(const RowCtx &rc, const float *w, const float *bias,
-                        const ActVec<VT> &act, int64_t out_w, int nco, float *y) {
+                        const ActVec<VT> &act, int nco, float *y) {
   constexpr int N = VT::N;
   int64_t ow = 0;
-  for (; ow + B * N <= out_w; ow += B * N) Tile<VT, CO, B>(rc, w, bias, act, ow, nco, N, y);
-  for (; ow < out_w; ow += N) {
-    const int n = out_w - ow < N ? static_cast<int>(out_w - ow) : N;
-    Tile<VT, CO, 1>(rc, w, bias, act, ow, nco, n, y);
+  for (; ow + B * N <= rc.out_w; ow += B * N) Tile<VT, CO, R, B>(rc, w, bias, act, ow, nco, N, y);
+  for (; ow < rc.out_w; ow += N) {
+    const int n = rc.out_w - ow < N ? static_cast<int>(rc.out_w - ow) : N;
+    Tile<VT, CO, R, 1>(rc, w, bias, act, ow, nco, n, y);
   }
 }
 
-// The job with tiles of CO (kCoBlock or half of it) channels x B vectors.
-template <class VT, int CO, int B, int S>
+// Output rows [oh, oh + R) of the job, every channel block.
+template <class VT, int CO, int R, int B, int S>
+inline void Rows(const detail::Job &j, const int32_t *off, int taps, const ActVec<VT> &act,
+                 int64_t oh) {
+  const int64_t plane = j.out_h * j.out_w;
+  const RowCtx rc{j.scratch + (oh - j.oh0) * S * S * j.width, off, taps, S * S * j.width,
+                  j.out_w, plane};
+  for (int64_t co = j.co0; co < j.co1; co += CO) {
+    const int64_t blk = co / kCoBlock;
+    const float *w = j.w + blk * taps * kCoBlock + (co - blk * kCoBlock);
+    float bias[CO];
+    for (int c = 0; c < CO; ++c) bias[c] = (j.bias && co + c < j.cout) ? j.bias[co + c] : 0.f;
+    const int nco = static_cast<int>(j.co1 - co < CO ? j.co1 - co : CO);
+    RowChannels<VT, CO, R, B>(rc, w, bias, act, nco, j.y + co * plane + oh * j.out_w);
+  }
+}
+
+// The job with tiles of CO (kCoBlock or half of it) channels x R rows x B vectors; a last odd
+// row (R = 2) runs as tiles of 2*B vectors.
+template <class VT, int CO, int R, int B, int S>
 void ComputeT(const detail::Job &j) {
   static_assert(kCoBlock % CO == 0, "tiles split a weight block evenly");
+  static_assert(R == 1 || R == 2, "rows per tile");
   if (j.fill) FillScratch<S>(j);
   const int taps = static_cast<int>(j.cin) * j.kh * j.kw;
   int32_t off[kMaxDepth];
@@ -165,25 +233,15 @@ void ComputeT(const detail::Job &j) {
       for (int jj = 0; jj < j.kw; ++jj, ++t)
         off[t] = static_cast<int32_t>(((ci * j.rows + i) * S + jj % S) * j.width + jj / S);
   const ActVec<VT> act(j);
-  const int64_t plane = j.out_h * j.out_w;
-  const int64_t depth = taps;
-  for (int64_t oh = j.oh0; oh < j.oh1; ++oh) {
-    const RowCtx rc{j.scratch + (oh - j.oh0) * S * S * j.width, off, taps, plane};
-    for (int64_t co = j.co0; co < j.co1; co += CO) {
-      const int64_t blk = co / kCoBlock;
-      const float *w = j.w + blk * depth * kCoBlock + (co - blk * kCoBlock);
-      float bias[CO];
-      for (int c = 0; c < CO; ++c) bias[c] = (j.bias && co + c < j.cout) ? j.bias[co + c] : 0.f;
-      const int nco = static_cast<int>(j.co1 - co < CO ? j.co1 - co : CO);
-      RowChannels<VT, CO, B>(rc, w, bias, act, j.out_w, nco, j.y + co * plane + oh * j.out_w);
-    }
-  }
+  int64_t oh = j.oh0;
+  for (; oh + R <= j.oh1; oh += R) Rows<VT, CO, R, B, S>(j, off, taps, act, oh);
+  if (oh < j.oh1) Rows<VT, CO, 1, R * B, S>(j, off, taps, act, oh);
 }
 
-template <class VT, int CO, int B>
+template <class VT, int CO, int R, int B>
 void Compute(const detail::Job &j) {
-  if (j.stride == 1) ComputeT<VT, CO, B, 1>(j);
-  else ComputeT<VT, CO, B, 2>(j);
+  if (j.stride == 1) ComputeT<VT, CO, R, B, 1>(j);
+  else ComputeT<VT, CO, R, B, 2>(j);
 }
 
 }  // namespace
