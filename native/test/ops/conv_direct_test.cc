@@ -1,6 +1,6 @@
 // Tests of the direct conv for few input channels (ops/common/conv_direct.h) against a naive
 // convolution, on every instruction-set path this CPU has (generic, AVX2, AVX-512 on x86-64;
-// NEON on ARM): Cin 1..4, output channel counts that are not multiples of the register tiles,
+// NEON on ARM): Cin 1..4 (and up to the depth limit), output channel counts that are not multiples of the register tiles,
 // widths and heights from 1 to 224-ish, stride 1 and 2, zero / symmetric / asymmetric pads,
 // 3x3 / 5x5 / 7x7 / non-square kernels, with and without bias, each fused activation, batches,
 // and a thread pool that splits rows and channels.
@@ -129,6 +129,8 @@ TEST(ConvDirect, AsymmetricPadsAndKernels) {
       {4, 16, 3, 17, 3, 3, 2, 3, 4, 2, 3},  {1, 16, 19, 23, 7, 7, 2, 3, 3, 3, 3},
       {1, 9, 11, 40, 7, 7, 1, 3, 2, 1, 3},  {2, 12, 9, 21, 3, 5, 1, 1, 2, 1, 2},
       {3, 7, 8, 20, 1, 3, 2, 0, 1, 0, 1},   {4, 17, 6, 33, 2, 2, 2, 0, 0, 1, 1},
+      {3, 64, 29, 35, 7, 7, 2, 3, 3, 3, 3}, {16, 20, 11, 13, 3, 3, 1, 1, 1, 1, 1},
+      {6, 9, 12, 18, 5, 5, 2, 2, 2, 1, 1},
   };
   for (const DcCase &c : cases) Check(c, none, true, &rng);
 }
@@ -182,7 +184,8 @@ TEST(ConvDirect, UnsupportedWindowsFallBack) {
   const conv::Window3 w = MakeWindow(DcCase{3, 8, 9, 9, 3, 3, 2, 1, 1, 1, 1});
   EXPECT_TRUE(conv_direct::Supported(w, 3, 1));
   EXPECT_FALSE(conv_direct::Supported(w, 3, 3));   // grouped
-  EXPECT_FALSE(conv_direct::Supported(w, 8, 1));   // depth 72: the GEMM's
+  EXPECT_TRUE(conv_direct::Supported(w, 16, 1));   // depth 144
+  EXPECT_FALSE(conv_direct::Supported(w, 18, 1));  // depth 162: the GEMM's
   conv::Window3 d = w;
   d.dilation[1] = d.dilation[2] = 2;
   EXPECT_FALSE(conv_direct::Supported(d, 3, 1));

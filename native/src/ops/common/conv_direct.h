@@ -1,6 +1,6 @@
 // Direct convolution for convs with few input channels (the stem convs of CNNs: 3x224x224 with
 // a 3x3 stride-2 kernel). Their GEMM depth Cin*kh*kw is tiny (27), so the GEMM path spends its
-// time packing im2col panels instead of multiplying; this loop reads the input in place.
+// time packing im2col panels instead of multiplying; this loop reads each input row once.
 // Conv calls Run() when Supported() says so, with weights re-laid by PackWeights() at Init.
 //
 // Design (the same for every instruction set, see conv_direct_kernel.h): a block of output
@@ -26,13 +26,15 @@ namespace conv_direct {
 // Output channels per packed weight block (the widest register tile; narrower tiles read
 // half a block).
 constexpr int kCoBlock = 8;
-// Largest Cin*kh*kw handled: beyond it the GEMM's packing is amortised (measured, see
-// Supported in conv_direct.cc).
-constexpr int kMaxDepth = 64;
+// Largest Cin*kh*kw handled. Measured on AVX-512 and AVX2 (ops_benchmark): direct is
+// 1.5-2.3x the GEMM path on the Cin 3 stems (3x3, 5x5, 7x7: depth 27-147) and still ~1.1x at
+// depth 108-144 (3x3, Cin 12-16), about even from depth 288 on, where the GEMM's im2col
+// packing is amortised and its cache blocking of large weight sets matters more.
+constexpr int kMaxDepth = 160;
 
 // True when Run() handles window `w` (normalised to 3-D by conv::ForwardWindow) with `cin`
 // input channels per group and `group` groups: 2-D, group 1, stride 1 or 2 (same in both
-// dims), no dilation, kernel up to 7x7 and Cin*kh*kw <= kMaxDepth.
+// dims), no dilation, kernel up to 7x7 (not 1x1) and Cin*kh*kw <= kMaxDepth.
 bool Supported(const conv::Window3 &w, int64_t cin, int64_t group);
 
 // Re-lays weights W [cout, depth] (depth = Cin*kh*kw) as blocks of kCoBlock output channels,

@@ -16,7 +16,7 @@ namespace mace {
 namespace conv_direct {
 namespace detail {
 
-void ComputeAvx2(const Job &job) { Compute<VecAvx2, 4, 2, 1>(job); }
+void ComputeAvx2(const Job &job) { Compute<VecAvx2, 4, 1, 3>(job); }
 
 }  // namespace detail
 }  // namespace conv_direct

@@ -188,14 +188,18 @@ inline void Tile(const RowCtx &rc, const float *w, const float *bias, const ActV
   }
 }
 
-// R output rows for CO channels: B vectors at a time, then single vectors (the last one
-// partial).
+// R output rows for CO channels: B vectors at a time, then two, then single vectors (the last
+// one partial).
 template <class VT, int CO, int R, int B>
 inline void RowChannels(const RowCtx &rc, const float *w, const float *bias,
                         const ActVec<VT> &act, int nco, float *y) {
   constexpr int N = VT::N;
   int64_t ow = 0;
   for (; ow + B * N <= rc.out_w; ow += B * N) Tile<VT, CO, R, B>(rc, w, bias, act, ow, nco, N, y);
+  if (B > 2 && ow + 2 * N <= rc.out_w) {  // keep more accumulators than one vector's
+    Tile<VT, CO, R, (B > 2 ? 2 : B)>(rc, w, bias, act, ow, nco, N, y);
+    ow += 2 * N;
+  }
   for (; ow < rc.out_w; ow += N) {
     const int n = rc.out_w - ow < N ? static_cast<int>(rc.out_w - ow) : N;
     Tile<VT, CO, R, 1>(rc, w, bias, act, ow, nco, n, y);
