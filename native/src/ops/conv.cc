@@ -3,8 +3,9 @@
 // Per image and group the output is W_g [M/g, C/g*k] x im2col(X_g) [C/g*k, out], computed by the
 // shared GEMM, whose B panels are packed straight from the image (implicit im2col); 1x1
 // stride-1 unpadded convs use X directly as the B matrix [C/g, H*W] (no im2col at all).
-// Depthwise convs (one input channel per group) run direct loops. Constant weights are packed
-// once in Init, for the GEMM kernel selected at run time (AVX-512 / AVX2 / NEON / generic).
+// Depthwise convs (one input channel per group) and convs with a small depth Cin*kh*kw (the
+// stems: 3 input channels) run direct loops. Constant weights are packed once in Init, for the
+// GEMM kernel selected at run time (AVX-512 / AVX2 / NEON / generic) and the direct loop.
 #include <algorithm>
 #include <cstring>
 #include <vector>

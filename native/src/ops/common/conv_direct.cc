@@ -57,9 +57,11 @@ void Run(Isa isa, const float *x, int64_t batch, int64_t cin, const float *packe
   const int s = static_cast<int>(w.stride[1]);
   const int64_t out_h = w.out[1], out_w = w.out[2], plane = out_h * out_w;
   const int threads = pool ? pool->num_threads() : 1;
-  // Row blocks of up to 8 rows (the rows' overlapping taps are copied once per block), at
-  // least one per thread when the image has that many rows.
-  const int64_t rows_per_block = std::min<int64_t>(8, std::max<int64_t>(1, out_h / threads));
+  // Row blocks of up to 8 rows (a block copies its input rows once), a multiple of the thread
+  // count of them so the pool's equal chunks of blocks are equal work.
+  const int64_t per_thread = std::max<int64_t>(1, (out_h + 8 * threads - 1) / (8 * threads));
+  const int64_t rows_per_block = std::max<int64_t>(1, (out_h + per_thread * threads - 1) /
+                                                          (per_thread * threads));
   const int64_t row_blocks = (out_h + rows_per_block - 1) / rows_per_block;
   // Few rows (small images, many threads): split the output channels too.
   const int64_t co_blocks = (cout + kCoBlock - 1) / kCoBlock;
