@@ -31,6 +31,7 @@ struct ConvCase {
   int64_t c_in, c_out, h, w;  // input channels/plane, output channels
   int64_t kernel, stride, pad;
   bool depthwise;
+  const char *activation = "RELU";  // the fused activation
 };
 
 // The benchmark name, MACE style: CONV_<k>x<k>S<s>_<model>_<Cin>x<H>x<W>_<Cout>.
@@ -76,6 +77,8 @@ std::vector<ConvCase> Cases() {
   v.push_back({"mobilenet_v2", 144, 144, 56, 56, 3, 1, 1, true});
   v.push_back({"mobilenet_v2", 384, 384, 14, 14, 3, 1, 1, true});
   v.push_back({"mobilenet_v2", 960, 960, 7, 7, 3, 1, 1, true});
+  // mobilenet_v3_small (224x224): stem, with its fused HardSwish.
+  v.push_back({"mobilenet_v3_small", 3, 16, 224, 224, 3, 2, 1, false, "HARDSWISH"});
   // squeezenet1_1 (224x224): stem and the fire modules' squeeze 1x1 / expand 1x1 and 3x3.
   v.push_back({"squeezenet1_1", 3, 64, 224, 224, 3, 2, 0, false});
   pw("squeezenet1_1", 64, 16, 55);
@@ -127,7 +130,7 @@ bool RunConv(const ConvCase &c, ThreadPool *pool, double min_time, bool cpu_time
   def.args["group"] = IntArg(c.depthwise ? c.c_in : 1);
   def.args["strides"] = IntsArg({c.stride, c.stride});
   def.args["pads"] = IntsArg({c.pad, c.pad, c.pad, c.pad});
-  def.args["activation"].s = "RELU";
+  def.args["activation"].s = c.activation;
   def.args["activation"].has_s = true;
   const int64_t w_in = c.depthwise ? 1 : c.c_in;
   Tensor x("x", DataType::DT_FLOAT), y("y", DataType::DT_FLOAT);

@@ -3,14 +3,16 @@
 // Per image and group the output is W_g [M/g, C/g*k] x im2col(X_g) [C/g*k, out], computed by the
 // shared GEMM, whose B panels are packed straight from the image (implicit im2col); 1x1
 // stride-1 unpadded convs use X directly as the B matrix [C/g, H*W] (no im2col at all).
-// Depthwise convs (one input channel per group) run direct loops. Constant weights are packed
-// once in Init, for the GEMM kernel selected at run time (AVX-512 / AVX2 / NEON / generic).
+// Depthwise convs (one input channel per group) and convs with a small depth Cin*kh*kw (the
+// stems: 3 input channels) run direct loops. Constant weights are packed once in Init, for the
+// GEMM kernel selected at run time (AVX-512 / AVX2 / NEON / generic) and the direct loop.
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "core/op_registry.h"
 #include "ops/common/activation.h"
+#include "ops/common/conv_direct.h"
 #include "ops/common/conv_util.h"
 #include "ops/common/depthwise.h"
 #include "ops/common/gemm.h"
@@ -153,6 +155,12 @@ class ConvOp : public Operation {
         MACE_RETURN_IF_ERROR(packed_[g].PackA(w->data<float>() + g * mg * k, k, false, mg, k));
       packed_shape_ = w->shape();
     }
+    // And for the direct loop of convs with few input channels (Run checks the window).
+    if (w != nullptr && w->is_const() && w->dtype() == DataType::DT_FLOAT && w->ndim() == 4 &&
+        group_ == 1 && w->size() > 0 && w->size() / w->dim(0) <= conv_direct::kMaxDepth) {
+      conv_direct::PackWeights(w->data<float>(), w->dim(0), w->size() / w->dim(0), &direct_w_);
+      direct_shape_ = w->shape();
+    }
     return MaceStatus::MACE_SUCCESS;
   }
 
@@ -217,6 +225,15 @@ class ConvOp : public Operation {
       return MaceStatus::MACE_SUCCESS;
     }
 
+    if (conv_direct::Supported(win, cg, group_)) {  // stem convs: ops/common/conv_direct.h
+      std::vector<float> unpacked;  // weights not packed at Init (not constant)
+      const bool have = !direct_w_.empty() && direct_shape_ == w->shape();
+      if (!have) conv_direct::PackWeights(wd, filters, depth, &unpacked);
+      conv_direct::Run(CpuIsa(), xd, batch, cg, have ? direct_w_.data() : unpacked.data(),
+                       filters, bias, win, activation_, pool, yd);
+      return MaceStatus::MACE_SUCCESS;
+    }
+
     bool pointwise = true;
     for (int i = 0; i < conv::kMaxSpatialDims; ++i)
       pointwise = pointwise && win.kernel[i] == 1 && win.stride[i] == 1 && win.pad_begin[i] == 0 &&
@@ -256,6 +273,8 @@ class ConvOp : public Operation {
   int64_t group_ = 1;
   std::vector<gemm::PackedMatrix> packed_;  // per group, when W is constant
   Shape packed_shape_;
+  std::vector<float> direct_w_;  // conv_direct::PackWeights layout, when W is constant
+  Shape direct_shape_;
   int64_t macs_ = 0;
 };
 
