@@ -20,35 +20,50 @@ constexpr int kL = detail::kLanes;
 
 inline int64_t Min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
+// The 1-D transforms compute into local arrays and then copy those out: with the output
+// rows written straight through a runtime stride the compiler cannot rule out overlapping
+// rows and leaves the lane loop scalar.
+
+// Copies r rows of kL lanes from `out` to d[k*ds + l].
+template <int R>
+inline void StoreRows(const float (&out)[R][kL], float *__restrict d, int64_t ds) {
+  for (int k = 0; k < R; ++k)
+    for (int l = 0; l < kL; ++l) d[k * ds + l] = out[k][l];
+}
+
 // B^T along one dim: s[k*ss + l] (k < alpha) -> d[k*ds + l] (k < alpha), for kL lanes.
 template <int M>
 void InputRow(const float *__restrict s, int64_t ss, float *__restrict d, int64_t ds);
 
 template <>
 inline void InputRow<2>(const float *__restrict s, int64_t ss, float *__restrict d, int64_t ds) {
+  float o[4][kL];
   for (int l = 0; l < kL; ++l) {
     const float d0 = s[l], d1 = s[ss + l], d2 = s[2 * ss + l], d3 = s[3 * ss + l];
-    d[l] = d0 - d2;
-    d[ds + l] = d1 + d2;
-    d[2 * ds + l] = d2 - d1;
-    d[3 * ds + l] = d1 - d3;
+    o[0][l] = d0 - d2;
+    o[1][l] = d1 + d2;
+    o[2][l] = d2 - d1;
+    o[3][l] = d1 - d3;
   }
+  StoreRows<4>(o, d, ds);
 }
 
 template <>
 inline void InputRow<4>(const float *__restrict s, int64_t ss, float *__restrict d, int64_t ds) {
+  float o[6][kL];
   for (int l = 0; l < kL; ++l) {
     const float d0 = s[l], d1 = s[ss + l], d2 = s[2 * ss + l], d3 = s[3 * ss + l],
                 d4 = s[4 * ss + l], d5 = s[5 * ss + l];
     const float a = d4 - 4.f * d2, b = d3 - 4.f * d1;  // rows 1, 2 share these
     const float c = d4 - d2, e = 2.f * (d3 - d1);      // rows 3, 4 share these
-    d[l] = 4.f * d0 - 5.f * d2 + d4;
-    d[ds + l] = a + b;
-    d[2 * ds + l] = a - b;
-    d[3 * ds + l] = c + e;
-    d[4 * ds + l] = c - e;
-    d[5 * ds + l] = 4.f * d1 - 5.f * d3 + d5;
+    o[0][l] = 4.f * d0 - 5.f * d2 + d4;
+    o[1][l] = a + b;
+    o[2][l] = a - b;
+    o[3][l] = c + e;
+    o[4][l] = c - e;
+    o[5][l] = 4.f * d1 - 5.f * d3 + d5;
   }
+  StoreRows<6>(o, d, ds);
 }
 
 // A^T along one dim: s[k*ss + l] (k < alpha) -> d[k*ds + l] (k < m).
@@ -57,24 +72,28 @@ void OutputRow(const float *__restrict s, int64_t ss, float *__restrict d, int64
 
 template <>
 inline void OutputRow<2>(const float *__restrict s, int64_t ss, float *__restrict d, int64_t ds) {
+  float o[2][kL];
   for (int l = 0; l < kL; ++l) {
     const float s0 = s[l], s1 = s[ss + l], s2 = s[2 * ss + l], s3 = s[3 * ss + l];
-    d[l] = s0 + s1 + s2;
-    d[ds + l] = s1 - s2 - s3;
+    o[0][l] = s0 + s1 + s2;
+    o[1][l] = s1 - s2 - s3;
   }
+  StoreRows<2>(o, d, ds);
 }
 
 template <>
 inline void OutputRow<4>(const float *__restrict s, int64_t ss, float *__restrict d, int64_t ds) {
+  float o[4][kL];
   for (int l = 0; l < kL; ++l) {
     const float s0 = s[l], s1 = s[ss + l], s2 = s[2 * ss + l], s3 = s[3 * ss + l],
                 s4 = s[4 * ss + l], s5 = s[5 * ss + l];
     const float p12 = s1 + s2, m12 = s1 - s2, p34 = s3 + s4, m34 = s3 - s4;
-    d[l] = s0 + p12 + p34;
-    d[ds + l] = m12 + 2.f * m34;
-    d[2 * ds + l] = p12 + 4.f * p34;
-    d[3 * ds + l] = m12 + 8.f * m34 + s5;
+    o[0][l] = s0 + p12 + p34;
+    o[1][l] = m12 + 2.f * m34;
+    o[2][l] = p12 + 4.f * p34;
+    o[3][l] = m12 + 8.f * m34 + s5;
   }
+  StoreRows<4>(o, d, ds);
 }
 
 // The tiles of one lane group: where each starts in its image, and the image.
