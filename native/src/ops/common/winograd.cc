@@ -138,10 +138,13 @@ MaceStatus Conv3x3::Run(const float *x, int64_t batch, const conv::Window3 &w, c
   // Balance the chunks (the last one is not left nearly empty).
   nt = std::min(nt, RoundUp(CeilDiv(tiles, chunks), detail::kLanes));
   const int64_t v_ld = nt;  // a multiple of kLanes
+  // The transforms touch all alpha^2 matrices of V / M at once; one cache line of padding
+  // between them keeps power-of-two strides from mapping them all to a few L1 sets.
+  const int64_t v_estride = cin_ * v_ld + 16, m_estride = oblock_ * v_ld + 16;
   std::atomic<bool> failed{false};
   gemm::RunParallel(pool, 0, chunks * oblocks_, 1, [&](int64_t begin, int64_t end) {
     Scratch &s = ThreadScratch();
-    if (!s.v.Reserve(E * cin_ * v_ld) || !s.m.Reserve(E * oblock_ * v_ld)) {
+    if (!s.v.Reserve(E * v_estride) || !s.m.Reserve(E * m_estride)) {
       failed = true;
       return;
     }
@@ -150,7 +153,7 @@ MaceStatus Conv3x3::Run(const float *x, int64_t batch, const conv::Window3 &w, c
       const int64_t chunk = job / oblocks_, ob = job % oblocks_;
       const int64_t t0 = chunk * nt, n = std::min(nt, tiles - t0);
       if (chunk != transformed) {
-        detail::InputJob ij{M, x, cin_, grid, t0, n, s.v.data(), v_ld, cin_ * v_ld};
+        detail::InputJob ij{M, x, cin_, grid, t0, n, s.v.data(), v_ld, v_estride};
         Input(isa, ij);
         transformed = chunk;
       }
@@ -161,14 +164,14 @@ MaceStatus Conv3x3::Run(const float *x, int64_t batch, const conv::Window3 &w, c
       for (int e = 0; e < E; ++e) {
         MaceStatus st = gemm::Sgemm(
             rows, cols, cin_, 1.f, gemm::Operand::Packed(u_[e * oblocks_ + ob]),
-            gemm::Operand::Dense(s.v.data() + e * cin_ * v_ld, v_ld, false), 0.f,
-            s.m.data() + e * rows * v_ld, v_ld, gemm::Epilogue(), nullptr);
+            gemm::Operand::Dense(s.v.data() + e * v_estride, v_ld, false), 0.f,
+            s.m.data() + e * m_estride, v_ld, gemm::Epilogue(), nullptr);
         if (!st.ok()) {
           failed = true;
           return;
         }
       }
-      detail::OutputJob oj{M,   s.m.data(), v_ld, rows * v_ld, o0, rows, cout_, grid,
+      detail::OutputJob oj{M,   s.m.data(), v_ld, m_estride, o0, rows, cout_, grid,
                            t0,  n,          bias, act,         y};
       Output(isa, oj);
     }
