@@ -167,10 +167,18 @@ void OutputTransform(const detail::OutputJob &j) {
   alignas(64) float r[M * M * kL];
   const ActivationType act = j.act.type;
   const float lo = j.act.type == ActivationType::RELU ? 0.f : j.act.alpha, hi = j.act.beta;
-  Lanes ln;
-  for (int64_t g0 = 0; g0 < j.nt; g0 += kL) {
-    LocateLanes(g, M, j.t0 + g0, j.nt - g0, &ln);
-    for (int64_t o = 0; o < j.rows; ++o) {
+  // A few lane groups per pass over the output channels: M is then read along its rows
+  // (consecutive tiles) rather than one 64-byte piece per row of alpha^2 matrices.
+  constexpr int kGroups = 4;
+  Lanes lanes[kGroups];
+  for (int64_t b0 = 0; b0 < j.nt; b0 += kGroups * kL) {
+    const int groups = static_cast<int>(Min64(kGroups, (j.nt - b0 + kL - 1) / kL));
+    for (int q = 0; q < groups; ++q)
+      LocateLanes(g, M, j.t0 + b0 + q * kL, j.nt - b0 - q * kL, &lanes[q]);
+    for (int64_t o = 0; o < j.rows; ++o)
+    for (int q = 0; q < groups; ++q) {
+      const Lanes &ln = lanes[q];
+      const int64_t g0 = b0 + q * kL;
       const float *s = j.mm + o * j.m_ld + g0;
       for (int i = 0; i < A; ++i) OutputRow<M>(s + i * A * j.m_estride, j.m_estride, t + i * M * kL, kL);
       for (int k = 0; k < M; ++k) OutputRow<M>(t + k * kL, M * kL, r + k * kL, M * kL);
@@ -187,16 +195,30 @@ void OutputTransform(const detail::OutputJob &j) {
           for (int q = 0; q < M * M * kL; ++q) r[q] = j.act.Apply(r[q]);
       }
       float *yo = j.y + (j.o0 + o) * out_plane;
-      for (int l = 0; l < ln.lanes; ++l) {
-        float *dst = yo + ln.image[l] * j.cout * out_plane + ln.row[l] * g.out_w + ln.col[l];
-        const int64_t vh = Min64(M, g.out_h - ln.row[l]), vw = Min64(M, g.out_w - ln.col[l]);
-        if (vh == M && vw == M) {
-          for (int i = 0; i < M; ++i)
-            for (int k = 0; k < M; ++k) dst[i * g.out_w + k] = r[(i * M + k) * kL + l];
-        } else {
-          for (int64_t i = 0; i < vh; ++i)
-            for (int64_t k = 0; k < vw; ++k) dst[i * g.out_w + k] = r[(i * M + k) * kL + l];
+      for (int l0 = 0; l0 < ln.lanes;) {
+        float *dst = yo + ln.image[l0] * j.cout * out_plane + ln.row[l0] * g.out_w + ln.col[l0];
+        const int64_t vh = Min64(M, g.out_h - ln.row[l0]);
+        // A run of whole-width tiles side by side in one tile row: each output row of the run
+        // is one contiguous span (an interleaving store the compiler vectorises).
+        int l1 = l0;
+        while (l1 < ln.lanes && ln.image[l1] == ln.image[l0] && ln.row[l1] == ln.row[l0] &&
+               ln.col[l1] + M <= g.out_w)
+          ++l1;
+        if (l1 > l0) {
+          const int run = l1 - l0;
+          for (int64_t i = 0; i < vh; ++i) {
+            float *__restrict drow = dst + i * g.out_w;
+            const float *src = r + i * M * kL + l0;
+            for (int l = 0; l < run; ++l)
+              for (int k = 0; k < M; ++k) drow[l * M + k] = src[k * kL + l];
+          }
+          l0 = l1;
+          continue;
         }
+        const int64_t vw = Min64(M, g.out_w - ln.col[l0]);  // the partial tile at a row end
+        for (int64_t i = 0; i < vh; ++i)
+          for (int64_t k = 0; k < vw; ++k) dst[i * g.out_w + k] = r[(i * M + k) * kL + l0];
+        ++l0;
       }
     }
   }
