@@ -177,6 +177,13 @@ void OutputTransform(const detail::OutputJob &j) {
       LocateLanes(g, M, j.t0 + b0 + q * kL, j.nt - b0 - q * kL, &lanes[q]);
     for (int64_t o = 0; o < j.rows; ++o)
     for (int q = 0; q < groups; ++q) {
+      if (q == 0 && o + 1 < j.rows) {
+        // The next channel's rows of all alpha^2 matrices: too many streams for the
+        // hardware prefetcher.
+        const float *next = j.mm + (o + 1) * j.m_ld + b0;
+        for (int e = 0; e < A * A; ++e)
+          for (int q2 = 0; q2 < groups; ++q2) __builtin_prefetch(next + e * j.m_estride + q2 * kL);
+      }
       const Lanes &ln = lanes[q];
       const int64_t g0 = b0 + q * kL;
       const float *s = j.mm + o * j.m_ld + g0;
