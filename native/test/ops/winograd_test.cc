@@ -37,7 +37,7 @@ struct WCase {
   int64_t n, cin, cout, h, w;
   int64_t pt, pl, pb, pr;
   int64_t kh = 3, kw = 3, stride = 1, dilation = 1, group = 1;
-  std::string act;  // "", RELU or CLIP
+  std::string act;  // "", RELU, CLIP (-0.5, 1.5) or LEAKYRELU (slope -0.5)
   bool bias = true;
 };
 
@@ -54,6 +54,7 @@ std::string Describe(const WCase &c) {
 float ActRef(const std::string &act, double v) {
   if (act == "RELU") return static_cast<float>(std::max(v, 0.0));
   if (act == "CLIP") return static_cast<float>(std::min(std::max(v, -0.5), 1.5));
+  if (act == "LEAKYRELU") return static_cast<float>(v >= 0 ? v : -0.5 * v);
   return static_cast<float>(v);
 }
 
@@ -183,8 +184,9 @@ TEST(WinogradTest, OddPlanesAndPads) {
       for (const auto &p : pads) {
         if (h + p[0] + p[2] < 3 || w + p[1] + p[3] < 3) continue;
         WCase c{2, chans[k % 6], chans[(k / 6 + k) % 6], h, w, p[0], p[1], p[2], p[3]};
-        c.act = k % 3 == 0 ? "" : (k % 3 == 1 ? "RELU" : "CLIP");
-        c.bias = k % 4 != 3;
+        const char *acts[] = {"", "RELU", "CLIP", "LEAKYRELU"};
+        c.act = acts[k % 4];
+        c.bias = k % 5 != 3;
         ++k;
         CheckCase(c, static_cast<uint32_t>(k), {2, 4});
         if (HasFatalFailure()) return;

@@ -142,7 +142,7 @@ MaceStatus Conv3x3::Run(const float *x, int64_t batch, const conv::Window3 &w, c
   // between them keeps power-of-two strides from mapping them all to a few L1 sets.
   const int64_t v_estride = cin_ * v_ld + 16, m_estride = oblock_ * v_ld + 16;
   std::atomic<bool> failed{false};
-  gemm::RunParallel(pool, 0, chunks * oblocks_, 1, [&](int64_t begin, int64_t end) {
+  auto body = [&](int64_t begin, int64_t end) {
     Scratch &s = ThreadScratch();
     if (!s.v.Reserve(E * v_estride) || !s.m.Reserve(E * m_estride)) {
       failed = true;
@@ -175,7 +175,10 @@ MaceStatus Conv3x3::Run(const float *x, int64_t batch, const conv::Window3 &w, c
                            t0,  n,          bias, act,         y};
       Output(isa, oj);
     }
-  });
+  };
+  // One captured reference: the pool's std::function then holds it without allocating.
+  gemm::RunParallel(pool, 0, chunks * oblocks_, 1,
+                    [&body](int64_t begin, int64_t end) { body(begin, end); });
   if (failed) return OutOfResources("winograd: cannot allocate scratch or GEMM buffers");
   return MaceStatus::MACE_SUCCESS;
 }
