@@ -45,8 +45,9 @@ std::string NameOf(const ConvCase &c) {
   std::snprintf(buf, sizeof(buf), "%s%lldx%lldS%lld%s_%s_%lldx%lldx%lld_%lld",
                 c.depthwise ? "DWCONV_" : "CONV_", static_cast<long long>(c.kernel),
                 static_cast<long long>(c.kernel), static_cast<long long>(c.stride),
-                wino.c_str(), c.model.c_str(), static_cast<long long>(c.c_in), static_cast<long long>(c.h),
-                static_cast<long long>(c.w), static_cast<long long>(c.c_out));
+                wino.c_str(), c.model.c_str(), static_cast<long long>(c.c_in),
+                static_cast<long long>(c.h), static_cast<long long>(c.w),
+                static_cast<long long>(c.c_out));
   return buf;
 }
 

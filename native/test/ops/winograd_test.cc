@@ -43,7 +43,9 @@ struct WCase {
 
 std::string Describe(const WCase &c) {
   char buf[200];
-  std::snprintf(buf, sizeof(buf), "N%lld Cin%lld Cout%lld %lldx%lld pads %lld,%lld,%lld,%lld k%lldx%lld s%lld d%lld g%lld %s",
+  std::snprintf(buf, sizeof(buf),
+                "N%lld Cin%lld Cout%lld %lldx%lld pads %lld,%lld,%lld,%lld k%lldx%lld s%lld d%lld "
+                "g%lld %s",
                 (long long)c.n, (long long)c.cin, (long long)c.cout, (long long)c.h,
                 (long long)c.w, (long long)c.pt, (long long)c.pl, (long long)c.pb,
                 (long long)c.pr, (long long)c.kh, (long long)c.kw, (long long)c.stride,

@@ -132,7 +132,8 @@ MaceStatus Conv3x3::Run(const float *x, int64_t batch, const conv::Window3 &w, c
   const Isa isa = kern->isa;
   // Tiles per chunk: a multiple of the GEMM's column panel (and of the transform lanes).
   const int64_t quantum = std::max<int64_t>(detail::kLanes, RoundUp(kern->nr, detail::kLanes));
-  int64_t nt = std::max<int64_t>(quantum, kChunkFloats / (E * (cin_ + oblock_)) / quantum * quantum);
+  int64_t nt = kChunkFloats / (E * (cin_ + oblock_)) / quantum * quantum;
+  nt = std::max(nt, quantum);
   nt = std::min(nt, RoundUp(tiles, detail::kLanes));
   const int64_t chunks = CeilDiv(tiles, nt);
   // Balance the chunks (the last one is not left nearly empty).

@@ -153,7 +153,8 @@ void InputTransform(const detail::InputJob &j) {
       // Along each patch row, then along the columns straight into V (e = row * A + col).
       for (int i = 0; i < A; ++i) InputRow<M>(d + i * A * kL, kL, t + i * A * kL, kL);
       float *v = j.v + c * j.v_ld + g0;
-      for (int k = 0; k < A; ++k) InputRow<M>(t + k * kL, A * kL, v + k * j.v_estride, A * j.v_estride);
+      for (int k = 0; k < A; ++k)
+        InputRow<M>(t + k * kL, A * kL, v + k * j.v_estride, A * j.v_estride);
     }
   }
 }
@@ -175,8 +176,9 @@ void OutputTransform(const detail::OutputJob &j) {
     const int groups = static_cast<int>(Min64(kGroups, (j.nt - b0 + kL - 1) / kL));
     for (int q = 0; q < groups; ++q)
       LocateLanes(g, M, j.t0 + b0 + q * kL, j.nt - b0 - q * kL, &lanes[q]);
-    for (int64_t o = 0; o < j.rows; ++o)
-    for (int q = 0; q < groups; ++q) {
+    for (int64_t oq = 0; oq < j.rows * groups; ++oq) {
+      const int64_t o = oq / groups;
+      const int q = static_cast<int>(oq % groups);
       if (q == 0 && o + 1 < j.rows) {
         // The next channel's rows of all alpha^2 matrices: too many streams for the
         // hardware prefetcher.
@@ -187,19 +189,20 @@ void OutputTransform(const detail::OutputJob &j) {
       const Lanes &ln = lanes[q];
       const int64_t g0 = b0 + q * kL;
       const float *s = j.mm + o * j.m_ld + g0;
-      for (int i = 0; i < A; ++i) OutputRow<M>(s + i * A * j.m_estride, j.m_estride, t + i * M * kL, kL);
+      for (int i = 0; i < A; ++i)
+        OutputRow<M>(s + i * A * j.m_estride, j.m_estride, t + i * M * kL, kL);
       for (int k = 0; k < M; ++k) OutputRow<M>(t + k * kL, M * kL, r + k * kL, M * kL);
       const float b = j.bias ? j.bias[j.o0 + o] : 0.f;
       if (act == ActivationType::RELU || act == ActivationType::CLIP) {
-        const float top = act == ActivationType::RELU ? 3.4e38f : hi;
-        for (int q = 0; q < M * M * kL; ++q) {
-          const float v = r[q] + b;
-          r[q] = v < lo ? lo : (v > top ? top : v);
+        const float top = act == ActivationType::RELU ? __builtin_huge_valf() : hi;
+        for (int p = 0; p < M * M * kL; ++p) {
+          const float v = r[p] + b;
+          r[p] = v < lo ? lo : (v > top ? top : v);
         }
       } else {
-        for (int q = 0; q < M * M * kL; ++q) r[q] += b;
+        for (int p = 0; p < M * M * kL; ++p) r[p] += b;
         if (act != ActivationType::NONE)
-          for (int q = 0; q < M * M * kL; ++q) r[q] = j.act.Apply(r[q]);
+          for (int p = 0; p < M * M * kL; ++p) r[p] = j.act.Apply(r[p]);
       }
       float *yo = j.y + (j.o0 + o) * out_plane;
       for (int l0 = 0; l0 < ln.lanes;) {
