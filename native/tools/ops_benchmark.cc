@@ -5,6 +5,9 @@
 // Each benchmark builds the CPU op once (constant weights, so Init packs them as a model load
 // does), runs it once to warm up, then repeats it until --min_time seconds have passed.
 // `% of peak` (with --peak_gflops X, X in GFLOP/s) counts 2 flops per multiply-accumulate.
+// Winograd cases (name ...S1W2_... / ...S1W4_...: the op's `winograd` arg set to 2 or 4) report
+// *effective* GMACPS: the direct convolution's MACs over the time, so they compare directly
+// with the plain case of the same shape (and % of peak may exceed 100).
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -32,16 +35,20 @@ struct ConvCase {
   int64_t kernel, stride, pad;
   bool depthwise;
   const char *activation = "RELU";  // the fused activation
+  int winograd = 0;  // the Conv's `winograd` arg (2 or 4), 0: absent
 };
 
-// The benchmark name, MACE style: CONV_<k>x<k>S<s>_<model>_<Cin>x<H>x<W>_<Cout>.
+// The benchmark name, MACE style: CONV_<k>x<k>S<s>[W<m>]_<model>_<Cin>x<H>x<W>_<Cout>
+// (W<m>: Winograd F(m x m, 3 x 3)).
 std::string NameOf(const ConvCase &c) {
   char buf[160];
-  std::snprintf(buf, sizeof(buf), "%s%lldx%lldS%lld_%s_%lldx%lldx%lld_%lld",
+  const std::string wino = c.winograd ? "W" + std::to_string(c.winograd) : "";
+  std::snprintf(buf, sizeof(buf), "%s%lldx%lldS%lld%s_%s_%lldx%lldx%lld_%lld",
                 c.depthwise ? "DWCONV_" : "CONV_", static_cast<long long>(c.kernel),
                 static_cast<long long>(c.kernel), static_cast<long long>(c.stride),
-                c.model.c_str(), static_cast<long long>(c.c_in), static_cast<long long>(c.h),
-                static_cast<long long>(c.w), static_cast<long long>(c.c_out));
+                wino.c_str(), c.model.c_str(), static_cast<long long>(c.c_in),
+                static_cast<long long>(c.h), static_cast<long long>(c.w),
+                static_cast<long long>(c.c_out));
   return buf;
 }
 
@@ -91,6 +98,12 @@ std::vector<ConvCase> Cases() {
   pw("squeezenet1_1", 384, 64, 13);
   v.push_back({"squeezenet1_1", 64, 256, 13, 13, 3, 1, 1, false});
   pw("squeezenet1_1", 512, 1000, 13);
+  // squeezenet1_1's expand 3x3 convs again through Winograd F(2,3) and F(4,3).
+  for (int m : {2, 4}) {
+    const int64_t shapes[][3] = {{16, 64, 55}, {32, 128, 27}, {48, 192, 13}, {64, 256, 13}};
+    for (const auto &s : shapes)
+      v.push_back({"squeezenet1_1", s[0], s[1], s[2], s[2], 3, 1, 1, false, "RELU", m});
+  }
   return v;
 }
 
@@ -132,6 +145,7 @@ bool RunConv(const ConvCase &c, ThreadPool *pool, double min_time, bool cpu_time
   def.args["pads"] = IntsArg({c.pad, c.pad, c.pad, c.pad});
   def.args["activation"].s = c.activation;
   def.args["activation"].has_s = true;
+  if (c.winograd) def.args["winograd"] = IntArg(c.winograd);
   const int64_t w_in = c.depthwise ? 1 : c.c_in;
   Tensor x("x", DataType::DT_FLOAT), y("y", DataType::DT_FLOAT);
   Tensor wsrc("w", DataType::DT_FLOAT), bsrc("b", DataType::DT_FLOAT);

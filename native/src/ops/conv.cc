@@ -6,6 +6,8 @@
 // Depthwise convs (one input channel per group) and convs with a small depth Cin*kh*kw (the
 // stems: 3 input channels) run direct loops. Constant weights are packed once in Init, for the
 // GEMM kernel selected at run time (AVX-512 / AVX2 / NEON / generic) and the direct loop.
+// With the `winograd` arg (2 or 4, from the deployment file) 3x3 stride-1 convs with constant
+// weights run Winograd F(m x m, 3 x 3) instead (ops/common/winograd.h).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "ops/common/conv_util.h"
 #include "ops/common/depthwise.h"
 #include "ops/common/gemm.h"
+#include "ops/common/winograd.h"
 
 namespace mace {
 
@@ -161,6 +164,12 @@ class ConvOp : public Operation {
       conv_direct::PackWeights(w->data<float>(), w->dim(0), w->size() / w->dim(0), &direct_w_);
       direct_shape_ = w->shape();
     }
+    const int64_t wino = GetInt("winograd", 0);
+    if ((wino == 2 || wino == 4) && group_ == 1 && w != nullptr && w->is_const() &&
+        w->dtype() == DataType::DT_FLOAT && w->ndim() == 4 && w->dim(2) == 3 && w->dim(3) == 3 &&
+        w->size() > 0)
+      MACE_RETURN_IF_ERROR(
+          winograd_.Init(static_cast<int>(wino), w->data<float>(), w->dim(0), w->dim(1)));
     return MaceStatus::MACE_SUCCESS;
   }
 
@@ -200,6 +209,9 @@ class ConvOp : public Operation {
     const float *xd = x->data<float>(), *wd = w->data<float>();
     float *yd = y->mutable_data<float>();
     ThreadPool *pool = ctx->thread_pool;
+
+    if (group_ == 1 && winograd_.Matches(filters, channels) && winograd::Supported(win))
+      return winograd_.Run(xd, batch, win, bias, activation_, yd, pool);
 
     if (cg == 1 && group_ > 1) {  // depthwise (with channel multiplier mg)
       std::vector<int64_t> ow_ranges(2 * win.kernel[2]);
@@ -275,6 +287,7 @@ class ConvOp : public Operation {
   Shape packed_shape_;
   std::vector<float> direct_w_;  // conv_direct::PackWeights layout, when W is constant
   Shape direct_shape_;
+  winograd::Conv3x3 winograd_;  // prepared when the `winograd` arg asks for it
   int64_t macs_ = 0;
 };
 
