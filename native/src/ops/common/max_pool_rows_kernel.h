@@ -16,17 +16,54 @@ void InteriorColumns(const conv::Window3 &w, int64_t *lo, int64_t *hi) {
   *hi = last < 0 ? *lo : std::max(*lo, std::min(w.out[2], last / s + 1));
 }
 
-// Max over each window of one row of column maxima for the interior columns [lo, hi), tap by
-// tap over the whole range: with the stride a constant these loops vectorise (stride 2 as
-// even/odd de-interleaving), unlike a per-column loop over a variable tap count.
-template <int S>
+// Max over each window of one row of column maxima for the interior columns [lo, hi). With the
+// stride S and the window width K constants, each output is one vectorised max over K strided
+// loads (stride 2 as even/odd de-interleaving) and one store; other widths go tap by tap.
+template <int S, int K>
 void RowMaxInterior(const float *colmax, const conv::Window3 &w, int64_t lo, int64_t hi, float *y) {
   const float *c = colmax - w.pad_begin[2];
   const int64_t d = w.dilation[2];
+  if (K > 0) {
+    for (int64_t ow = lo; ow < hi; ++ow) {
+      float m = c[ow * S];
+      for (int kw = 1; kw < K; ++kw) m = c[ow * S + kw * d] > m ? c[ow * S + kw * d] : m;
+      y[ow] = m;
+    }
+    return;
+  }
   for (int64_t ow = lo; ow < hi; ++ow) y[ow] = c[ow * S];
   for (int64_t kw = 1; kw < w.kernel[2]; ++kw) {
     const float *ck = c + kw * d;
     for (int64_t ow = lo; ow < hi; ++ow) y[ow] = ck[ow * S] > y[ow] ? ck[ow * S] : y[ow];
+  }
+}
+
+template <int S>
+void RowMax(const float *colmax, const conv::Window3 &w, int64_t lo, int64_t hi, float *y) {
+  if (w.kernel[2] == 3) RowMaxInterior<S, 3>(colmax, w, lo, hi, y);
+  else if (w.kernel[2] == 2) RowMaxInterior<S, 2>(colmax, w, lo, hi, y);
+  else RowMaxInterior<S, 0>(colmax, w, lo, hi, y);
+}
+
+// colmax[i] = max over the n input rows starting at `row0`, `step` floats apart: one pass and
+// one store per column for the usual 2 and 3 rows.
+void ColumnMax(const float *row0, int64_t step, int64_t n, int64_t in_w, float *colmax) {
+  const float *r1 = row0 + step, *r2 = row0 + 2 * step;
+  if (n == 3) {
+    for (int64_t i = 0; i < in_w; ++i) {
+      const float a = row0[i] > r1[i] ? row0[i] : r1[i];
+      colmax[i] = r2[i] > a ? r2[i] : a;
+    }
+    return;
+  }
+  if (n == 2) {
+    for (int64_t i = 0; i < in_w; ++i) colmax[i] = row0[i] > r1[i] ? row0[i] : r1[i];
+    return;
+  }
+  std::copy(row0, row0 + in_w, colmax);
+  for (int64_t kh = 1; kh < n; ++kh) {
+    const float *row = row0 + kh * step;
+    for (int64_t i = 0; i < in_w; ++i) colmax[i] = row[i] > colmax[i] ? row[i] : colmax[i];
   }
 }
 
@@ -43,14 +80,9 @@ void Plane2DRows(const float *x, const conv::Window3 &w, const Taps &taps, float
       continue;
     }
     const int64_t ih0 = oh * w.stride[1] - w.pad_begin[1];
-    const float *row0 = x + (ih0 + f * w.dilation[1]) * in_w;
-    std::copy(row0, row0 + in_w, colmax);
-    for (int64_t kh = f + 1; kh < l; ++kh) {
-      const float *row = x + (ih0 + kh * w.dilation[1]) * in_w;
-      for (int64_t i = 0; i < in_w; ++i) colmax[i] = row[i] > colmax[i] ? row[i] : colmax[i];
-    }
-    if (w.stride[2] == 1) RowMaxInterior<1>(colmax, w, lo, hi, yrow);
-    else if (w.stride[2] == 2) RowMaxInterior<2>(colmax, w, lo, hi, yrow);
+    ColumnMax(x + (ih0 + f * w.dilation[1]) * in_w, w.dilation[1] * in_w, l - f, in_w, colmax);
+    if (w.stride[2] == 1) RowMax<1>(colmax, w, lo, hi, yrow);
+    else if (w.stride[2] == 2) RowMax<2>(colmax, w, lo, hi, yrow);
     for (int64_t ow = 0; ow < w.out[2]; ++ow) {  // the border columns
       if (ow == lo) ow = hi;
       if (ow >= w.out[2]) break;
