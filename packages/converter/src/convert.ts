@@ -30,7 +30,7 @@ export interface ConvertOptions {
   transforms?: { disable?: string[] };
   /** How GPU engines store activations and weights (the deployment file's data_type): half (default, MACE's fp16_fp32) or float. */
   gpuDataType?: GpuDataType;
-  /** The deployment file's `winograd`: 2 or 4 lets GPU engines run 3x3 convolutions as Winograd F(2,3) / F(4,3). */
+  /** The deployment file's `winograd`: 2 or 4 lets the CPU and GPU engines run 3x3 stride-1 convolutions as Winograd F(2,3) / F(4,3). */
   winograd?: 0 | 2 | 4;
 }
 
