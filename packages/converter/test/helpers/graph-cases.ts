@@ -287,7 +287,14 @@ export function convHardSwishPair(hsFirst: boolean, alpha = 1 / 6): Graph {
     'float32',
     'conv',
   );
-  const h = b.node('HardSigmoid', [c], { alpha: { float: alpha }, beta: { float: 0.5 } }, [1, 4, 5, 5], 'float32', 'hs');
+  const h = b.node(
+    'HardSigmoid',
+    [c],
+    { alpha: { float: alpha }, beta: { float: 0.5 } },
+    [1, 4, 5, 5],
+    'float32',
+    'hs',
+  );
   return b.output(b.node('Mul', hsFirst ? [h, c] : [c, h], {}, [1, 4, 5, 5], 'float32', 'mul')).build();
 }
 
