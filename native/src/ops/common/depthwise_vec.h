@@ -1,6 +1,7 @@
 // Float vector types for the depthwise kernels, one per instruction set, all with the same
 // small interface (N lanes, Load/Store, Set1, Fma, Min/Max, StoreN for a row's last partial
-// vector), so one kernel template (depthwise_kernel.h) is compiled once per set:
+// vector, LoadMask for vectors that overlap the plane's left/right border, Deint to split 2N
+// floats into even and odd columns for stride 2), so one kernel template (depthwise_kernel.h) is compiled once per set:
 //   VecAvx512 (16 lanes)  in depthwise_avx512.cc   VecAvx2 (8) in depthwise_avx2.cc
 //   VecNeon (4)           in depthwise.cc on ARM   VecSse (4) in depthwise.cc on x86-64
 //   VecScalar (1)         elsewhere.
@@ -35,6 +36,21 @@ struct VecAvx512 {
   static V Mul(V a, V b) { return _mm512_mul_ps(a, b); }
   static V Min(V a, V b) { return _mm512_min_ps(a, b); }
   static V Max(V a, V b) { return _mm512_max_ps(a, b); }
+  // Lanes [lo, hi) (clamped to [0, N)) from p, the others zero; masked lanes are not read.
+  static V LoadMask(const float *p, int lo, int hi) {
+    lo = lo < 0 ? 0 : lo;
+    hi = hi > N ? N : hi;
+    if (hi <= lo) return _mm512_setzero_ps();
+    const unsigned m = ((1u << hi) - 1u) & ~((1u << lo) - 1u);
+    return _mm512_maskz_loadu_ps(static_cast<__mmask16>(m), p);
+  }
+  // Even and odd floats of (a, b) = 2N consecutive floats.
+  static void Deint(V a, V b, V *even, V *odd) {
+    const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    *even = _mm512_permutex2var_ps(a, ie, b);
+    *odd = _mm512_permutex2var_ps(a, io, b);
+  }
 };
 #endif
 
@@ -54,6 +70,19 @@ struct VecAvx2 {
   static V Mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V Min(V a, V b) { return _mm256_min_ps(a, b); }
   static V Max(V a, V b) { return _mm256_max_ps(a, b); }
+  static V LoadMask(const float *p, int lo, int hi) {
+    const __m256i i = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i m = _mm256_and_si256(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(lo - 1)),
+                                       _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), i));
+    return _mm256_maskload_ps(p, m);  // masked lanes are not read
+  }
+  static void Deint(V a, V b, V *even, V *odd) {
+    // In-lane shuffles give [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit permute orders the pairs.
+    const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    const __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8));
+    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), 0xD8));
+  }
 };
 #endif
 
@@ -74,6 +103,16 @@ struct VecSse {
   static V Mul(V a, V b) { return _mm_mul_ps(a, b); }
   static V Min(V a, V b) { return _mm_min_ps(a, b); }
   static V Max(V a, V b) { return _mm_max_ps(a, b); }
+  static V LoadMask(const float *p, int lo, int hi) {  // no masked load in SSE2
+    if (lo <= 0 && hi >= N) return Load(p);
+    alignas(16) float t[N] = {0.f, 0.f, 0.f, 0.f};
+    for (int i = lo < 0 ? 0 : lo; i < hi && i < N; ++i) t[i] = p[i];
+    return _mm_load_ps(t);
+  }
+  static void Deint(V a, V b, V *even, V *odd) {
+    *even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    *odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+  }
 };
 #endif
 
@@ -97,6 +136,17 @@ struct VecNeon {
   static V Mul(V a, V b) { return vmulq_f32(a, b); }
   static V Min(V a, V b) { return vminq_f32(a, b); }
   static V Max(V a, V b) { return vmaxq_f32(a, b); }
+  static V LoadMask(const float *p, int lo, int hi) {  // no masked load in NEON
+    if (lo <= 0 && hi >= N) return Load(p);
+    float t[N] = {0.f, 0.f, 0.f, 0.f};
+    for (int i = lo < 0 ? 0 : lo; i < hi && i < N; ++i) t[i] = p[i];
+    return vld1q_f32(t);
+  }
+  static void Deint(V a, V b, V *even, V *odd) {
+    const float32x4x2_t u = vuzpq_f32(a, b);
+    *even = u.val[0];
+    *odd = u.val[1];
+  }
 };
 #endif
 
@@ -113,6 +163,11 @@ struct VecScalar {
   static V Mul(V a, V b) { return a * b; }
   static V Min(V a, V b) { return b < a ? b : a; }
   static V Max(V a, V b) { return a < b ? b : a; }
+  static V LoadMask(const float *p, int lo, int hi) { return lo <= 0 && hi > 0 ? *p : 0.f; }
+  static void Deint(V a, V b, V *even, V *odd) {
+    *even = a;
+    *odd = b;
+  }
 };
 
 }  // namespace
