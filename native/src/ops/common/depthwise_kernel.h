@@ -63,46 +63,67 @@ struct ActVec {
   }
 };
 
-// t[kw] lane l = p[S*l + kw] for the K taps of one input row. Masked (M): only floats
-// p[j] with lo <= j < hi exist, the others read as zero. Stride 2 takes taps 0,1 from the
-// 2N floats at p, tap 2 from the odd floats at p+1 and taps 3,4 from those at p+3, so no
-// load reaches past the last float the last lane needs.
+// Offsets of the loads of one input row's taps: stride 1 loads tap kw at kw; stride 2 takes
+// taps 0,1 from the 2N floats at 0, tap 2 from the odd floats at 1 and taps 3,4 from those
+// at 3, so no load reaches past the last float the last lane needs.
+template <int K, int S, int N>
+struct Loads {
+  static constexpr int kCount = S == 1 ? K : (K == 3 ? 4 : 6);
+  static constexpr int Offset(int i) {
+    return S == 1 ? i : (i / 2 == 0 ? 0 : (i / 2 == 1 ? 1 : 3)) + (i % 2) * N;
+  }
+};
+
+// t[kw] lane l = p[S*l + kw] for the K taps of one input row; masked (M) with m[i] for load i.
 template <class VT, int K, int S, bool M>
-MACE_DW_INLINE void RowTaps(const float *p, int lo, int hi, typename VT::V *t) {
+MACE_DW_INLINE void RowTaps(const float *p, const typename VT::Mask *m, typename VT::V *t) {
   using V = typename VT::V;
-  constexpr int N = VT::N;
-  auto load = [&](int d) { return M ? VT::LoadMask(p + d, lo - d, hi - d) : VT::Load(p + d); };
+  using L = Loads<K, S, VT::N>;
+  V v[L::kCount];
+#pragma GCC unroll 6
+  for (int i = 0; i < L::kCount; ++i)
+    v[i] = M ? VT::LoadMask(p + L::Offset(i), m[i]) : VT::Load(p + L::Offset(i));
   if (S == 1) {
 #pragma GCC unroll 5
-    for (int kw = 0; kw < K; ++kw) t[kw] = load(kw);
+    for (int kw = 0; kw < K; ++kw) t[kw] = v[kw];
   } else {
     V unused;
-    VT::Deint(load(0), load(N), &t[0], &t[1]);
-    VT::Deint(load(1), load(1 + N), &unused, &t[2]);
-    if (K == 5) VT::Deint(load(3), load(3 + N), &t[3], &t[4]);
+    VT::Deint(v[0], v[1], &t[0], &t[1]);
+    VT::Deint(v[2], v[3], &unused, &t[2]);
+    if (K == 5) VT::Deint(v[4], v[5], &t[3], &t[4]);
   }
 }
 
 // R output rows x B vectors at input offset `off` (the input column of the first lane's first
 // tap) of the rows in `rows` (input row pointers, (R-1)*S + K of them). R*B independent
-// accumulators hide the FMA latency.
+// accumulators hide the FMA latency. Masked (M) blocks read only columns [0, in_w); their
+// masks depend on the column only, so they are made once for all rows.
 template <class VT, int K, int S, int R, int B, bool M>
-MACE_DW_INLINE void Block(const float *const *rows, int64_t off, int64_t in_w, const typename VT::V *wv,
-                  typename VT::V bias, typename VT::V *acc) {
+MACE_DW_INLINE void Block(const float *const *rows, int64_t off, int64_t in_w,
+                          const typename VT::V *wv, typename VT::V bias, typename VT::V *acc) {
   using V = typename VT::V;
+  using L = Loads<K, S, VT::N>;
   constexpr int N = VT::N;
   constexpr int kTaps = (R - 1) * S + K;
+  typename VT::Mask mk[B][L::kCount] = {};
+  if (M) {
+    // Masked blocks sit at a border: off is within a few vectors of [0, in_w).
+#pragma GCC unroll 2
+    for (int b = 0; b < B; ++b)
+#pragma GCC unroll 6
+      for (int i = 0; i < L::kCount; ++i) {
+        const int64_t o = off + b * S * N + L::Offset(i);
+        mk[b][i] = VT::MakeMask(static_cast<int>(-o), static_cast<int>(in_w - o));
+      }
+  }
 #pragma GCC unroll 8
   for (int i = 0; i < R * B; ++i) acc[i] = bias;
 #pragma GCC unroll 11
   for (int i = 0; i < kTaps; ++i) {
 #pragma GCC unroll 2
     for (int b = 0; b < B; ++b) {
-      const int64_t o = off + b * S * N;
-      // Masked blocks sit at a border: o is within a few vectors of [0, in_w).
-      const int lo = M ? static_cast<int>(-o) : 0, hi = M ? static_cast<int>(in_w - o) : 0;
       V t[K];
-      RowTaps<VT, K, S, M>(rows[i] + o, lo, hi, t);
+      RowTaps<VT, K, S, M>(rows[i] + off + b * S * N, mk[b], t);
 #pragma GCC unroll 4
       for (int r = 0; r < R; ++r) {
         const int kh = i - r * S;

@@ -22,6 +22,11 @@ namespace depthwise {
 // Unnamed: each file built with its own instruction set keeps its own copy.
 namespace {
 
+// Lanes [lo, hi) of a masked load, for the sets without masked loads.
+struct Span {
+  int lo, hi;
+};
+
 #if defined(__x86_64__) && defined(MACE_ISA_AVX512)
 struct VecAvx512 {
   using V = __m512;
@@ -36,14 +41,14 @@ struct VecAvx512 {
   static V Mul(V a, V b) { return _mm512_mul_ps(a, b); }
   static V Min(V a, V b) { return _mm512_min_ps(a, b); }
   static V Max(V a, V b) { return _mm512_max_ps(a, b); }
-  // Lanes [lo, hi) (clamped to [0, N)) from p, the others zero; masked lanes are not read.
-  static V LoadMask(const float *p, int lo, int hi) {
-    lo = lo < 0 ? 0 : lo;
-    hi = hi > N ? N : hi;
-    if (hi <= lo) return _mm512_setzero_ps();
-    const unsigned m = ((1u << hi) - 1u) & ~((1u << lo) - 1u);
-    return _mm512_maskz_loadu_ps(static_cast<__mmask16>(m), p);
+  // The lanes [lo, hi) (clamped to [0, N)) of a LoadMask; the others read as zero, unread.
+  using Mask = __mmask16;
+  static Mask MakeMask(int lo, int hi) {
+    lo = lo < 0 ? 0 : (lo > N ? N : lo);
+    hi = hi < 0 ? 0 : (hi > N ? N : hi);
+    return static_cast<Mask>(((1u << hi) - 1u) & ~((1u << lo) - 1u));
   }
+  static V LoadMask(const float *p, Mask m) { return _mm512_maskz_loadu_ps(m, p); }
   // Even and odd floats of (a, b) = 2N consecutive floats.
   static void Deint(V a, V b, V *even, V *odd) {
     const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -70,12 +75,13 @@ struct VecAvx2 {
   static V Mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V Min(V a, V b) { return _mm256_min_ps(a, b); }
   static V Max(V a, V b) { return _mm256_max_ps(a, b); }
-  static V LoadMask(const float *p, int lo, int hi) {
+  using Mask = __m256i;
+  static Mask MakeMask(int lo, int hi) {
     const __m256i i = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i m = _mm256_and_si256(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(lo - 1)),
-                                       _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), i));
-    return _mm256_maskload_ps(p, m);  // masked lanes are not read
+    return _mm256_and_si256(_mm256_cmpgt_epi32(i, _mm256_set1_epi32(lo - 1)),
+                            _mm256_cmpgt_epi32(_mm256_set1_epi32(hi), i));
   }
+  static V LoadMask(const float *p, Mask m) { return _mm256_maskload_ps(p, m); }  // unread lanes
   static void Deint(V a, V b, V *even, V *odd) {
     // In-lane shuffles give [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit permute orders the pairs.
     const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
@@ -103,10 +109,12 @@ struct VecSse {
   static V Mul(V a, V b) { return _mm_mul_ps(a, b); }
   static V Min(V a, V b) { return _mm_min_ps(a, b); }
   static V Max(V a, V b) { return _mm_max_ps(a, b); }
-  static V LoadMask(const float *p, int lo, int hi) {  // no masked load in SSE2
-    if (lo <= 0 && hi >= N) return Load(p);
+  using Mask = Span;
+  static Mask MakeMask(int lo, int hi) { return {lo, hi}; }
+  static V LoadMask(const float *p, Mask m) {  // no masked load in SSE2
+    if (m.lo <= 0 && m.hi >= N) return Load(p);
     alignas(16) float t[N] = {0.f, 0.f, 0.f, 0.f};
-    for (int i = lo < 0 ? 0 : lo; i < hi && i < N; ++i) t[i] = p[i];
+    for (int i = m.lo < 0 ? 0 : m.lo; i < m.hi && i < N; ++i) t[i] = p[i];
     return _mm_load_ps(t);
   }
   static void Deint(V a, V b, V *even, V *odd) {
@@ -136,10 +144,12 @@ struct VecNeon {
   static V Mul(V a, V b) { return vmulq_f32(a, b); }
   static V Min(V a, V b) { return vminq_f32(a, b); }
   static V Max(V a, V b) { return vmaxq_f32(a, b); }
-  static V LoadMask(const float *p, int lo, int hi) {  // no masked load in NEON
-    if (lo <= 0 && hi >= N) return Load(p);
+  using Mask = Span;
+  static Mask MakeMask(int lo, int hi) { return {lo, hi}; }
+  static V LoadMask(const float *p, Mask m) {  // no masked load in NEON
+    if (m.lo <= 0 && m.hi >= N) return Load(p);
     float t[N] = {0.f, 0.f, 0.f, 0.f};
-    for (int i = lo < 0 ? 0 : lo; i < hi && i < N; ++i) t[i] = p[i];
+    for (int i = m.lo < 0 ? 0 : m.lo; i < m.hi && i < N; ++i) t[i] = p[i];
     return vld1q_f32(t);
   }
   static void Deint(V a, V b, V *even, V *odd) {
@@ -163,7 +173,9 @@ struct VecScalar {
   static V Mul(V a, V b) { return a * b; }
   static V Min(V a, V b) { return b < a ? b : a; }
   static V Max(V a, V b) { return a < b ? b : a; }
-  static V LoadMask(const float *p, int lo, int hi) { return lo <= 0 && hi > 0 ? *p : 0.f; }
+  using Mask = bool;
+  static Mask MakeMask(int lo, int hi) { return lo <= 0 && hi > 0; }
+  static V LoadMask(const float *p, Mask m) { return m ? *p : 0.f; }
   static void Deint(V a, V b, V *even, V *odd) {
     *even = a;
     *odd = b;
