@@ -1,7 +1,10 @@
 // Tests of the specialised depthwise kernels (ops/common/depthwise.h) against a naive
 // depthwise convolution, on every instruction-set path this CPU has (generic, AVX2, AVX-512 on
 // x86-64; NEON on ARM), over odd shapes: widths 1..31 not multiples of any vector width, 1x1
-// planes, stride 2 on odd sizes, asymmetric and large pads, and each fused activation.
+// planes, stride 2 on odd sizes, asymmetric and large pads, and each fused activation. The
+// kernels read the input in place: interior vectors with plain loads, border vectors with
+// masked loads, so widths around multiples of 4, 8 and 16 (SSE/NEON, AVX2, AVX-512) and pads
+// wider than a vector move columns between those paths.
 // Dilated, 3-D and other kernel sizes go through Conv's general loop (conv_test.cc).
 #include <gtest/gtest.h>
 
@@ -139,6 +142,53 @@ TEST(DepthwiseKernel, AlternatingGeometries) {
                           {13, 13, 3, 1, 0, 2, 2, 0}};
   for (int round = 0; round < 3; ++round)
     for (const DwCase &c : cases) Check(c, none, &rng);
+}
+
+// Widths around multiples of every vector width: the split between border vectors (masked
+// loads, masked last store) and interior vectors (two vectors, then one) moves by a column.
+TEST(DepthwiseKernel, WidthsAroundVectorMultiples) {
+  std::mt19937 rng(19);
+  Activation none;
+  for (int64_t k : {3, 5})
+    for (int64_t s : {1, 2})
+      for (int64_t h : {2, 5, 8})
+        for (int64_t w : {2, 4, 5, 8, 9, 12, 15, 20, 23, 24, 25, 32, 35, 47, 48, 49, 63, 65, 96, 97})
+          for (int64_t pad : {0, 1, 2}) {
+            DwCase c{h, w, k, s, pad, pad, pad, pad};
+            if (h + 2 * pad < k || w + 2 * pad < k) continue;
+            Check(c, none, &rng);
+          }
+}
+
+// 1x1, 1x2, 2x1 and 2x2 planes: every output reads mostly padding.
+TEST(DepthwiseKernel, TinyPlanes) {
+  std::mt19937 rng(23);
+  Activation none;
+  for (int64_t k : {3, 5})
+    for (int64_t s : {1, 2})
+      for (int64_t h : {1, 2})
+        for (int64_t w : {1, 2})
+          for (int64_t pt : {0, 1, 2, 3})
+            for (int64_t pl : {0, 1, 2, 3}) {
+              const int64_t pb = k - 1 - pt > 0 ? k - 1 - pt : 0, pr = (pl + 1) % 4;
+              DwCase c{h, w, k, s, pt, pl, pb, pr};
+              if (h + pt + pb < k || w + pl + pr < k) continue;
+              Check(c, none, &rng);
+            }
+}
+
+// Stride 2 on odd sizes with asymmetric pads, and pads wider than a vector (whole border
+// vectors and rows read only padding).
+TEST(DepthwiseKernel, OddStride2AndWidePads) {
+  std::mt19937 rng(29);
+  Activation none;
+  const DwCase cases[] = {
+      {15, 33, 3, 2, 1, 1, 1, 1},   {113, 113, 3, 2, 1, 1, 1, 1}, {57, 57, 5, 2, 2, 2, 2, 2},
+      {7, 35, 5, 2, 0, 1, 2, 0},    {9, 49, 3, 2, 1, 0, 0, 1},    {11, 31, 5, 2, 1, 2, 2, 1},
+      {29, 29, 3, 2, 0, 0, 1, 1},   {5, 40, 3, 1, 0, 20, 0, 19},  {3, 50, 5, 2, 6, 17, 3, 33},
+      {1, 30, 5, 1, 4, 2, 4, 2},    {2, 3, 3, 1, 9, 40, 9, 41},   {4, 70, 5, 2, 0, 35, 0, 2},
+  };
+  for (const DwCase &c : cases) Check(c, none, &rng);
 }
 
 TEST(DepthwiseKernel, UnsupportedWindowsFallBack) {
