@@ -14,6 +14,12 @@
 #include <string>
 #include <vector>
 
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/mman.h>
+#include <unistd.h>
+#define MACE_DW_TEST_GUARD_PAGES 1
+#endif
+
 #include "core/cpu_features.h"
 #include "ops/common/depthwise.h"
 
@@ -64,6 +70,35 @@ std::vector<Isa> IsasHere() {
   return isas;
 }
 
+#if defined(MACE_DW_TEST_GUARD_PAGES)
+// A copy of a plane placed right after (start) or right before (end) an inaccessible page:
+// a kernel that reads outside the plane faults.
+class GuardedPlane {
+ public:
+  GuardedPlane(const std::vector<float> &x, bool at_end) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE)), bytes = x.size() * sizeof(float);
+    const size_t pages = (bytes + page - 1) / page + 1;
+    size_ = (pages + 2) * page;
+    void *m = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return;
+    base_ = static_cast<char *>(m);
+    mprotect(base_, page, PROT_NONE);
+    mprotect(base_ + (pages + 1) * page, page, PROT_NONE);
+    data_ = reinterpret_cast<float *>(at_end ? base_ + (pages + 1) * page - bytes : base_ + page);
+    std::copy(x.begin(), x.end(), data_);
+  }
+  ~GuardedPlane() {
+    if (base_ != nullptr) munmap(base_, size_);
+  }
+  const float *data() const { return data_; }
+
+ private:
+  char *base_ = nullptr;
+  size_t size_ = 0;
+  float *data_ = nullptr;
+};
+#endif
+
 void Check(const DwCase &c, const Activation &act, std::mt19937 *rng) {
   const conv::Window3 win = MakeWindow(c);
   ASSERT_TRUE(depthwise::Supported(win));
@@ -83,6 +118,16 @@ void Check(const DwCase &c, const Activation &act, std::mt19937 *rng) {
           << c.pt << "," << c.pl << "," << c.pb << "," << c.pr << " at " << i;
     for (size_t i = ref.size(); i < y.size(); ++i)
       ASSERT_EQ(y[i], 12345.f) << IsaName(isa) << " wrote past the plane";
+#if defined(MACE_DW_TEST_GUARD_PAGES)
+    // The input is read in place: no load may touch a float before or after the plane.
+    for (bool at_end : {false, true}) {
+      const GuardedPlane g(x, at_end);
+      ASSERT_NE(g.data(), nullptr);
+      std::vector<float> yg(ref.size());
+      depthwise::Plane(isa, g.data(), k.data(), bias, win, act, yg.data());
+      ASSERT_EQ(yg, std::vector<float>(y.begin(), y.begin() + ref.size())) << IsaName(isa);
+    }
+#endif
   }
 }
 
