@@ -236,6 +236,23 @@ TEST(DepthwiseKernel, OddStride2AndWidePads) {
   for (const DwCase &c : cases) Check(c, none, &rng);
 }
 
+// Narrow stride-1 planes with in_w == out_w (7x7 "same" padding): AVX-512 computes them
+// flattened, one vector across several output rows, with a mask per tap.
+TEST(DepthwiseKernel, NarrowSamePaddingPlanes) {
+  std::mt19937 rng(31);
+  Activation relu6;
+  relu6.type = ActivationType::CLIP;
+  relu6.alpha = 0.f;
+  relu6.beta = 6.f;
+  for (int64_t k : {3, 5})
+    for (int64_t w = 1; w <= 10; ++w)
+      for (int64_t h : {1, 2, 3, 5, 7, 9, 16, 17, 33})
+        for (int64_t pl = 0; pl < k; ++pl) {
+          const int64_t pt = (pl + h) % k;  // rows: any top pad, the bottom pad completes k-1
+          Check(DwCase{h, w, k, 1, pt, pl, k - 1 - pt, k - 1 - pl}, relu6, &rng);
+        }
+}
+
 TEST(DepthwiseKernel, UnsupportedWindowsFallBack) {
   conv::Window3 w = MakeWindow(DwCase{7, 7, 3, 1, 1, 1, 1, 1});
   EXPECT_TRUE(depthwise::Supported(w));
