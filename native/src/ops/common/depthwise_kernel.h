@@ -11,6 +11,8 @@
 //   - interior vectors (every tap inside the input row) use plain unaligned loads;
 //   - the vectors at the left/right border use masked loads (lanes outside the row read
 //     as zero, and are not read at all), and the row's last partial vector a masked store.
+//     Sets without masked loads (SSE2, NEON, scalar) copy the border columns of the plane,
+//     zero-padded, into a strip per border first, and read those with plain loads.
 // Padding rows above/below the input read a zero row (Job::zeros, in_w floats).
 // Stride 2 splits 2N loaded floats into even and odd columns in registers (Deint).
 #ifndef MACE_OPS_COMMON_DEPTHWISE_KERNEL_H_
@@ -164,10 +166,91 @@ Columns SplitColumns(const detail::Job &j) {
   return {a, b};
 }
 
+// A zero-padded copy of padded input columns [c0, c0 + width) of all padded rows
+// ((out_h-1)*S + K of them), for the border vectors of sets without masked loads.
+struct Strip {
+  const float *data;
+  int64_t c0, width;
+};
+
+// Padded columns the border vectors [from, to) read: S floats per lane, K-1 more for the taps
+// (stride 2: one less, but one float of slack costs nothing).
+template <int S, int K, int N>
+Strip StripFor(int64_t from, int64_t to) {
+  return {nullptr, from * S, to > from ? (to - from + N - 1) / N * N * S + K : 0};
+}
+
+template <class VT, int K, int S>
+int64_t StripFloatsT(const detail::Job &j) {
+  const Columns c = SplitColumns<S, K, VT::N>(j);
+  const int64_t rows = (j.out_h - 1) * S + K;
+  return rows * (StripFor<S, K, VT::N>(0, c.a).width + StripFor<S, K, VT::N>(c.b, j.out_w).width);
+}
+
+// The strips' memory, per thread and per instruction-set file (this header is compiled once
+// per set, with no library template: see depthwise.h). Zeroed when the geometry changes, so
+// the planes of one conv only copy their input columns in (FillStrip).
+struct StripBuffer {
+  float *data = nullptr;
+  int64_t size = 0;
+  int64_t key[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+  ~StripBuffer() { delete[] data; }
+  float *For(const detail::Job &j, int64_t floats) {
+    const int64_t k[8] = {j.k, j.stride, j.in_h, j.in_w, j.pad_t, j.pad_l, j.out_h, j.out_w};
+    bool same = true;
+    for (int i = 0; i < 8; ++i) same = same && k[i] == key[i];
+    if (same) return data;
+    if (size < floats) {
+      delete[] data;
+      data = new float[static_cast<size_t>(floats)];
+      size = floats;
+    }
+    for (int64_t i = 0; i < floats; ++i) data[i] = 0.f;
+    for (int i = 0; i < 8; ++i) key[i] = k[i];
+    return data;
+  }
+};
+
+// Copies the input columns of strip `s`; its zeros (padding rows and columns) are written
+// once per geometry (StripBuffer) and never change.
+template <int S, int K>
+void FillStrip(const detail::Job &j, float *dst, const Strip &s) {
+  const int64_t col = s.c0 - j.pad_l;  // input column of strip column 0
+  int64_t lo = -col, hi = j.in_w - col;  // strip columns inside the input row
+  lo = lo < 0 ? 0 : (lo > s.width ? s.width : lo);
+  hi = hi < lo ? lo : (hi > s.width ? s.width : hi);
+  // A plain loop: the rows are a few vectors wide, where a library call costs more.
+  for (int64_t ih = 0; ih < j.in_h && j.pad_t + ih < (j.out_h - 1) * S + K; ++ih) {
+    float *d = dst + (j.pad_t + ih) * s.width;
+    const float *src = j.x + ih * j.in_w + col;
+    for (int64_t c = lo; c < hi; ++c) d[c] = src[c];
+  }
+}
+
+// Border vectors [from, to) of output rows [oh, oh + R): masked loads of the input, or plain
+// loads of a strip.
+template <class VT, int K, int S, int R>
+MACE_DW_INLINE void Border(const detail::Job &j, const float *const *rows, const Strip &strip,
+                           int64_t from, int64_t to, const typename VT::V *wv,
+                           typename VT::V bias, const ActVec<VT> &act, int64_t oh,
+                           typename VT::V *acc) {
+  constexpr int N = VT::N;
+  constexpr int kTaps = (R - 1) * S + K;
+  float *y = j.y + oh * j.out_w;
+  const float *srows[kTaps];
+  if (!VT::kMaskedLoads)
+    for (int i = 0; i < kTaps; ++i) srows[i] = strip.data + (oh * S + i) * strip.width;
+  for (int64_t ow = from; ow < to; ow += N) {
+    if (VT::kMaskedLoads) Block<VT, K, S, R, 1, true>(rows, ow * S - j.pad_l, j.in_w, wv, bias, acc);
+    else Block<VT, K, S, R, 1, false>(srows, ow * S - strip.c0, 0, wv, bias, acc);
+    StoreRows<VT, R, 1>(y + ow, j.out_w, static_cast<int>(to - ow < N ? to - ow : N), act, acc);
+  }
+}
+
 // Output rows [oh, oh + R).
 template <class VT, int K, int S, int R>
-void Rows(const detail::Job &j, const Columns &cols, const typename VT::V *wv,
-                 typename VT::V bias, const ActVec<VT> &act, int64_t oh) {
+void Rows(const detail::Job &j, const Columns &cols, const Strip *strips,
+          const typename VT::V *wv, typename VT::V bias, const ActVec<VT> &act, int64_t oh) {
   using V = typename VT::V;
   constexpr int N = VT::N;
   constexpr int kTaps = (R - 1) * S + K;
@@ -179,10 +262,7 @@ void Rows(const detail::Job &j, const Columns &cols, const typename VT::V *wv,
   float *y = j.y + oh * j.out_w;
   const int64_t pl = j.pad_l;
   V acc[R * 2];
-  for (int64_t ow = 0; ow < cols.a; ow += N) {  // left border
-    Block<VT, K, S, R, 1, true>(rows, ow * S - pl, j.in_w, wv, bias, acc);
-    StoreRows<VT, R, 1>(y + ow, j.out_w, static_cast<int>(cols.a - ow < N ? cols.a - ow : N), act, acc);
-  }
+  Border<VT, K, S, R>(j, rows, strips[0], 0, cols.a, wv, bias, act, oh, acc);
   int64_t ow = cols.a;
   for (; ow + 2 * N <= cols.b; ow += 2 * N) {
     Block<VT, K, S, R, 2, false>(rows, ow * S - pl, j.in_w, wv, bias, acc);
@@ -192,10 +272,7 @@ void Rows(const detail::Job &j, const Columns &cols, const typename VT::V *wv,
     Block<VT, K, S, R, 1, false>(rows, ow * S - pl, j.in_w, wv, bias, acc);
     StoreRows<VT, R, 1>(y + ow, j.out_w, N, act, acc);
   }
-  for (; ow < j.out_w; ow += N) {  // right border, the last vector partial
-    Block<VT, K, S, R, 1, true>(rows, ow * S - pl, j.in_w, wv, bias, acc);
-    StoreRows<VT, R, 1>(y + ow, j.out_w, static_cast<int>(j.out_w - ow < N ? j.out_w - ow : N), act, acc);
-  }
+  Border<VT, K, S, R>(j, rows, strips[1], cols.b, j.out_w, wv, bias, act, oh, acc);
 }
 
 template <class VT, int K, int S>
@@ -206,17 +283,27 @@ void ComputeT(const detail::Job &j) {
   const V bias = VT::Set1(j.bias);
   const ActVec<VT> act(j);
   const Columns cols = SplitColumns<S, K, VT::N>(j);
+  Strip strips[2] = {StripFor<S, K, VT::N>(0, cols.a), StripFor<S, K, VT::N>(cols.b, j.out_w)};
+  if (!VT::kMaskedLoads) {  // strips for the border vectors (see Border)
+    thread_local StripBuffer buffer;
+    const int64_t rows = (j.out_h - 1) * S + K;
+    float *data = buffer.For(j, StripFloatsT<VT, K, S>(j));
+    strips[0].data = data;
+    strips[1].data = data + rows * strips[0].width;
+    FillStrip<S, K>(j, data, strips[0]);
+    FillStrip<S, K>(j, data + rows * strips[0].width, strips[1]);
+  }
   int64_t oh = 0;
   // Planes one vector wide (14x14 on AVX-512): 8 rows per pass, for more independent
   // accumulators and fewer passes.
   if (j.out_w <= VT::N)
-    for (; oh + 8 <= j.out_h; oh += 8) Rows<VT, K, S, 8>(j, cols, wv, bias, act, oh);
-  for (; oh + 4 <= j.out_h; oh += 4) Rows<VT, K, S, 4>(j, cols, wv, bias, act, oh);
+    for (; oh + 8 <= j.out_h; oh += 8) Rows<VT, K, S, 8>(j, cols, strips, wv, bias, act, oh);
+  for (; oh + 4 <= j.out_h; oh += 4) Rows<VT, K, S, 4>(j, cols, strips, wv, bias, act, oh);
   if (oh + 2 <= j.out_h) {  // 7x7 planes: 4 + 2 + 1 rows
-    Rows<VT, K, S, 2>(j, cols, wv, bias, act, oh);
+    Rows<VT, K, S, 2>(j, cols, strips, wv, bias, act, oh);
     oh += 2;
   }
-  if (oh < j.out_h) Rows<VT, K, S, 1>(j, cols, wv, bias, act, oh);
+  if (oh < j.out_h) Rows<VT, K, S, 1>(j, cols, strips, wv, bias, act, oh);
 }
 
 template <class VT>

@@ -31,6 +31,7 @@ struct Span {
 struct VecAvx512 {
   using V = __m512;
   static constexpr int N = 16;
+  static constexpr bool kMaskedLoads = true;  // else the kernel copies border strips
   static V Load(const float *p) { return _mm512_loadu_ps(p); }
   static void Store(float *p, V v) { _mm512_storeu_ps(p, v); }
   static void StoreN(float *p, V v, int n) {
@@ -63,6 +64,7 @@ struct VecAvx512 {
 struct VecAvx2 {
   using V = __m256;
   static constexpr int N = 8;
+  static constexpr bool kMaskedLoads = true;
   static V Load(const float *p) { return _mm256_loadu_ps(p); }
   static void Store(float *p, V v) { _mm256_storeu_ps(p, v); }
   static void StoreN(float *p, V v, int n) {
@@ -97,6 +99,7 @@ struct VecAvx2 {
 struct VecSse {
   using V = __m128;
   static constexpr int N = 4;
+  static constexpr bool kMaskedLoads = false;  // LoadMask goes through memory: slow
   static V Load(const float *p) { return _mm_loadu_ps(p); }
   static void Store(float *p, V v) { _mm_storeu_ps(p, v); }
   static void StoreN(float *p, V v, int n) {
@@ -128,6 +131,7 @@ struct VecSse {
 struct VecNeon {
   using V = float32x4_t;
   static constexpr int N = 4;
+  static constexpr bool kMaskedLoads = false;
   static V Load(const float *p) { return vld1q_f32(p); }
   static void Store(float *p, V v) { vst1q_f32(p, v); }
   static void StoreN(float *p, V v, int n) {
@@ -163,6 +167,7 @@ struct VecNeon {
 struct VecScalar {
   using V = float;
   static constexpr int N = 1;
+  static constexpr bool kMaskedLoads = false;
   static V Load(const float *p) { return *p; }
   static void Store(float *p, V v) { *p = v; }
   static void StoreN(float *p, V v, int n) {
