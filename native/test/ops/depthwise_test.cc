@@ -76,7 +76,8 @@ std::vector<Isa> IsasHere() {
 class GuardedPlane {
  public:
   GuardedPlane(const std::vector<float> &x, bool at_end) {
-    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE)), bytes = x.size() * sizeof(float);
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t bytes = x.size() * sizeof(float);
     const size_t pages = (bytes + page - 1) / page + 1;
     size_ = (pages + 2) * page;
     void *m = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -197,7 +198,8 @@ TEST(DepthwiseKernel, WidthsAroundVectorMultiples) {
   for (int64_t k : {3, 5})
     for (int64_t s : {1, 2})
       for (int64_t h : {2, 5, 8})
-        for (int64_t w : {2, 4, 5, 8, 9, 12, 15, 20, 23, 24, 25, 32, 35, 47, 48, 49, 63, 65, 96, 97})
+        for (int64_t w :
+             {2, 4, 5, 8, 9, 12, 15, 20, 23, 24, 25, 32, 35, 47, 48, 49, 63, 65, 96, 97})
           for (int64_t pad : {0, 1, 2}) {
             DwCase c{h, w, k, s, pad, pad, pad, pad};
             if (h + 2 * pad < k || w + 2 * pad < k) continue;

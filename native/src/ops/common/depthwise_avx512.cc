@@ -47,11 +47,11 @@ void FlatPlane(const detail::Job &j) {
       _mm512_add_ps(_mm512_cvtepi32_ps(lane), _mm512_set1_ps(0.5f)), _mm512_set1_ps(1.f / W)));
   __m512i ow = _mm512_sub_epi32(lane, _mm512_mullo_epi32(oh, vw));
   for (int g0 = 0; g0 < n; g0 += 16) {
-    const __mmask16 valid =
-        g0 + 16 <= n ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (n - g0)) - 1u);
+    const __mmask16 valid = static_cast<__mmask16>(g0 + 16 <= n ? 0xffffu : (1u << (n - g0)) - 1u);
     __mmask16 rm[K], cm[K];
     for (int t = 0; t < K; ++t) {  // unsigned compare: 0 <= ih < H, 0 <= iw < W
-      rm[t] = _mm512_mask_cmplt_epu32_mask(valid, _mm512_add_epi32(oh, _mm512_set1_epi32(t - pt)), vh);
+      const __m512i ih = _mm512_add_epi32(oh, _mm512_set1_epi32(t - pt));
+      rm[t] = _mm512_mask_cmplt_epu32_mask(valid, ih, vh);
       cm[t] = _mm512_cmplt_epu32_mask(_mm512_add_epi32(ow, _mm512_set1_epi32(t - pl)), vw);
     }
     // Lanes whose taps are all masked off may point before the plane: they are not read.

@@ -144,7 +144,8 @@ MACE_DW_INLINE void Block(const float *const *rows, int64_t off, int64_t in_w,
         for (int r = 0; r < R; ++r) {
           const int kh = i - r * S;
           if (kh < 0 || kh >= K) continue;
-          for (int kw = 0; kw < K; ++kw) acc[r * B + b] = VT::Fma(wv[kh * K + kw], t[kw], acc[r * B + b]);
+          for (int kw = 0; kw < K; ++kw)
+            acc[r * B + b] = VT::Fma(wv[kh * K + kw], t[kw], acc[r * B + b]);
         }
       }
     return;
@@ -160,7 +161,8 @@ MACE_DW_INLINE void Block(const float *const *rows, int64_t off, int64_t in_w,
         const int kh = i - r * S;
         if (kh < 0 || kh >= K) continue;
 #pragma GCC unroll 5
-        for (int kw = 0; kw < K; ++kw) acc[r * B + b] = VT::Fma(wv[kh * K + kw], t[kw], acc[r * B + b]);
+        for (int kw = 0; kw < K; ++kw)
+          acc[r * B + b] = VT::Fma(wv[kh * K + kw], t[kw], acc[r * B + b]);
       }
     }
   }

@@ -1,7 +1,8 @@
 // Float vector types for the depthwise kernels, one per instruction set, all with the same
 // small interface (N lanes, Load/Store, Set1, Fma, Min/Max, StoreN for a row's last partial
 // vector, LoadMask for vectors that overlap the plane's left/right border, Deint to split 2N
-// floats into even and odd columns for stride 2), so one kernel template (depthwise_kernel.h) is compiled once per set:
+// floats into even and odd columns for stride 2), so one kernel template
+// (depthwise_kernel.h) is compiled once per set:
 //   VecAvx512 (16 lanes)  in depthwise_avx512.cc   VecAvx2 (8) in depthwise_avx2.cc
 //   VecNeon (4)           in depthwise.cc on ARM   VecSse (4) in depthwise.cc on x86-64
 //   VecScalar (1)         elsewhere.
