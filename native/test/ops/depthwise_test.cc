@@ -4,7 +4,9 @@
 // planes, stride 2 on odd sizes, asymmetric and large pads, and each fused activation. The
 // kernels read the input in place: interior vectors with plain loads, border vectors with
 // masked loads, so widths around multiples of 4, 8 and 16 (SSE/NEON, AVX2, AVX-512) and pads
-// wider than a vector move columns between those paths.
+// wider than a vector move columns between those paths. AVX-512 also has two narrow-plane
+// paths: outputs at most 8 wide use 8-lane vectors, and stride-1 planes with in_w == out_w <= 8
+// are computed flattened (NarrowSamePaddingPlanes).
 // Dilated, 3-D and other kernel sizes go through Conv's general loop (conv_test.cc).
 #include <gtest/gtest.h>
 

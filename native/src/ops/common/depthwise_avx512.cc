@@ -83,7 +83,8 @@ void ComputeAvx512(const Job &job) {
     else FlatPlane<5>(job);
     return;
   }
-  Compute<VecAvx512>(job);
+  if (job.out_w <= VecAvx512Half::N) Compute<VecAvx512Half>(job);
+  else Compute<VecAvx512>(job);
 }
 
 }  // namespace detail

@@ -3,7 +3,8 @@
 // vector, LoadMask for vectors that overlap the plane's left/right border, Deint to split 2N
 // floats into even and odd columns for stride 2), so one kernel template
 // (depthwise_kernel.h) is compiled once per set:
-//   VecAvx512 (16 lanes)  in depthwise_avx512.cc   VecAvx2 (8) in depthwise_avx2.cc
+//   VecAvx512 (16 lanes), VecAvx512Half (8) in depthwise_avx512.cc
+//   VecAvx2 (8)           in depthwise_avx2.cc
 //   VecNeon (4)           in depthwise.cc on ARM   VecSse (4) in depthwise.cc on x86-64
 //   VecScalar (1)         elsewhere.
 // Each type is defined only where the translation unit is compiled with its instruction set.
@@ -57,6 +58,37 @@ struct VecAvx512 {
     const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     *even = _mm512_permutex2var_ps(a, ie, b);
     *odd = _mm512_permutex2var_ps(a, io, b);
+  }
+};
+#endif
+
+#if defined(__x86_64__) && defined(MACE_ISA_AVX512)
+// 8 lanes with AVX-512VL masks, for planes at most 8 outputs wide (7x7 outputs of stride 2):
+// a 16-lane vector would compute 9 lanes for nothing, and a 256-bit operation costs half.
+struct VecAvx512Half {
+  using V = __m256;
+  static constexpr int N = 8;
+  static constexpr bool kMaskedLoads = true;
+  static V Load(const float *p) { return _mm256_loadu_ps(p); }
+  static void Store(float *p, V v) { _mm256_storeu_ps(p, v); }
+  static void StoreN(float *p, V v, int n) {
+    _mm256_mask_storeu_ps(p, static_cast<__mmask8>((1u << n) - 1u), v);
+  }
+  static V Set1(float a) { return _mm256_set1_ps(a); }
+  static V Fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  static V Mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V Min(V a, V b) { return _mm256_min_ps(a, b); }
+  static V Max(V a, V b) { return _mm256_max_ps(a, b); }
+  using Mask = __mmask8;
+  static Mask MakeMask(int lo, int hi) {
+    lo = lo < 0 ? 0 : (lo > N ? N : lo);
+    hi = hi < 0 ? 0 : (hi > N ? N : hi);
+    return static_cast<Mask>(((1u << hi) - 1u) & ~((1u << lo) - 1u));
+  }
+  static V LoadMask(const float *p, Mask m) { return _mm256_maskz_loadu_ps(m, p); }
+  static void Deint(V a, V b, V *even, V *odd) {
+    *even = _mm256_permutex2var_ps(a, _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14), b);
+    *odd = _mm256_permutex2var_ps(a, _mm256_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15), b);
   }
 };
 #endif
