@@ -269,7 +269,7 @@ MACE_DW_INLINE void Border(const detail::Job &j, const float *const *rows, const
   constexpr int kTaps = (R - 1) * S + K;
   float *y = j.y + oh * j.out_w;
   const float *srows[kTaps];
-  if (!VT::kMaskedLoads)
+  if constexpr (!VT::kMaskedLoads)
     for (int i = 0; i < kTaps; ++i) srows[i] = strip.data + (oh * S + i) * strip.width;
   for (int64_t ow = from; ow < to; ow += N) {
     if constexpr (VT::kMaskedLoads)
@@ -317,7 +317,7 @@ void ComputeT(const detail::Job &j) {
   const ActVec<VT> act(j);
   const Columns cols = SplitColumns<S, K, VT::N>(j);
   Strip strips[2] = {StripFor<S, K, VT::N>(0, cols.a), StripFor<S, K, VT::N>(cols.b, j.out_w)};
-  if (!VT::kMaskedLoads) {  // strips for the border vectors (see Border)
+  if constexpr (!VT::kMaskedLoads) {  // strips for the border vectors (see Border)
     thread_local StripBuffer buffer;
     const int64_t rows = (j.out_h - 1) * S + K;
     float *data = buffer.For(j, StripFloatsT<VT, K, S>(j));
