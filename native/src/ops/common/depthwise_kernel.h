@@ -121,22 +121,25 @@ MACE_DW_INLINE void Block(const float *const *rows, int64_t off, int64_t in_w,
 #pragma GCC unroll 16
   for (int i = 0; i < R * B; ++i) acc[i] = bias;
   static_assert(!M || VT::kMaskedLoads, "masked blocks need masked loads");
-  // Sets without masked loads (SSE2, NEON): fully unrolled, GCC schedules each accumulator's
-  // K*K-long chain of dependent adds back to back (for the register pressure of 16 registers,
-  // two-operand SSE2) and the 5x5 kernels ran 1.5x slower; as loops, consecutive operations
-  // go to different accumulators. Measured: stride 1 (both sizes) and 5x5 stride 2 gain,
-  // 3x3 stride 2 is faster unrolled (below).
-  if constexpr (S == 1 && !VT::kMaskedLoads) {
+  // SSE2 / NEON (VT::kRolled): fully unrolled, GCC schedules each accumulator's K*K-long
+  // chain of dependent adds back to back (for the register pressure of 16 two-operand
+  // registers) and the 5x5 kernels ran 1.5x slower; as loops, consecutive operations go to
+  // different accumulators. Measured on SSE2: stride 1 (both sizes) and 5x5 stride 2 gain,
+  // 3x3 stride 2 is faster unrolled (below). AVX2 is faster unrolled.
+  if constexpr (S == 1 && VT::kRolled) {
     for (int kh = 0; kh < K; ++kh)
       for (int kw = 0; kw < K; ++kw) {
         const V w = wv[kh * K + kw];
         for (int r = 0; r < R; ++r)
-          for (int b = 0; b < B; ++b)
-            acc[r * B + b] = VT::Fma(w, VT::Load(rows[r + kh] + off + b * N + kw), acc[r * B + b]);
+          for (int b = 0; b < B; ++b) {
+            const float *p = rows[r + kh] + off + b * N + kw;
+            const V v = M ? VT::LoadMask(p, mk[b][kw]) : VT::Load(p);
+            acc[r * B + b] = VT::Fma(w, v, acc[r * B + b]);
+          }
       }
     return;
   }
-  if constexpr (!VT::kMaskedLoads && K == 5) {  // 5x5 stride 2: the loop below, rolled
+  if constexpr (VT::kRolled && !M && K == 5) {  // 5x5 stride 2: the loop below, rolled
     for (int i = 0; i < kTaps; ++i)
       for (int b = 0; b < B; ++b) {
         V t[K];
