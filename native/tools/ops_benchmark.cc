@@ -1,6 +1,7 @@
 // ops_benchmark: times single op kernels on the convolution shapes of the corpus models
 // (mobilenet_v2's 1x1 convs with their real channels and planes, its 3x3 stem and depthwise
-// convs, squeezenet1_1's 1x1/3x3 fire convs) and prints MACE's op benchmark table:
+// convs, mobilenet_v3's 5x5 depthwise convs, squeezenet1_1's 1x1/3x3 fire convs) and prints
+// MACE's op benchmark table:
 //   Benchmark | Time (ns) | Iterations | Input (MB/s) | GMACPS [| % of peak]
 // Each benchmark builds the CPU op once (constant weights, so Init packs them as a model load
 // does), runs it once to warm up, then repeats it until --min_time seconds have passed.
@@ -86,6 +87,11 @@ std::vector<ConvCase> Cases() {
   v.push_back({"mobilenet_v2", 960, 960, 7, 7, 3, 1, 1, true});
   // mobilenet_v3_small (224x224): stem, with its fused HardSwish.
   v.push_back({"mobilenet_v3_small", 3, 16, 224, 224, 3, 2, 1, false, "HARDSWISH"});
+  // mobilenet_v3 (large) depthwise 5x5 convs.
+  v.push_back({"mobilenet_v3", 72, 72, 56, 56, 5, 2, 2, true});
+  v.push_back({"mobilenet_v3", 120, 120, 28, 28, 5, 1, 2, true});
+  v.push_back({"mobilenet_v3", 672, 672, 14, 14, 5, 2, 2, true});
+  v.push_back({"mobilenet_v3", 960, 960, 7, 7, 5, 1, 2, true});
   // squeezenet1_1 (224x224): stem and the fire modules' squeeze 1x1 / expand 1x1 and 3x3.
   v.push_back({"squeezenet1_1", 3, 64, 224, 224, 3, 2, 0, false});
   pw("squeezenet1_1", 64, 16, 55);

@@ -1,7 +1,12 @@
 // Tests of the specialised depthwise kernels (ops/common/depthwise.h) against a naive
 // depthwise convolution, on every instruction-set path this CPU has (generic, AVX2, AVX-512 on
 // x86-64; NEON on ARM), over odd shapes: widths 1..31 not multiples of any vector width, 1x1
-// planes, stride 2 on odd sizes, asymmetric and large pads, and each fused activation.
+// planes, stride 2 on odd sizes, asymmetric and large pads, and each fused activation. The
+// kernels read the input in place: interior vectors with plain loads, border vectors with
+// masked loads, so widths around multiples of 4, 8 and 16 (SSE/NEON, AVX2, AVX-512) and pads
+// wider than a vector move columns between those paths. AVX-512 also has two narrow-plane
+// paths: outputs at most 8 wide use 8-lane vectors, and stride-1 planes with in_w == out_w <= 8
+// are computed flattened (NarrowSamePaddingPlanes).
 // Dilated, 3-D and other kernel sizes go through Conv's general loop (conv_test.cc).
 #include <gtest/gtest.h>
 
@@ -10,6 +15,12 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#if defined(__linux__) || defined(__APPLE__)
+#include <sys/mman.h>
+#include <unistd.h>
+#define MACE_DW_TEST_GUARD_PAGES 1
+#endif
 
 #include "core/cpu_features.h"
 #include "ops/common/depthwise.h"
@@ -61,6 +72,36 @@ std::vector<Isa> IsasHere() {
   return isas;
 }
 
+#if defined(MACE_DW_TEST_GUARD_PAGES)
+// A copy of a plane placed right after (start) or right before (end) an inaccessible page:
+// a kernel that reads outside the plane faults.
+class GuardedPlane {
+ public:
+  GuardedPlane(const std::vector<float> &x, bool at_end) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t bytes = x.size() * sizeof(float);
+    const size_t pages = (bytes + page - 1) / page + 1;
+    size_ = (pages + 2) * page;
+    void *m = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return;
+    base_ = static_cast<char *>(m);
+    mprotect(base_, page, PROT_NONE);
+    mprotect(base_ + (pages + 1) * page, page, PROT_NONE);
+    data_ = reinterpret_cast<float *>(at_end ? base_ + (pages + 1) * page - bytes : base_ + page);
+    std::copy(x.begin(), x.end(), data_);
+  }
+  ~GuardedPlane() {
+    if (base_ != nullptr) munmap(base_, size_);
+  }
+  const float *data() const { return data_; }
+
+ private:
+  char *base_ = nullptr;
+  size_t size_ = 0;
+  float *data_ = nullptr;
+};
+#endif
+
 void Check(const DwCase &c, const Activation &act, std::mt19937 *rng) {
   const conv::Window3 win = MakeWindow(c);
   ASSERT_TRUE(depthwise::Supported(win));
@@ -80,6 +121,16 @@ void Check(const DwCase &c, const Activation &act, std::mt19937 *rng) {
           << c.pt << "," << c.pl << "," << c.pb << "," << c.pr << " at " << i;
     for (size_t i = ref.size(); i < y.size(); ++i)
       ASSERT_EQ(y[i], 12345.f) << IsaName(isa) << " wrote past the plane";
+#if defined(MACE_DW_TEST_GUARD_PAGES)
+    // The input is read in place: no load may touch a float before or after the plane.
+    for (bool at_end : {false, true}) {
+      const GuardedPlane g(x, at_end);
+      ASSERT_NE(g.data(), nullptr);
+      std::vector<float> yg(ref.size());
+      depthwise::Plane(isa, g.data(), k.data(), bias, win, act, yg.data());
+      ASSERT_EQ(yg, std::vector<float>(y.begin(), y.begin() + ref.size())) << IsaName(isa);
+    }
+#endif
   }
 }
 
@@ -139,6 +190,71 @@ TEST(DepthwiseKernel, AlternatingGeometries) {
                           {13, 13, 3, 1, 0, 2, 2, 0}};
   for (int round = 0; round < 3; ++round)
     for (const DwCase &c : cases) Check(c, none, &rng);
+}
+
+// Widths around multiples of every vector width: the split between border vectors (masked
+// loads, masked last store) and interior vectors (two vectors, then one) moves by a column.
+TEST(DepthwiseKernel, WidthsAroundVectorMultiples) {
+  std::mt19937 rng(19);
+  Activation none;
+  for (int64_t k : {3, 5})
+    for (int64_t s : {1, 2})
+      for (int64_t h : {2, 5, 8})
+        for (int64_t w :
+             {2, 4, 5, 8, 9, 12, 15, 20, 23, 24, 25, 32, 35, 47, 48, 49, 63, 65, 96, 97})
+          for (int64_t pad : {0, 1, 2}) {
+            DwCase c{h, w, k, s, pad, pad, pad, pad};
+            if (h + 2 * pad < k || w + 2 * pad < k) continue;
+            Check(c, none, &rng);
+          }
+}
+
+// 1x1, 1x2, 2x1 and 2x2 planes: every output reads mostly padding.
+TEST(DepthwiseKernel, TinyPlanes) {
+  std::mt19937 rng(23);
+  Activation none;
+  for (int64_t k : {3, 5})
+    for (int64_t s : {1, 2})
+      for (int64_t h : {1, 2})
+        for (int64_t w : {1, 2})
+          for (int64_t pt : {0, 1, 2, 3})
+            for (int64_t pl : {0, 1, 2, 3}) {
+              const int64_t pb = k - 1 - pt > 0 ? k - 1 - pt : 0, pr = (pl + 1) % 4;
+              DwCase c{h, w, k, s, pt, pl, pb, pr};
+              if (h + pt + pb < k || w + pl + pr < k) continue;
+              Check(c, none, &rng);
+            }
+}
+
+// Stride 2 on odd sizes with asymmetric pads, and pads wider than a vector (whole border
+// vectors and rows read only padding).
+TEST(DepthwiseKernel, OddStride2AndWidePads) {
+  std::mt19937 rng(29);
+  Activation none;
+  const DwCase cases[] = {
+      {15, 33, 3, 2, 1, 1, 1, 1},   {113, 113, 3, 2, 1, 1, 1, 1}, {57, 57, 5, 2, 2, 2, 2, 2},
+      {7, 35, 5, 2, 0, 1, 2, 0},    {9, 49, 3, 2, 1, 0, 0, 1},    {11, 31, 5, 2, 1, 2, 2, 1},
+      {29, 29, 3, 2, 0, 0, 1, 1},   {5, 40, 3, 1, 0, 20, 0, 19},  {3, 50, 5, 2, 6, 17, 3, 33},
+      {1, 30, 5, 1, 4, 2, 4, 2},    {2, 3, 3, 1, 9, 40, 9, 41},   {4, 70, 5, 2, 0, 35, 0, 2},
+  };
+  for (const DwCase &c : cases) Check(c, none, &rng);
+}
+
+// Narrow stride-1 planes with in_w == out_w (7x7 "same" padding): AVX-512 computes them
+// flattened, one vector across several output rows, with a mask per tap.
+TEST(DepthwiseKernel, NarrowSamePaddingPlanes) {
+  std::mt19937 rng(31);
+  Activation relu6;
+  relu6.type = ActivationType::CLIP;
+  relu6.alpha = 0.f;
+  relu6.beta = 6.f;
+  for (int64_t k : {3, 5})
+    for (int64_t w = 1; w <= 10; ++w)
+      for (int64_t h : {1, 2, 3, 5, 7, 9, 16, 17, 33})
+        for (int64_t pl = 0; pl < k; ++pl) {
+          const int64_t pt = (pl + h) % k;  // rows: any top pad, the bottom pad completes k-1
+          Check(DwCase{h, w, k, 1, pt, pl, k - 1 - pt, k - 1 - pl}, relu6, &rng);
+        }
 }
 
 TEST(DepthwiseKernel, UnsupportedWindowsFallBack) {

@@ -1,4 +1,4 @@
-// Depthwise entry point: sizes the padded scratch plane, runs the compute loop of the chosen
+// Depthwise entry point: sizes the zero row for padding rows, runs the compute loop of the chosen
 // instruction set, applies activations without a vector form. Also holds the portable
 // compute loop: NEON on ARM (chosen at compile time), SSE2 on x86-64 (its baseline), scalar
 // elsewhere.
@@ -43,23 +43,12 @@ void Plane(Isa isa, const float *x, const float *kernel, float bias, const conv:
            const Activation &act, float *y) {
   const int k = static_cast<int>(w.kernel[1]), s = static_cast<int>(w.stride[1]);
   const int64_t out_h = w.out[1], out_w = w.out[2];
-  constexpr int64_t kMaxLanes = 16;  // widest vector (AVX-512)
-  const int64_t rows = (out_h - 1) * s + k;
-  const int64_t width = (out_w + kMaxLanes - 1) / kMaxLanes * kMaxLanes + (k - 1) / s;
-  // Per thread: the scratch plane and the geometry its zero padding was written for.
-  thread_local std::vector<float> scratch;
-  // Everything that places the zeros: stride (phases), kernel, rows, width, input, pads.
-  constexpr int kKey = 8;
-  thread_local int64_t geometry[kKey] = {-1, -1, -1, -1, -1, -1, -1, -1};
-  const int64_t key[kKey] = {s, k, rows, width, w.in[1], w.in[2], w.pad_begin[1], w.pad_begin[2]};
-  const bool padding_zero = std::equal(key, key + kKey, geometry);
-  if (!padding_zero) {
-    scratch.resize(static_cast<size_t>(rows * s * width));
-    std::copy(key, key + kKey, geometry);
-  }
+  // Per thread, never written: the padding rows above and below the input read it.
+  thread_local std::vector<float> zeros;
+  if (static_cast<int64_t>(zeros.size()) < w.in[2]) zeros.assign(static_cast<size_t>(w.in[2]), 0.f);
   const bool vec_act = detail::VectorActivation(act.type);
-  const detail::Job job{x, w.in[1], w.in[2], w.pad_begin[1], w.pad_begin[2], scratch.data(),
-                        rows, width, padding_zero, kernel, bias, k, s, out_h, out_w,
+  const detail::Job job{x, w.in[1], w.in[2], w.pad_begin[1], w.pad_begin[2], zeros.data(),
+                        kernel, bias, k, s, out_h, out_w,
                         vec_act ? act.type : ActivationType::NONE, act.alpha, act.beta, y};
 #if defined(__x86_64__)
   if (isa == Isa::kAvx512) detail::ComputeAvx512(job);

@@ -3,11 +3,10 @@
 // any padding, fused bias and activation. Conv calls Plane() for each output plane when
 // Supported() says so, and keeps its general loop for everything else (dilation, 3-D, ...).
 //
-// Design (the same for every instruction set, see depthwise_kernel.h): the input plane is
-// first copied into a zero-padded scratch plane, and for stride 2 split into even and odd
-// columns, so every tap of every output column reads inside the scratch plane and consecutive
-// output columns read consecutive floats. The kernel then computes output rows a few vectors
-// at a time along the width with K*K broadcast weights held in registers.
+// Design (the same for every instruction set, see depthwise_kernel.h): the kernel reads the
+// input plane in place, R output rows per pass along whole vectors of output columns, with
+// masked loads at the left/right borders and a zero row for padding rows above and below.
+// Stride 2 splits even and odd columns in registers.
 #ifndef MACE_OPS_COMMON_DEPTHWISE_H_
 #define MACE_OPS_COMMON_DEPTHWISE_H_
 
@@ -28,15 +27,12 @@ void Plane(Isa isa, const float *x, const float *kernel, float bias, const conv:
            const Activation &act, float *y);
 
 namespace detail {
-// What the per-instruction-set compute loops get: the input, a scratch plane to fill (see
-// depthwise_kernel.h) and the output. The loops apply the activations with a vector form
-// (NONE, RELU, CLIP, HARDSIGMOID, HARDSWISH); Plane() applies the others afterwards.
+// What the per-instruction-set compute loops get. The loops apply the activations with a
+// vector form (NONE, RELU, CLIP, HARDSIGMOID, HARDSWISH); Plane() applies the others afterwards.
 struct Job {
   const float *x;        // the input plane [in_h, in_w]
   int64_t in_h, in_w, pad_t, pad_l;
-  float *scratch;        // rows * stride phases * width floats, filled by the compute loop
-  int64_t rows, width;
-  bool padding_zero;     // the scratch padding is zero already (same geometry as last time)
+  const float *zeros;    // in_w zeros: the padding rows above and below the input
   const float *kernel;   // k*k weights
   float bias;
   int k, stride;
