@@ -166,7 +166,7 @@ void PortableTile(const TileArgs &t) {
 // NEON on ARM, plain C++ elsewhere: small tiles and blocks sized for small caches.
 const Kernel kPortableKernel = {Isa::kGeneric, MACE_GEMM_NEON ? "neon" : "generic", kMR, kNR,
                                 256, kMR * (96 / kMR), 1024 / kNR * kNR, PortableTile, false,
-                                GemvRange};
+                                GemvRange, kNR};  // (its tiles read whole panels)
 
 std::atomic<int> g_isa_cap{static_cast<int>(Isa::kAvx512)};
 
@@ -178,6 +178,7 @@ struct GemmJob {
   int64_t ldc;
   const Epilogue *ep;
   const Kernel *kern;
+  bool b_in_place;  // a dense B read in place (Kernel::direct_b), not packed
 };
 
 // B is read in place (Kernel::direct_b) when A has at most this many row panels.
@@ -192,8 +193,9 @@ Scratch &ThreadScratch() {
   return scratch;
 }
 
-// Computes C rows [i_begin, i_end) x columns [j_begin, j_end); both begins are multiples of
-// the panel widths. Returns false when a scratch buffer could not be allocated.
+// Computes C rows [i_begin, i_end) x columns [j_begin, j_end); i_begin is a multiple of the
+// row panel height, j_begin of the panel width when B was packed once (else of a vector).
+// Returns false when a scratch buffer could not be allocated.
 bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin, int64_t j_end) {
   const Operand &a = *job.a;
   const Operand &b = *job.b;
@@ -201,10 +203,7 @@ bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin
   const int64_t KC = kern.kc, MC = kern.mc, NC = kern.nc;
   const int MR = kern.mr, NR = kern.nr;
   Scratch &scratch = ThreadScratch();
-  // A dense B used by few rows of A is read in place: packing it would copy every element of
-  // B for only ceil(m / MR) tiles to reuse (1x1 convs with few output channels).
-  const bool direct_b = kern.direct_b && !b.packed && !b.pack_fn && !b.trans &&
-                        job.m <= kDirectBMaxPanels * MR;
+  const bool direct_b = job.b_in_place;
   if (!b.packed && !direct_b && !scratch.b.Reserve(KC * NC)) return false;
   if (!a.packed && !scratch.a.Reserve(KC * MC)) return false;
   const Epilogue &ep = *job.ep;
@@ -363,7 +362,11 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
                    b.packed->depth() != k))
     return InvalidArgs("gemm: packed B does not match ", k, "x", n);
   if (m == 0 || n == 0) return MaceStatus::MACE_SUCCESS;
-  GemmJob job{m, n, k, alpha, beta, &a, &b, c, ldc, &epilogue, kernel};
+  // A dense B used by few rows of A is read in place: packing it would copy every element of
+  // B for only ceil(m / MR) tiles to reuse (1x1 convs with few output channels).
+  const bool b_in_place = kernel->direct_b && !b.packed && !b.pack_fn && !b.trans &&
+                          m <= kDirectBMaxPanels * MR;
+  GemmJob job{m, n, k, alpha, beta, &a, &b, c, ldc, &epilogue, kernel, b_in_place};
   if (k == 0) {
     ScaleOnly(job);
     return MaceStatus::MACE_SUCCESS;
@@ -418,34 +421,38 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
     return MaceStatus::MACE_SUCCESS;
   }
 
-  // Split C into tiles, one per thread, choosing the split that packs the least.
-  const int64_t row_panels = CeilDiv(m, MR), col_panels = CeilDiv(n, NR);
-  int64_t tiles_m = 1, tiles_n = 1;
+  // Split C into one tile per thread: rows at whole row panels; columns at whole vectors when
+  // B is packed per call or read in place (at whole panels for a B packed once). Of the splits
+  // tm x tn = threads, take the one whose largest tile costs least: its multiply-adds plus about
+  // 2 MAC-equivalents per element it packs (A rows when A is not packed, B columns when B is
+  // packed per call), per depth step.
+  const int64_t row_panels = CeilDiv(m, MR);
+  const int64_t col_step = b.packed ? NR : kernel->lanes;
+  const int64_t col_steps = CeilDiv(n, col_step);
+  const bool packs_b = !b.packed && !b_in_place;
+  int64_t tile_rows = row_panels * MR, tile_cols = col_steps * col_step;
   if (threads > 1 && m * n * k >= kMinParallelMacs) {
     int64_t best_cost = -1;
     for (int64_t tm = 1; tm <= threads; ++tm) {
       if (threads % tm) continue;
       const int64_t tn = threads / tm;
-      if (tm > row_panels || tn > col_panels) continue;
-      const int64_t tile_rows = CeilDiv(row_panels, tm) * MR;
-      const int64_t tile_cols = CeilDiv(col_panels, tn) * NR;
-      const int64_t cost = (a.packed ? 0 : tile_rows) + (b.packed ? 0 : tile_cols) +
-                           tile_rows * tile_cols / 64;  // packing plus the load imbalance proxy
+      if (tm > row_panels || tn > col_steps) continue;
+      const int64_t rows = std::min(m, CeilDiv(row_panels, tm) * MR);
+      const int64_t cols = std::min(n, CeilDiv(col_steps, tn) * col_step);
+      const int64_t cost = rows * cols + 2 * ((a.packed ? 0 : rows) + (packs_b ? cols : 0));
       if (best_cost < 0 || cost < best_cost) {
         best_cost = cost;
-        tiles_m = tm;
-        tiles_n = tn;
+        tile_rows = CeilDiv(row_panels, tm) * MR;
+        tile_cols = CeilDiv(col_steps, tn) * col_step;
       }
     }
     if (best_cost < 0) {  // too few panels for an exact split: split the longer side
-      if (col_panels >= row_panels) tiles_n = std::min<int64_t>(threads, col_panels);
-      else tiles_m = std::min<int64_t>(threads, row_panels);
+      if (col_steps >= row_panels) tile_cols = col_step * CeilDiv(col_steps, std::min<int64_t>(threads, col_steps));
+      else tile_rows = MR * CeilDiv(row_panels, std::min<int64_t>(threads, row_panels));
     }
   }
-  const int64_t tile_rows = CeilDiv(row_panels, tiles_m) * MR;
-  const int64_t tile_cols = CeilDiv(col_panels, tiles_n) * NR;
-  tiles_m = CeilDiv(m, tile_rows);
-  tiles_n = CeilDiv(n, tile_cols);
+  const int64_t tiles_m = CeilDiv(m, tile_rows);
+  const int64_t tiles_n = CeilDiv(n, tile_cols);
   const int64_t tiles = tiles_m * tiles_n;
 
   std::atomic<bool> failed{false};

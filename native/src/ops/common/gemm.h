@@ -77,6 +77,7 @@ struct Kernel {
   TileFn tile;
   bool direct_b;       // the tile reads a dense B in place (TileArgs::ldb), masking the tail
   GemvFn gemv;         // matrix-vector products with this instruction set
+  int lanes;           // floats per vector: threads split C's columns at this granularity
 };
 
 // The fastest kernel usable at `isa` (kGeneric on ARM builds means the NEON kernels).
