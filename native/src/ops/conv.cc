@@ -179,9 +179,12 @@ class ConvOp : public Operation {
     const int rank = x->ndim();
     const size_t nsp = static_cast<size_t>(rank - 2);
     const int64_t batch = x->dim(0), channels = x->dim(1), filters = w->dim(0);
-    MACE_ENSURE(channels % group_ == 0 && w->dim(1) * group_ == channels, Where(), "X has ",
-                channels, " channels but W ", ShapeToString(w->shape()), " with group ", group_,
-                " expects ", w->dim(1) * group_);
+    // Divisions only: group comes from the model, and a hostile value must not overflow.
+    MACE_ENSURE(channels % group_ == 0, Where(), "X has ", channels,
+                " channels, not a multiple of group ", group_);
+    MACE_ENSURE(w->dim(1) == channels / group_, Where(), "X has ", channels, " channels but W ",
+                ShapeToString(w->shape()), " takes ", w->dim(1), " per group; with group ", group_,
+                " it must take ", channels / group_);
     MACE_ENSURE(filters % group_ == 0, Where(), "W has ", filters,
                 " output channels, not a multiple of group ", group_);
     const float *bias = nullptr;

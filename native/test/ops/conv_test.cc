@@ -511,6 +511,12 @@ TEST(ConvTest, InvalidInputs) {
     cases.push_back(b);
   }
   {
+    Bad b{base, "group"};  // a hostile group from a model file: refused without overflow
+    b.spec.group = (int64_t{1} << 58) + 1;
+    b.spec.w = {3, 512, 3, 3};
+    cases.push_back(b);
+  }
+  {
     Bad b{base, "pads"};
     b.spec.pads = {1, 1};
     cases.push_back(b);
