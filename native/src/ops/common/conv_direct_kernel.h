@@ -20,6 +20,7 @@ namespace mace {
 namespace conv_direct {
 namespace {
 
+using depthwise::ActParams;
 using depthwise::VecScalar;
 #if defined(__x86_64__)
 using depthwise::VecSse;
@@ -70,21 +71,9 @@ void FillScratch(const detail::Job &j) {
 }
 
 template <class VT>
-struct ActVec {
+struct ActVec : ActParams<VT> {
   using V = typename VT::V;
-  ActivationType type;
-  V lo, hi, a, b;
-  explicit ActVec(const detail::Job &j)
-      : type(j.act), lo(VT::Set1(0.f)), hi(VT::Set1(1.f)), a(VT::Set1(j.alpha)),
-        b(VT::Set1(j.beta)) {
-    if (type == ActivationType::CLIP) {
-      lo = VT::Set1(j.alpha);
-      hi = VT::Set1(j.beta);
-    } else if (type == ActivationType::HARDSWISH) {
-      a = VT::Set1(1.f / 6.f);
-      b = VT::Set1(0.5f);
-    }
-  }
+  explicit ActVec(const detail::Job &j) : ActParams<VT>(j.act, j.alpha, j.beta) {}
   // The activation of one vector, as a function object per type (see Finish).
   struct Relu {
     V lo;

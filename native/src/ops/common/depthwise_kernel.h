@@ -39,23 +39,12 @@ namespace {
 inline int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 template <class VT>
-struct ActVec {
+struct ActVec : ActParams<VT> {
   using V = typename VT::V;
-  ActivationType type;
-  V lo, hi, a, b;
-  explicit ActVec(const detail::Job &j)
-      : type(j.act), lo(VT::Set1(0.f)), hi(VT::Set1(1.f)), a(VT::Set1(j.alpha)),
-        b(VT::Set1(j.beta)) {
-    if (type == ActivationType::CLIP) {
-      lo = VT::Set1(j.alpha);
-      hi = VT::Set1(j.beta);
-    } else if (type == ActivationType::HARDSWISH) {
-      a = VT::Set1(1.f / 6.f);
-      b = VT::Set1(0.5f);
-    }
-  }
+  explicit ActVec(const detail::Job &j) : ActParams<VT>(j.act, j.alpha, j.beta) {}
   V operator()(V v) const {
-    switch (type) {
+    const V lo = this->lo, hi = this->hi, a = this->a, b = this->b;
+    switch (this->type) {
       case ActivationType::RELU: return VT::Max(v, lo);
       case ActivationType::CLIP: return VT::Min(VT::Max(v, lo), hi);
       case ActivationType::HARDSIGMOID: return VT::Min(VT::Max(VT::Fma(v, a, b), lo), hi);

@@ -226,6 +226,27 @@ struct VecScalar {
   }
 };
 
+// The vector constants of a fused activation with a vector form (RELU, CLIP, HARDSIGMOID,
+// HARDSWISH): bounds lo/hi and the gate's slope a and offset b. Shared by the depthwise and
+// direct-conv kernels; ActivationType comes from ops/common/activation.h, which their headers
+// include before the instruction-set region.
+template <class VT>
+struct ActParams {
+  using V = typename VT::V;
+  ActivationType type;
+  V lo, hi, a, b;
+  ActParams(ActivationType t, float alpha, float beta)
+      : type(t), lo(VT::Set1(0.f)), hi(VT::Set1(1.f)), a(VT::Set1(alpha)), b(VT::Set1(beta)) {
+    if (type == ActivationType::CLIP) {
+      lo = VT::Set1(alpha);
+      hi = VT::Set1(beta);
+    } else if (type == ActivationType::HARDSWISH) {
+      a = VT::Set1(1.f / 6.f);
+      b = VT::Set1(0.5f);
+    }
+  }
+};
+
 }  // namespace
 }  // namespace depthwise
 }  // namespace mace
