@@ -105,10 +105,10 @@ function act(b: GraphBuilder, kind: Act, x: string, shape: number[]): string {
   }
 }
 
-export function convAct(kind: Act): Graph {
-  const b = new GraphBuilder(`conv_${kind}`);
+/** Input x [1, 3, 5, 5] and a 3x3 'same' Conv with bias to 4 channels: its output [1, 4, 5, 5]. */
+function conv3x3(b: GraphBuilder): string {
   const x = b.input('x', [1, 3, 5, 5]);
-  const c = b.node(
+  return b.node(
     'Conv',
     [x, b.weight('w', [4, 3, 3, 3], 23, -2, 2), b.weight('b', [4], 24)],
     { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
@@ -116,7 +116,11 @@ export function convAct(kind: Act): Graph {
     'float32',
     'conv',
   );
-  return b.output(act(b, kind, c, [1, 4, 5, 5])).build();
+}
+
+export function convAct(kind: Act): Graph {
+  const b = new GraphBuilder(`conv_${kind}`);
+  return b.output(act(b, kind, conv3x3(b), [1, 4, 5, 5])).build();
 }
 
 export function gemmRelu(): Graph {
@@ -278,15 +282,7 @@ export function nchwConvRelu(): Graph {
  */
 export function convHardSwishPair(hsFirst: boolean, alpha = 1 / 6): Graph {
   const b = new GraphBuilder('conv_hswish_pair');
-  const x = b.input('x', [1, 3, 5, 5]);
-  const c = b.node(
-    'Conv',
-    [x, b.weight('w', [4, 3, 3, 3], 23, -2, 2), b.weight('b', [4], 24)],
-    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
-    [1, 4, 5, 5],
-    'float32',
-    'conv',
-  );
+  const c = conv3x3(b);
   const h = b.node(
     'HardSigmoid',
     [c],
@@ -304,16 +300,8 @@ export function convHardSwishPair(hsFirst: boolean, alpha = 1 / 6): Graph {
  */
 export function convHardSwishClip(byMul: boolean, three = 3): Graph {
   const b = new GraphBuilder('conv_hswish_clip');
-  const x = b.input('x', [1, 3, 5, 5]);
   const s = [1, 4, 5, 5];
-  const c = b.node(
-    'Conv',
-    [x, b.weight('w', [4, 3, 3, 3], 23, -2, 2), b.weight('b', [4], 24)],
-    { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
-    s,
-    'float32',
-    'conv',
-  );
+  const c = conv3x3(b);
   const a = b.node('Add', [c, b.scalar('three', three)], {}, s, 'float32', 'add');
   const r = b.node('Clip', [a, b.scalar('lo', 0), b.scalar('hi', 6)], {}, s, 'float32', 'clip');
   const m = b.node('Mul', [c, r], {}, s, 'float32', 'mul');
