@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/cpu_features.h"
+#include "util/activation_cases.h"
 #include "core/thread_pool.h"
 #include "ops/common/conv_direct.h"
 
@@ -145,18 +146,7 @@ TEST(ConvDirect, StemShapes) {
 
 TEST(ConvDirect, FusedActivations) {
   std::mt19937 rng(13);
-  const struct {
-    ActivationType t;
-    float a, b;
-  } acts[] = {{ActivationType::RELU, 0.f, 0.f},        {ActivationType::CLIP, 0.f, 6.f},
-              {ActivationType::CLIP, -0.25f, 0.5f},    {ActivationType::HARDSIGMOID, 0.2f, 0.5f},
-              {ActivationType::HARDSWISH, 0.f, 0.f},   {ActivationType::SIGMOID, 0.f, 0.f},
-              {ActivationType::LEAKYRELU, 0.1f, 0.f},  {ActivationType::TANH, 0.f, 0.f}};
-  for (const auto &a : acts) {
-    Activation act;
-    act.type = a.t;
-    act.alpha = a.a;
-    act.beta = a.b;
+  for (const Activation &act : test::FusedActivationCases()) {
     for (const DcCase &c : {DcCase{3, 16, 7, 13, 3, 3, 1, 1, 1, 1, 1},
                             DcCase{3, 17, 9, 31, 3, 3, 2, 1, 1, 1, 1},
                             DcCase{1, 5, 5, 40, 5, 5, 2, 0, 1, 1, 0}})

@@ -23,6 +23,7 @@
 #endif
 
 #include "core/cpu_features.h"
+#include "util/activation_cases.h"
 #include "ops/common/depthwise.h"
 
 namespace mace {
@@ -162,18 +163,7 @@ TEST(DepthwiseKernel, AsymmetricPads) {
 
 TEST(DepthwiseKernel, FusedActivations) {
   std::mt19937 rng(13);
-  const struct {
-    ActivationType t;
-    float a, b;
-  } acts[] = {{ActivationType::RELU, 0.f, 0.f},        {ActivationType::CLIP, 0.f, 6.f},
-              {ActivationType::CLIP, -0.25f, 0.5f},    {ActivationType::HARDSIGMOID, 0.2f, 0.5f},
-              {ActivationType::HARDSWISH, 0.f, 0.f},   {ActivationType::SIGMOID, 0.f, 0.f},
-              {ActivationType::LEAKYRELU, 0.1f, 0.f},  {ActivationType::TANH, 0.f, 0.f}};
-  for (const auto &a : acts) {
-    Activation act;
-    act.type = a.t;
-    act.alpha = a.a;
-    act.beta = a.b;
+  for (const Activation &act : test::FusedActivationCases()) {
     for (const DwCase &c : {DwCase{7, 13, 3, 1, 1, 1, 1, 1}, DwCase{9, 31, 5, 2, 2, 2, 2, 2},
                             DwCase{5, 40, 3, 2, 0, 1, 1, 0}})
       Check(c, act, &rng);
