@@ -14,7 +14,16 @@
 // --warmup untimed runs, until both have --rounds timed runs; the samples of all blocks are merged
 // before taking median and p90. A model that fails to convert or run becomes an error row.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,6 +42,10 @@ const DEFAULT_MODELS = [
   'ppocr_cls',
 ];
 const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+// The onnxruntime worker counts as idle once its threads ran < 10% of a core over a 5 ms step.
+const QUIESCE_STEP_MS = 5;
+const QUIESCE_BUSY_NS = 0.5e6;
+const QUIESCE_MAX_MS = 1000;
 // Op types that do multiply-accumulates: when one of them reports 0 MACs, the engine does not count
 // them yet and GFLOP/s is an underestimate (flagged with * in the table).
 const MAC_OP_TYPES = new Set([
@@ -265,6 +278,35 @@ class OrtWorker {
     this.child.stdin.write(line + '\n');
   }
 
+  /** CPU time (ns) the worker's threads have run so far (/proc/PID/task/TID/schedstat). */
+  #cpuNs() {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${this.child.pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${this.child.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return ns;
+  }
+
+  /**
+   * Waits until the worker is idle: onnxruntime's pool threads spin for tens of milliseconds
+   * after a run (allow_spinning, its default), and a mace_run block started meanwhile would
+   * share its cores with them. Returns the ms waited (at most QUIESCE_MAX_MS).
+   */
+  async quiesce() {
+    const t0 = performance.now();
+    for (let before = this.#cpuNs(); performance.now() - t0 < QUIESCE_MAX_MS;) {
+      await new Promise((r) => setTimeout(r, QUIESCE_STEP_MS));
+      const now = this.#cpuNs();
+      if (now - before < QUIESCE_BUSY_NS) break;
+      before = now;
+    }
+    return performance.now() - t0;
+  }
+
   kill() {
     if (this.exited === null) this.child.kill('SIGKILL');
   }
@@ -382,6 +424,7 @@ async function measure(p, threads, tools, peak) {
     // doubles each invocation with per-op statistics runs); both time the same engine->Run call.
     const ours = [];
     const ort = [];
+    const idleWaits = [];
     let oursRunRss = 0;
     const runJson = join(p.dir, `run-${threads}.json`);
     const oursBlock = (k) => {
@@ -401,10 +444,12 @@ async function measure(p, threads, tools, peak) {
     for (let b = 0; ours.length < ROUNDS; b++) {
       const k = Math.min(BLOCK, ROUNDS - ours.length);
       if (b % 2 === 0) {
+        idleWaits.push(await worker.quiesce());
         oursBlock(k);
         await ortBlock(k);
       } else {
         await ortBlock(k);
+        idleWaits.push(await worker.quiesce());
         oursBlock(k);
       }
     }
@@ -425,6 +470,7 @@ async function measure(p, threads, tools, peak) {
       ours: { ...so, samples_ms: ours.map((x) => +x.toFixed(4)) },
       ort: { ...sr, samples_ms: ort.map((x) => +x.toFixed(4)) },
       ratio_median: so.median_ms / sr.median_ms,
+      ort_idle_wait_ms: { max: Math.max(...idleWaits), blocks: idleWaits.length },
       macs,
       macs_uncounted_types: uncounted,
       gflops_ours: gflops(so.median_ms),
@@ -692,6 +738,7 @@ async function main() {
       'ort.*_ms':
         'onnxruntime-node InferenceSession.run as awaited from JS (binding overhead included), merged over all blocks',
       ratio_median: 'ours.median_ms / ort.median_ms; < 1 means ours is faster',
+      ort_idle_wait_ms: 'longest wait, before one of our blocks, for the onnxruntime process to stop spinning',
       macs: 'multiply-accumulates per inference, counted by our engine (benchmark_model)',
       macs_uncounted_types:
         'MAC-heavy op types for which the engine reports 0 MACs: macs and GFLOP/s are underestimates',
