@@ -87,6 +87,13 @@ std::vector<ConvCase> Cases() {
   v.push_back({"mobilenet_v2", 960, 960, 7, 7, 3, 1, 1, true});
   // mobilenet_v3_small (224x224): stem, with its fused HardSwish.
   v.push_back({"mobilenet_v3_small", 3, 16, 224, 224, 3, 2, 1, false, "HARDSWISH"});
+  // mobilenet_v3_small's squeeze-excite FCs and classifier, and mobilenet_v2's classifier, as 1x1
+  // convs on a 1x1 plane: matrix-vector products bound by reading the weights.
+  pw("mobilenet_v3_small", 576, 144, 1);
+  pw("mobilenet_v3_small", 144, 576, 1);
+  pw("mobilenet_v3_small", 576, 1024, 1);
+  pw("mobilenet_v3_small", 1024, 1000, 1);
+  pw("mobilenet_v2", 1280, 1000, 1);
   // mobilenet_v3 (large) depthwise 5x5 convs.
   v.push_back({"mobilenet_v3", 72, 72, 56, 56, 5, 2, 2, true});
   v.push_back({"mobilenet_v3", 120, 120, 28, 28, 5, 1, 2, true});

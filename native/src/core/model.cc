@@ -35,6 +35,104 @@ std::string Str(const flatbuffers::String *s) { return s ? s->str() : std::strin
 
 }  // namespace
 
+namespace {
+
+// Bytes of output i of op k as the converter declared it; 0 when a dimension is unknown.
+uint64_t DeclaredBytes(const ModelGraph &g, size_t k, size_t i) {
+  if (i >= g.out_shapes[k].size() || g.out_shapes[k][i].empty()) return 0;
+  uint64_t n = DataTypeSize(g.ops[k].output_types[i]);
+  for (int64_t d : g.out_shapes[k][i]) {
+    if (d < 0 || (d > 0 && n > (uint64_t{1} << 40) / static_cast<uint64_t>(d))) return 0;
+    n *= static_cast<uint64_t>(d);
+  }
+  return n;
+}
+
+// A tensor's place in its memory block while it is alive.
+struct Placed {
+  std::string name;
+  size_t last_use;
+  uint64_t begin, end;  // byte range; end = UINT64_MAX when the size is unknown
+};
+
+// Two tensors whose byte ranges in one block overlap must never be alive at once, except the
+// inputs of an in-place Concat, which lie inside its output exactly where the concatenation puts
+// them: its axis has only 1s before it, and input j starts after the bytes of inputs 0..j-1. The
+// Concat kernel then copies nothing for them (ops/concat.cc checks the addresses itself too).
+// Whether `o` (alive in the same block) is an input of op k, a Concat whose output i is `t`, at
+// exactly the bytes the concatenation gives it; records it in g->in_place.
+bool InPlaceConcatInput(ModelGraph &g, size_t k, size_t i, const Placed &t, const Placed &o,
+                        const std::map<std::string, std::pair<size_t, size_t>> &where) {
+  const OpDef &op = g.ops[k];
+  if (op.type != "Concat" || i != 0 || t.end == UINT64_MAX || g.out_shapes[k].empty()) return false;
+  auto axis_arg = op.args.find("axis");
+  const Shape &shape = g.out_shapes[k][0];
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  if (axis_arg == op.args.end() || rank == 0) return false;
+  const int64_t axis = axis_arg->second.i < 0 ? axis_arg->second.i + rank : axis_arg->second.i;
+  if (axis < 0 || axis >= rank) return false;
+  for (int64_t d = 0; d < axis; ++d)
+    if (shape[d] != 1) return false;
+  uint64_t offset = t.begin;
+  for (const std::string &in : op.inputs) {
+    auto w = where.find(in);
+    const uint64_t bytes = w == where.end() ? 0 : DeclaredBytes(g, w->second.first, w->second.second);
+    if (bytes == 0) return false;
+    if (in == o.name) {
+      if (o.begin != offset || o.end != offset + bytes || o.end > t.end) return false;
+      g.in_place.insert(in);
+      return true;
+    }
+    offset += bytes;
+  }
+  return false;
+}
+
+MaceStatus CheckMemoryPlan(ModelGraph *g) {
+  std::map<std::string, size_t> last_use;
+  for (size_t k = 0; k < g->ops.size(); ++k)
+    for (const auto &in : g->ops[k].inputs) last_use[in] = k;
+  std::set<std::string> outputs;
+  for (const auto &o : g->outputs) outputs.insert(o.name);
+  std::map<std::string, std::pair<size_t, size_t>> where;  // tensor -> (op, output index)
+  std::map<int, std::vector<Placed>> live;                  // block -> tensors placed in it
+  for (size_t k = 0; k < g->ops.size(); ++k) {
+    const OpDef &op = g->ops[k];
+    for (size_t i = 0; i < op.outputs.size(); ++i) {
+      int id = g->mem_ids[k][i];
+      const std::string &name = op.outputs[i];
+      where[name] = {k, i};
+      if (id < 0) continue;
+      if (outputs.count(name)) {  // graph outputs must survive to the end: give them their own memory
+        g->mem_ids[k][i] = -1;
+        g->mem_offsets[k][i] = 0;
+        continue;
+      }
+      const uint64_t offset = g->mem_offsets[k][i], bytes = DeclaredBytes(*g, k, i);
+      if (offset != 0 && (bytes == 0 || offset % kTensorAlignment != 0 || offset > g->mem_blocks[id] ||
+                          bytes > g->mem_blocks[id] - offset))
+        return InvalidArgs("op '", op.name, "' places '", name, "' at byte ", offset, " of memory block ", id,
+                           " (", g->mem_blocks[id], " bytes), which does not hold it or is not ", kTensorAlignment,
+                           "-byte aligned: the model's memory plan is invalid");
+      Placed t{name, last_use.count(name) ? last_use[name] : k, offset, bytes ? offset + bytes : UINT64_MAX};
+      std::vector<Placed> &tenants = live[id];
+      std::vector<Placed> kept;
+      for (const Placed &o : tenants) {
+        if (o.last_use < k) continue;  // dead: its bytes are free
+        if (o.begin < t.end && t.begin < o.end && !InPlaceConcatInput(*g, k, i, t, o, where))
+          return InvalidArgs("memory block ", id, " is shared by '", o.name, "' and '", name,
+                             "' while both are alive: the model's memory plan is invalid");
+        kept.push_back(o);
+      }
+      kept.push_back(t);
+      tenants.swap(kept);
+    }
+  }
+  return MaceStatus::MACE_SUCCESS;
+}
+
+}  // namespace
+
 MaceStatus LoadModelGraph(const uint8_t *graph, size_t graph_size, const uint8_t *data,
                           size_t data_size, ModelGraph *out) {
   // Integrity first: the trailer holds the CRC-32C of the FlatBuffer bytes.
@@ -54,9 +152,10 @@ MaceStatus LoadModelGraph(const uint8_t *graph, size_t graph_size, const uint8_t
   if (!schema::VerifyNetDefBuffer(verifier))
     return InvalidArgs("model graph failed FlatBuffers verification: the .mace file is corrupt");
   const schema::NetDef *net = schema::GetNetDef(graph);
-  if (net->version() != kModelFormatVersion)
-    return Unsupported("model format version ", net->version(), " is not supported by this runtime (expects ",
-                       kModelFormatVersion, "); convert the model with a matching converter");
+  if (net->version() < kOldestModelFormatVersion || net->version() > kModelFormatVersion)
+    return Unsupported("model format version ", net->version(), " is not supported by this runtime (reads ",
+                       kOldestModelFormatVersion, " to ", kModelFormatVersion,
+                       "); convert the model with a matching converter");
 
   // Weights: size and checksum of the whole .data file.
   if (net->data_size() != data_size)
@@ -177,6 +276,12 @@ MaceStatus LoadModelGraph(const uint8_t *graph, size_t graph_size, const uint8_t
         mem[i] = id;
       }
     }
+    std::vector<uint64_t> offsets(nout, 0);
+    if (op->mem_offsets() && op->mem_offsets()->size() != 0) {
+      if (op->mem_offsets()->size() != nout)
+        return InvalidArgs(what, " has ", op->mem_offsets()->size(), " memory offsets for ", nout, " outputs");
+      for (size_t i = 0; i < nout; ++i) offsets[i] = op->mem_offsets()->Get(static_cast<flatbuffers::uoffset_t>(i));
+    }
     std::vector<Shape> shapes;
     if (op->output_shapes())
       for (const auto *s : *op->output_shapes()) {
@@ -201,34 +306,13 @@ MaceStatus LoadModelGraph(const uint8_t *graph, size_t graph_size, const uint8_t
       }
     g.ops.push_back(std::move(def));
     g.mem_ids.push_back(std::move(mem));
+    g.mem_offsets.push_back(std::move(offsets));
     g.out_shapes.push_back(std::move(shapes));
   }
   for (const auto &o : g.outputs)
     if (!defined.count(o.name)) return InvalidArgs("output '", o.name, "' is not produced by the graph");
 
-  // Memory ids: two tensors sharing a block must never be alive at the same time.
-  std::map<std::string, size_t> last_use;
-  for (size_t k = 0; k < g.ops.size(); ++k)
-    for (const auto &in : g.ops[k].inputs) last_use[in] = k;
-  std::map<int, std::pair<std::string, size_t>> holder;  // block -> (tensor, last use)
-  std::set<std::string> outputs;
-  for (const auto &o : g.outputs) outputs.insert(o.name);
-  for (size_t k = 0; k < g.ops.size(); ++k) {
-    for (size_t i = 0; i < g.ops[k].outputs.size(); ++i) {
-      int id = g.mem_ids[k][i];
-      if (id < 0) continue;
-      const std::string &name = g.ops[k].outputs[i];
-      if (outputs.count(name)) {  // graph outputs must survive to the end: give them their own memory
-        g.mem_ids[k][i] = -1;
-        continue;
-      }
-      auto it = holder.find(id);
-      if (it != holder.end() && it->second.second >= k)
-        return InvalidArgs("memory block ", id, " is shared by '", it->second.first, "' and '", name,
-                           "' while both are alive: the model's memory plan is invalid");
-      holder[id] = {name, last_use.count(name) ? last_use[name] : k};
-    }
-  }
+  MACE_RETURN_IF_ERROR(CheckMemoryPlan(&g));
   *out = std::move(g);
   return MaceStatus::MACE_SUCCESS;
 }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,9 @@
 
 namespace mace {
 
-constexpr uint32_t kModelFormatVersion = 1;
+// The format this runtime writes into reports (2: Operator.mem_offsets); it reads 1 and 2.
+constexpr uint32_t kModelFormatVersion = 2;
+constexpr uint32_t kOldestModelFormatVersion = 1;
 
 struct ConstTensorInfo {
   std::string name;
@@ -36,6 +39,10 @@ struct ModelGraph {
   std::string name;
   std::vector<OpDef> ops;
   std::vector<std::vector<int>> mem_ids;      // per op, per output; -1 = own buffer
+  std::vector<std::vector<uint64_t>> mem_offsets;  // per op, per output: byte offset in the block
+  // Inputs of in-place Concats: they live inside the Concat's output (at their mem_offsets), so
+  // their producers write the concatenation directly (checked: see LoadModelGraph).
+  std::set<std::string> in_place;
   std::vector<std::vector<Shape>> out_shapes;  // per op, as the converter inferred them
   std::vector<ConstTensorInfo> tensors;
   std::vector<IoInfo> inputs;

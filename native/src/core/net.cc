@@ -38,11 +38,22 @@ MaceStatus Net::Create(const ModelGraph &graph, const uint8_t *data, ThreadPool 
     const OpDef &def = g.ops[k];
     std::vector<Tensor *> inputs, outputs;
     for (const auto &name : def.inputs) inputs.push_back(name.empty() ? nullptr : net->tensors_[name].get());
+    // The inputs of an in-place Concat live inside its output's block (ModelGraph::in_place),
+    // except on a GPU engine, whose device memory is one allocation per block: there they get
+    // their own buffers and the Concat copies them.
+    bool hosts_in_place = false;
+    for (const auto &in : def.inputs) hosts_in_place = hosts_in_place || g.in_place.count(in) > 0;
     for (size_t i = 0; i < def.outputs.size(); ++i) {
-      int id = g.mem_ids[k][i];
-      auto t = std::make_unique<Tensor>(def.outputs[i], def.output_types[i], id >= 0 ? blocks[id] : nullptr);
+      const int id = g.mem_ids[k][i];
+      const std::string &name = def.outputs[i];
+      const bool member = g.in_place.count(name) > 0;
+      std::unique_ptr<Tensor> t;
+      if (id >= 0 && !gpu_engine && (member || (hosts_in_place && i == 0)))
+        t = Tensor::InPlace(name, def.output_types[i], blocks[id], g.mem_offsets[k][i]);
+      else
+        t = std::make_unique<Tensor>(name, def.output_types[i], id >= 0 && !(member && gpu_engine) ? blocks[id] : nullptr);
       outputs.push_back(t.get());
-      net->tensors_[def.outputs[i]] = std::move(t);
+      net->tensors_[name] = std::move(t);
     }
     DataType key = def.output_types.empty() ? DataType::DT_FLOAT : def.output_types[0];
     const OpRegistry &registry = OpRegistry::Global();

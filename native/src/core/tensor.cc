@@ -51,11 +51,24 @@ Tensor::Tensor(std::string name, DataType dtype, std::shared_ptr<Buffer> buffer,
   if (!buffer_) buffer_ = std::make_shared<Buffer>();
 }
 
+std::unique_ptr<Tensor> Tensor::InPlace(std::string name, DataType dtype, std::shared_ptr<Buffer> buffer,
+                                        size_t offset) {
+  auto t = std::make_unique<Tensor>(std::move(name), dtype, std::move(buffer));
+  t->offset_ = offset;
+  t->in_place_ = true;
+  return t;
+}
+
 MaceStatus Tensor::Resize(const Shape &shape) {
   if (is_const_) return RuntimeError("cannot resize constant tensor ", name_);
   int64_t n = 0;
   MACE_RETURN_IF_ERROR(ElementCount(shape, &n));
-  MACE_RETURN_IF_ERROR(buffer_->Reserve(static_cast<size_t>(n) * DataTypeSize(dtype_)));
+  const size_t end = offset_ + static_cast<size_t>(n) * DataTypeSize(dtype_);
+  if (in_place_ && end > buffer_->capacity())
+    return RuntimeError("tensor ", name_, " of shape ", ShapeToString(shape), " does not fit its place in the ",
+                        "in-place Concat's memory (", buffer_->capacity(), " bytes): the model's declared shapes ",
+                        "differ from the run's; convert the model again");
+  MACE_RETURN_IF_ERROR(buffer_->Reserve(end));
   shape_ = shape;
   size_ = n;
   return MaceStatus::MACE_SUCCESS;

@@ -47,6 +47,11 @@ class Tensor {
  public:
   Tensor(std::string name, DataType dtype, std::shared_ptr<Buffer> buffer = nullptr,
          bool is_const = false);
+  // A tensor at a fixed place inside a shared buffer: the input of an in-place Concat, at
+  // `offset` bytes into the Concat output's block, or that output itself (offset 0). Its
+  // Resize never reallocates the buffer, which would lose what the other tensors there wrote.
+  static std::unique_ptr<Tensor> InPlace(std::string name, DataType dtype, std::shared_ptr<Buffer> buffer,
+                                         size_t offset);
 
   const std::string &name() const { return name_; }
   DataType dtype() const { return dtype_; }
@@ -68,8 +73,8 @@ class Tensor {
 
   template <typename T> const T *data() const { return static_cast<const T *>(raw_data()); }
   template <typename T> T *mutable_data() { return static_cast<T *>(raw_mutable_data()); }
-  const void *raw_data() const { return buffer_ ? buffer_->data() : nullptr; }
-  void *raw_mutable_data() { return buffer_ ? buffer_->data() : nullptr; }
+  const void *raw_data() const { return buffer_ && buffer_->data() ? static_cast<uint8_t *>(buffer_->data()) + offset_ : nullptr; }
+  void *raw_mutable_data() { return buffer_ && buffer_->data() ? static_cast<uint8_t *>(buffer_->data()) + offset_ : nullptr; }
   const std::shared_ptr<Buffer> &buffer() const { return buffer_; }
 
  private:
@@ -79,6 +84,8 @@ class Tensor {
   int64_t size_ = 0;
   std::shared_ptr<Buffer> buffer_;
   bool is_const_;
+  size_t offset_ = 0;     // bytes into buffer_
+  bool in_place_ = false;  // see InPlace()
 };
 
 }  // namespace mace

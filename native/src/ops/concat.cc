@@ -49,7 +49,9 @@ class ConcatOp : public Operation {
     for (int i = 0; i < n; ++i) {
       const Tensor *x = Input(i);
       const int64_t pitch = x->dim(static_cast<int>(axis)) * inner;
-      if (pitch > 0) dm::CopyBlocks(ctx->thread_pool, dst + offset, out_pitch, x->raw_data(), pitch, pitch, outer);
+      // An input the memory plan placed inside the output (in-place Concat) is there already.
+      const bool in_place = outer == 1 && x->raw_data() == dst + offset;
+      if (pitch > 0 && !in_place) dm::CopyBlocks(ctx->thread_pool, dst + offset, out_pitch, x->raw_data(), pitch, pitch, outer);
       offset += pitch;
     }
     return MaceStatus::MACE_SUCCESS;

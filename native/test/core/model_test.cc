@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <functional>
+#include <set>
 #include <vector>
 
 #include "core/crc32c.h"
@@ -125,8 +126,121 @@ TEST(ModelTest, GraphChecks) {
   EXPECT_NE(LoadError(Spec{.first_input = "nowhere"}).find("which no earlier op"), std::string::npos);
   EXPECT_NE(LoadError(Spec{.declare_block = false}).find("undeclared memory block"), std::string::npos);
   EXPECT_NE(LoadError(Spec{.version = 99}).find("format version"), std::string::npos);
+  EXPECT_NE(LoadError(Spec{.version = 0}).find("format version"), std::string::npos);
+  EXPECT_EQ(LoadError(Spec{.version = 1}), "ok");
   // y (block 0) is read by `second`, which writes `out` — a graph output, so it gets its own memory.
   EXPECT_EQ(LoadError(Spec{.mem_second = 0}), "ok");
+}
+
+// An in-place Concat: x [1,16] → Identity → a and → Identity → c, both inside block 0 where
+// Concat(a, c) writes cat [1,32] (offsets 0 and 64 bytes), then Identity(cat) → out.
+struct ConcatSpec {
+  const char *join = "Concat";
+  int64_t axis = 1;
+  std::vector<int64_t> in_shape = {1, 16}, cat_shape = {1, 32};
+  uint64_t c_offset = 64;
+  bool c_shape_known = true;
+  uint32_t version = kModelFormatVersion;
+};
+
+TestModel BuildConcat(const ConcatSpec &s) {
+  fb b;
+  std::vector<flatbuffers::Offset<schema::Operator>> ops;
+  auto mk_op = [&](const char *name, const char *type, std::vector<std::string> in, const char *out,
+                   std::vector<int64_t> shape, int mem, uint64_t offset, bool with_axis) {
+    std::vector<flatbuffers::Offset<flatbuffers::String>> ins, outs = {b.CreateString(out)};
+    for (const auto &i : in) ins.push_back(b.CreateString(i));
+    std::vector<flatbuffers::Offset<schema::Shape>> shapes = {schema::CreateShapeDirect(b, &shape)};
+    std::vector<int32_t> mems = {mem};
+    std::vector<uint64_t> offsets = {offset};
+    std::vector<flatbuffers::Offset<schema::Argument>> args;
+    if (with_axis)
+      args.push_back(schema::CreateArgumentDirect(b, "axis", 0.f, s.axis, nullptr, nullptr, nullptr, nullptr, false, true));
+    return schema::CreateOperatorDirect(b, name, type, schema::DeviceType_CPU, &ins, &outs, &shapes, nullptr, &mems,
+                                        &args, &offsets);
+  };
+  ops.push_back(mk_op("a", "Identity", {"x"}, "a", s.in_shape, 0, 0, false));
+  ops.push_back(mk_op("c", "Identity", {"x"}, "c", s.c_shape_known ? s.in_shape : std::vector<int64_t>{-1, 16}, 0,
+                      s.c_offset, false));
+  ops.push_back(mk_op("cat", s.join, {"a", "c"}, "cat", s.cat_shape, 0, 0, true));
+  ops.push_back(mk_op("out", "Identity", {"cat"}, "out", s.cat_shape, -1, 0, false));
+  std::vector<flatbuffers::Offset<schema::ConstTensor>> tensors;
+  std::vector<flatbuffers::Offset<schema::InputOutputInfo>> ins = {
+      schema::CreateInputOutputInfoDirect(b, "x", &s.in_shape, schema::DataType_DT_FLOAT, schema::DataFormat_NONE)};
+  std::vector<flatbuffers::Offset<schema::InputOutputInfo>> outs = {
+      schema::CreateInputOutputInfoDirect(b, "out", &s.cat_shape, schema::DataType_DT_FLOAT, schema::DataFormat_NONE)};
+  std::vector<flatbuffers::Offset<schema::MemoryBlock>> blocks = {schema::CreateMemoryBlock(b, 0, 128)};
+  TestModel m;
+  auto net = schema::CreateNetDefDirect(b, s.version, "concat", &ops, &tensors, &ins, &outs, &blocks, 0, Crc32c(nullptr, 0));
+  schema::FinishNetDefBuffer(b, net);
+  m.graph.assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+  uint32_t gcrc = Crc32c(m.graph.data(), m.graph.size());
+  uint8_t trailer[8];
+  std::memcpy(trailer, &gcrc, 4);
+  std::memcpy(trailer + 4, "MCRC", 4);
+  m.graph.insert(m.graph.end(), trailer, trailer + 8);
+  return m;
+}
+
+std::string ConcatLoadError(const ConcatSpec &s) {
+  ModelGraph g;
+  TestModel m = BuildConcat(s);
+  MaceStatus st = LoadModelGraph(m.graph.data(), m.graph.size(), nullptr, 0, &g);
+  return st.ok() ? std::string("ok") : st.information();
+}
+
+TEST(ModelTest, InPlaceConcatInputsLiveInsideTheOutput) {
+  for (int64_t axis : {1, -1}) {
+    ConcatSpec spec;
+    spec.axis = axis;
+    TestModel m = BuildConcat(spec);
+    ModelGraph g;
+    MaceStatus st = LoadModelGraph(m.graph.data(), m.graph.size(), nullptr, 0, &g);
+    ASSERT_TRUE(st.ok()) << st.information();
+    EXPECT_EQ(g.in_place, (std::set<std::string>{"a", "c"}));
+    ThreadPool pool(1, AFFINITY_NONE);
+    std::unique_ptr<Net> net;
+    ASSERT_TRUE(Net::Create(g, nullptr, &pool, &net).ok());
+    for (int round = 0; round < 2; ++round) {
+      Tensor *x = net->GetTensor("x");
+      ASSERT_TRUE(x->Resize({1, 16}).ok());
+      for (int i = 0; i < 16; ++i) x->mutable_data<float>()[i] = static_cast<float>(i + 100 * round);
+      ASSERT_TRUE(net->Run(nullptr).ok());
+      const float *cat = net->GetTensor("cat")->data<float>();
+      // a and c were written straight into cat: no copy could have put them anywhere else.
+      EXPECT_EQ(net->GetTensor("a")->data<float>(), cat);
+      EXPECT_EQ(net->GetTensor("c")->data<float>(), cat + 16);
+      const Tensor *out = net->GetTensor("out");
+      ASSERT_EQ(out->shape(), (Shape{1, 32}));
+      for (int i = 0; i < 32; ++i) EXPECT_EQ(out->data<float>()[i], (i % 16) + 100 * round) << i;
+    }
+  }
+  // A runtime of format 1 had no offsets; such models still load.
+  ConcatSpec v1;
+  v1.version = 1;
+  v1.c_offset = 64;
+  EXPECT_EQ(ConcatLoadError(v1), "ok");
+}
+
+TEST(ModelTest, InPlaceConcatPlansAreChecked) {
+  auto error = [](std::function<void(ConcatSpec *)> change) {
+    ConcatSpec s;
+    change(&s);
+    return ConcatLoadError(s);
+  };
+  // c at the wrong place: on top of a, or past the output.
+  EXPECT_NE(error([](ConcatSpec *s) { s->c_offset = 0; }).find("while both are alive"), std::string::npos);
+  EXPECT_NE(error([](ConcatSpec *s) { s->c_offset = 128; }).find("does not hold it"), std::string::npos);
+  EXPECT_NE(error([](ConcatSpec *s) { s->c_offset = 32; }).find("aligned"), std::string::npos);
+  // Not a Concat, or one whose inputs interleave in the output (a dimension before the axis > 1).
+  EXPECT_NE(error([](ConcatSpec *s) { s->join = "Add"; }).find("while both are alive"), std::string::npos);
+  EXPECT_NE(error([](ConcatSpec *s) {
+              s->in_shape = {2, 8};
+              s->cat_shape = {2, 16};
+            }).find("while both are alive"),
+            std::string::npos);
+  // An offset needs a declared size.
+  EXPECT_NE(error([](ConcatSpec *s) { s->c_shape_known = false; }).find("does not hold it"), std::string::npos);
 }
 
 }  // namespace

@@ -436,6 +436,22 @@ TEST(SgemmTest, OddSizesEveryKernel) {
   g_kernel = nullptr;
 }
 
+// Matrix-vector products in dot form (rows of A, or of a transposed B, times the vector): rows
+// in blocks of 4 and a remainder, depths around each instruction set's lane blocks (8, 16, 32).
+TEST(SgemmTest, MatrixVectorDotForm) {
+  for (const gemm::Kernel *kern : AllKernels()) {
+    g_kernel = kern;
+    for (int64_t outputs : {1, 3, 4, 5, 8, 9, 13})
+      for (int64_t k : {1, 7, 15, 16, 17, 31, 32, 33, 64, 65, 100}) {
+        CheckSgemm(outputs, 1, k, false, false, Source::DENSE, Source::DENSE, 1.f, 0.f,
+                   gemm::Epilogue::Bias::PER_ROW, 1 + outputs % 2);
+        CheckSgemm(1, outputs, k, false, true, Source::DENSE, Source::DENSE, -0.5f, 1.f,
+                   gemm::Epilogue::Bias::PER_COL, 1 + k % 2);
+      }
+  }
+  g_kernel = nullptr;
+}
+
 // Operands packed for one kernel cannot be mixed with another's.
 TEST(SgemmTest, RejectsMixedKernels) {
   const std::vector<const gemm::Kernel *> kernels = AllKernels();

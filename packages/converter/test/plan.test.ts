@@ -1,6 +1,7 @@
-// Memory planner: no two simultaneously-live tensors share a block (brute-force liveness over the
-// memory ids written into every corpus model's .mace), blocks hold their tensors, graph outputs
-// and unknown-size tensors get their own memory, and sharing saves memory on real models.
+// Memory planner: no two simultaneously-live tensors share bytes of a block (brute-force liveness
+// over the memory ids and offsets written into every corpus model's .mace) except an in-place
+// Concat's inputs, which lie exactly where the Concat puts them in its output; blocks hold their
+// tensors, graph outputs and unknown-size tensors get their own memory, and sharing saves memory.
 import * as flatbuffers from 'flatbuffers';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -24,16 +25,19 @@ const CORPUS: [string, string, ConvertOptions][] = [
 
 /** Memory ids per op output, as written in the .mace file. */
 function writtenMemIds(mace: Uint8Array): {
-  ops: { inputs: string[]; outputs: string[]; mem: number[] }[];
+  ops: { type: string; inputs: string[]; outputs: string[]; mem: number[]; offsets: number[] }[];
   blocks: Map<number, bigint>;
 } {
   const net = NetDef.getRootAsNetDef(new flatbuffers.ByteBuffer(mace.subarray(0, mace.length - 8)));
   const ops = Array.from({ length: net.opsLength() }, (_, k) => {
     const op = net.ops(k)!;
+    const outputs = Array.from({ length: op.outputsLength() }, (_, i) => op.outputs(i)!);
     return {
+      type: op.type()!,
       inputs: Array.from({ length: op.inputsLength() }, (_, i) => op.inputs(i)!),
-      outputs: Array.from({ length: op.outputsLength() }, (_, i) => op.outputs(i)!),
+      outputs,
       mem: Array.from({ length: op.memIdsLength() }, (_, i) => op.memIds(i)!),
+      offsets: outputs.map((_, i) => (i < op.memOffsetsLength() ? Number(op.memOffsets(i)!) : 0)),
     };
   });
   const blocks = new Map<number, bigint>();
@@ -41,14 +45,18 @@ function writtenMemIds(mace: Uint8Array): {
   return { ops, blocks };
 }
 
-/** Brute force: every pair of tensors in one block must have disjoint [definition, last use] intervals. */
+/**
+ * Brute force: two tensors of one block whose [definition, last use] intervals meet must occupy
+ * disjoint bytes, unless one is an input of the Concat that defines the other, at exactly the
+ * offset the concatenation gives it. Returns [pairs sharing a block, in-place Concat inputs].
+ */
 function assertNoOverlap(
   graph: Graph,
   ops: ReturnType<typeof writtenMemIds>['ops'],
   blocks: Map<number, bigint>,
-): number {
+): [number, number] {
   const outputs = new Set(graph.outputs.map((o) => o.name));
-  const tensors: { name: string; block: number; def: number; last: number }[] = [];
+  const tensors: { name: string; block: number; def: number; last: number; begin: number; end: number }[] = [];
   ops.forEach((op, k) =>
     op.outputs.forEach((o, i) => {
       const block = op.mem[i];
@@ -56,28 +64,42 @@ function assertNoOverlap(
       expect(outputs.has(o), `graph output ${o} must have its own buffer`).toBe(false);
       expect(blocks.has(block), `block ${block} declared`).toBe(true);
       const bytes = tensorBytes(graph, o);
+      const begin = op.offsets[i];
       if (bytes !== undefined)
-        expect(Number(blocks.get(block)), `block ${block} holds ${o}`).toBeGreaterThanOrEqual(bytes);
+        expect(Number(blocks.get(block)), `block ${block} holds ${o}`).toBeGreaterThanOrEqual(begin + bytes);
       let last = k;
       ops.forEach((c, j) => {
         if (c.inputs.includes(o)) last = Math.max(last, j);
       });
-      tensors.push({ name: o, block, def: k, last });
+      tensors.push({ name: o, block, def: k, last, begin, end: bytes === undefined ? Infinity : begin + bytes });
     }),
   );
+  /** Whether `input` lies inside `concat` (the output of a Concat) where the concatenation puts it. */
+  const inPlace = (input: (typeof tensors)[number], concat: (typeof tensors)[number]): boolean => {
+    const op = ops[concat.def];
+    if (op.type !== 'Concat' || op.outputs[0] !== concat.name || !op.inputs.includes(input.name)) return false;
+    let offset = concat.begin;
+    for (const i of op.inputs.slice(0, op.inputs.indexOf(input.name))) offset += tensorBytes(graph, i)!;
+    return input.begin === offset && input.end <= concat.end;
+  };
   let pairs = 0;
+  const inPlaceInputs = new Set<string>();
   for (let a = 0; a < tensors.length; a++)
     for (let b = a + 1; b < tensors.length; b++) {
       const x = tensors[a],
         y = tensors[b];
       if (x.block !== y.block) continue;
       pairs++;
-      const disjoint = x.last < y.def || y.last < x.def;
+      const disjoint = x.last < y.def || y.last < x.def || x.end <= y.begin || y.end <= x.begin;
+      if (!disjoint && (inPlace(x, y) || inPlace(y, x))) {
+        inPlaceInputs.add(x.def < y.def ? x.name : y.name);
+        continue;
+      }
       expect(disjoint, `${x.name} [${x.def},${x.last}] and ${y.name} [${y.def},${y.last}] share block ${x.block}`).toBe(
         true,
       );
     }
-  return pairs;
+  return [pairs, inPlaceInputs.size];
 }
 
 describe('planMemory on the corpus (memory ids as written)', () => {
@@ -85,8 +107,10 @@ describe('planMemory on the corpus (memory ids as written)', () => {
     test(name, () => {
       const r = convert(readFileSync(path), options);
       const { ops, blocks } = writtenMemIds(r.mace);
-      const shared = assertNoOverlap(r.graph, ops, blocks);
+      const [shared, inPlace] = assertNoOverlap(r.graph, ops, blocks);
       expect(shared).toBeGreaterThan(0); // some reuse happens on every model
+      // squeezenet1_1's 8 fire modules each concatenate two expand convs in place.
+      if (name === 'squeezenet1_1') expect(inPlace).toBe(16);
       expect(r.stats.memory.plannedBytes).toBeLessThan(r.stats.memory.naiveBytes);
       expect(r.stats.memory.plannedBytes).toBe([...blocks.values()].reduce((s, v) => s + Number(v), 0));
     });
@@ -166,5 +190,54 @@ describe('planMemory rules', () => {
     expect(p2.blocks.find((k) => k.id === p2.memIds.get(q))!.size).toBe(0);
     expect(new Set([q, q2, q3].map((n) => p2.memIds.get(n))).size).toBe(3);
     expect(p2.naiveBytes).toBe(16);
+  });
+  test('in-place Concat: its inputs live inside its output at their byte offsets', () => {
+    const b = new GraphBuilder('concat');
+    const x = b.input('x', [1, 16, 2, 2]);
+    const a = b.node('Relu', [x], {}, [1, 16, 2, 2], 'float32', 'a'); // 256 B
+    const c = b.node('Relu', [x], {}, [1, 32, 2, 2], 'float32', 'c'); // 512 B
+    const cat = b.node('Concat', [a, c], { axis: 1 }, [1, 48, 2, 2], 'float32', 'cat');
+    const g = b.output(b.node('Relu', [cat], {}, [1, 48, 2, 2], 'float32', 'out')).build();
+    const p = planMemory(g);
+    expect(p.memIds.get(a)).toBe(p.memIds.get(cat));
+    expect(p.memIds.get(c)).toBe(p.memIds.get(cat));
+    expect([a, c].map((t) => p.memOffsets.get(t))).toEqual([0, 256]);
+    expect(p.memOffsets.has(cat)).toBe(false);
+    expect(p.blocks.find((k) => k.id === p.memIds.get(cat))!.size).toBe(768);
+    expect(p.plannedBytes).toBe(768);
+    // The same graph with axis -3 (the same axis) plans the same.
+    g.nodes[2].attrs.axis = { kind: 'int', value: -3 };
+    expect(planMemory(g).memOffsets).toEqual(p.memOffsets);
+  });
+
+  test('Concat copies inputs that cannot live in its output', () => {
+    const cases: [string, (b: GraphBuilder, x: string) => string[]][] = [
+      // a dimension before the axis is not 1: the inputs interleave in the output
+      ['axis 2 of [1,2,16,2]', (b, x) => [b.node('Relu', [x], {}, [1, 2, 16, 2], 'float32', 'a'), 'axis2']],
+      // a later reader of the input (the Concat is not its last reader)
+      ['read later', (b, x) => [b.node('Relu', [x], {}, [1, 16, 2, 2], 'float32', 'a'), 'later']],
+      // a graph input, and a size that is not a multiple of 64 bytes
+      ['graph input', (_b, x) => [x, 'input']],
+      ['unaligned size', (b, x) => [b.node('Relu', [x], {}, [1, 3, 2, 2], 'float32', 'a'), 'unaligned']],
+    ];
+    for (const [what, make] of cases) {
+      const b = new GraphBuilder(what);
+      const x = b.input('x', [1, 16, 2, 2]);
+      const [a, kind] = make(b, x);
+      const axis = kind === 'axis2' ? 2 : 1;
+      const other = b.node('Relu', [x], {}, kind === 'axis2' ? [1, 2, 16, 2] : [1, 16, 2, 2], 'float32', 'o');
+      const cat = b.node('Concat', [a, other], { axis }, null, 'float32', 'cat');
+      b.graph.values.set(cat, {
+        dtype: 'float32',
+        shape: kind === 'axis2' ? [1, 2, 32, 2] : [1, 16 + (kind === 'unaligned' ? 3 : 16), 2, 2],
+      });
+      const tail = b.node('Relu', [cat], {}, null, 'float32', 'r');
+      if (kind === 'later') b.output(b.node('Add', [tail, a], {}, null, 'float32', 'sum'));
+      else b.output(tail);
+      const p = planMemory(b.build());
+      if (kind === 'later') expect(p.memOffsets.has(a), what).toBe(false);
+      else expect(p.memOffsets.size, what).toBe(0);
+      if (kind === 'later') expect(p.memOffsets.get(other), what).toBe(256); // the other input still is in place
+    }
   });
 });

@@ -65,7 +65,7 @@ describe('writeEngineModel', () => {
   });
 
   test('header fields: version, name, data size and checksum', () => {
-    expect(net.version()).toBe(1);
+    expect(net.version()).toBe(2);
     expect(net.name()).toBe('sample');
     expect(net.dataSize()).toBe(BigInt(data.length));
     expect(net.dataCrc32c()).toBe(crc32c(data));

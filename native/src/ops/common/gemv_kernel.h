@@ -12,6 +12,17 @@ namespace mace {
 namespace gemm {
 namespace {
 
+// Lanes of one row's partial sums in the dot form: two vectors of this set per row, so the
+// kDotRows rows below keep 8 independent FMA chains (the FMA latency times its ports) in registers.
+#if defined(MACE_ISA_AVX512)
+constexpr int64_t kDotLanes = 32;
+#elif defined(MACE_ISA_AVX2) || defined(__aarch64__)
+constexpr int64_t kDotLanes = 16;
+#else
+constexpr int64_t kDotLanes = 8;
+#endif
+constexpr int64_t kDotRows = 4;
+
 float Dot(const float *__restrict a, const float *__restrict b, int64_t k) {
   float s[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
   int64_t t = 0;
@@ -20,6 +31,21 @@ float Dot(const float *__restrict a, const float *__restrict b, int64_t k) {
   float total = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
   for (; t < k; ++t) total += a[t] * b[t];
   return total;
+}
+
+// kDotRows dot products of consecutive rows (ld apart) with x at once: each x load serves every
+// row, and one dot alone would be bound by the latency of its single chain of adds.
+void DotRows(const float *__restrict m, int64_t ld, const float *__restrict x, int64_t k, float *out) {
+  float acc[kDotRows][kDotLanes] = {};
+  int64_t t = 0;
+  for (; t + kDotLanes <= k; t += kDotLanes)
+    for (int64_t r = 0; r < kDotRows; ++r)
+      for (int64_t q = 0; q < kDotLanes; ++q) acc[r][q] += m[r * ld + t + q] * x[t + q];
+  for (int64_t r = 0; r < kDotRows; ++r) {
+    float total = 0.f;
+    for (int64_t q = 0; q < kDotLanes; ++q) total += acc[r][q];
+    out[r] = total + Dot(m + r * ld + t, x + t, k - t);
+  }
 }
 
 void GemvStore(const GemvJob &job, int64_t o, float sum) {
@@ -65,7 +91,12 @@ void Axpy(const GemvJob &job, int64_t o0, int64_t len, float *acc) {
 
 void GemvRange(const GemvJob &job, int64_t begin, int64_t end) {
   if (job.dot_form) {
-    for (int64_t o = begin; o < end; ++o) GemvStore(job, o, Dot(job.mat + o * job.ld, job.x, job.k));
+    int64_t o = begin;
+    for (float sums[kDotRows]; o + kDotRows <= end; o += kDotRows) {
+      DotRows(job.mat + o * job.ld, job.ld, job.x, job.k, sums);
+      for (int64_t r = 0; r < kDotRows; ++r) GemvStore(job, o + r, sums[r]);
+    }
+    for (; o < end; ++o) GemvStore(job, o, Dot(job.mat + o * job.ld, job.x, job.k));
     return;
   }
   constexpr int64_t kBlock = 64, kChunk = 256;

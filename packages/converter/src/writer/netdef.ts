@@ -17,7 +17,7 @@ import type { PackedTensor } from './data.js';
 import { schemaDataFormat, schemaDataType } from './dtype.js';
 import { writtenOutputs, type WrittenOutputs } from './outputs.js';
 
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
@@ -153,6 +153,7 @@ function buildOp(
   });
   const types = outputNames.map((o) => valueType(graph, o, written));
   const mem = outputNames.map((o) => plan.memIds.get(o) ?? -1);
+  const offsets = outputNames.map((o) => BigInt(plan.memOffsets.get(o) ?? 0));
   const inputs = Operator.createInputsVector(
     b,
     node.inputs.map((i) => str(i)),
@@ -164,6 +165,8 @@ function buildOp(
   const shapesOff = Operator.createOutputShapesVector(b, shapes);
   const typesOff = Operator.createOutputTypesVector(b, types);
   const memOff = Operator.createMemIdsVector(b, mem);
+  const inPlace = outputNames.some((o) => plan.memOffsets.has(o));
+  const offsetsOff = inPlace ? Operator.createMemOffsetsVector(b, offsets) : 0;
   const argsOff = Operator.createArgsVector(b, args);
   const nameOff = b.createString(node.name);
   const typeOff = str(node.opType);
@@ -176,6 +179,7 @@ function buildOp(
   Operator.addOutputTypes(b, typesOff);
   Operator.addMemIds(b, memOff);
   Operator.addArgs(b, argsOff);
+  if (offsetsOff) Operator.addMemOffsets(b, offsetsOff);
   return Operator.endOperator(b);
 }
 
