@@ -115,7 +115,7 @@ describe('mace against the service', () => {
     async () => {
       const first = await benchmark(2, ['--set-baseline', 'e2e-main', '--json', path.join(work, 'base.json')]);
       expect(first.code, show(first)).toBe(0);
-      expect(first.stdout).toMatch(/^(uploaded|stored {2}) squeezenet1_1\.onnx \(sha256 66f56bf43d4d/m);
+      expect(first.stdout).toMatch(/^uploaded +squeezenet1_1\.onnx \(sha256 66f56bf43d4d/m);
       expect(first.stdout).toMatch(/✓ benchmark +squeezenet1_1 on host:/);
       expect(first.stdout).toMatch(/^ {2}\| benchmark squeezenet1_1 on host:\S+: /m); // the streamed log, plain lines
       expect(first.stdout).toContain('baseline e2e-main → run ');
@@ -124,12 +124,21 @@ describe('mace against the service', () => {
       expect(base).toMatchObject({ run: { status: 'succeeded' }, exitCode: 0, comparison: null });
       expect(base.devices[0].latency.threads).toBe(2);
 
-      const again = await benchmark(2, ['--baseline', 'e2e-main', '--fail-on-regression', '1000']);
+      // A shared 2-core machine is noisy: this gate ignores slow-downs under 1 ms and 500%, which a
+      // run like the baseline stays within however busy the machine is.
+      const again = await benchmark(2, [
+        '--baseline',
+        'e2e-main',
+        '--fail-on-regression',
+        '500',
+        '--min-delta-ms',
+        '1',
+      ]);
       expect(again.code, show(again)).toBe(0);
       expect(again.stdout).toContain(`against baseline e2e-main (run ${baselineRun})`);
       expect(again.stdout).toContain('no regressions');
       // the second upload found the model stored and did not send it again
-      expect(again.stdout).toMatch(/^stored {2}squeezenet1_1\.onnx/m);
+      expect(again.stdout).toMatch(/^stored +squeezenet1_1\.onnx/m);
       for (const out of [first, again]) expect(out.stdout + out.stderr).not.toContain(token);
     },
     RUN_TIMEOUT_MS,

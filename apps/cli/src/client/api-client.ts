@@ -147,10 +147,11 @@ export class ApiClient {
   compareRuns(
     runId: string,
     base: { with: string } | { baseline: string },
-    thresholdPct?: number,
+    limits: { thresholdPct?: number; minDeltaMs?: number } = {},
   ): Promise<RunComparison & { baselineTag: string | null }> {
     const query: Record<string, string> = { ...base };
-    if (thresholdPct !== undefined) query.threshold = String(thresholdPct);
+    if (limits.thresholdPct !== undefined) query.threshold = String(limits.thresholdPct);
+    if (limits.minDeltaMs !== undefined) query.minDeltaMs = String(limits.minDeltaMs);
     return this.request(withQuery(`/v1/runs/${runId}/compare`, query));
   }
 

@@ -1,7 +1,7 @@
 // Service commands that read or mark what the service holds: mace devices, mace runs, mace
 // artifacts download, mace compare, mace baseline.
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,8 +10,8 @@ import { intOption, UsageError, UserError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { CONNECTION_OPTIONS, isUuid, remoteClient, resolveRun } from '../remote/connection.js';
 import { formatComparison, summarizeRegressions } from '../remote/comparison-report.js';
+import { nonNegativeOption } from '../remote/remote-run.js';
 import { formatTable } from '../table.js';
-import { writeFileSync } from 'node:fs';
 
 const ago = (iso: string | null): string => {
   if (!iso) return '-';
@@ -186,14 +186,15 @@ export const compareCommand: Command = {
     if (positionals.length !== 2) throw new UsageError('expected two runs: mace compare BASE_RUN|TAG RUN');
     if (values.threshold !== undefined && values['fail-on-regression'] !== undefined)
       throw new UsageError('give --threshold or --fail-on-regression, not both');
-    const pctText = values['fail-on-regression'] ?? values.threshold;
-    const pct = pctText === undefined ? undefined : Number(pctText);
-    if (pct !== undefined && (pctText === '' || !Number.isFinite(pct) || pct < 0))
-      throw new UsageError(`expected a percentage ≥ 0, got "${pctText}"`);
+    const thresholdPct = nonNegativeOption(values, 'fail-on-regression') ?? nonNegativeOption(values, 'threshold');
+    const minDeltaMs = nonNegativeOption(values, 'min-delta-ms');
     const client = remoteClient(values, 'compare');
     const base = await resolveRun(client, positionals[0]!);
     const run = await resolveRun(client, positionals[1]!);
-    const c = await client.compareRuns(run.runId, base.tag ? { baseline: base.tag } : { with: base.runId }, pct);
+    const c = await client.compareRuns(run.runId, base.tag ? { baseline: base.tag } : { with: base.runId }, {
+      thresholdPct,
+      minDeltaMs,
+    });
     const devices = new Map((await client.listAll<ApiDevice>('/v1/devices')).map((d) => [d.id, d.serial] as const));
     process.stdout.write(formatComparison(c, { allOps: true, deviceName: (id) => devices.get(id) }));
     if (values.json) writeFileSync(String(values.json), `${JSON.stringify(c, null, 2)}\n`);

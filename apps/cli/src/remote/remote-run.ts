@@ -50,6 +50,11 @@ export const REMOTE_RUN_OPTIONS: Record<string, OptionSpec> = {
     value: 'PCT',
     description: 'remote: exit 3 when an op or the latency is more than PCT% slower than --baseline',
   },
+  'min-delta-ms': {
+    type: 'string',
+    value: 'MS',
+    description: 'remote: smaller slow-downs never regress (default 0.01; raise it on noisy devices)',
+  },
   'set-baseline': {
     type: 'string',
     value: 'TAG',
@@ -87,11 +92,12 @@ interface Io {
   err: NodeJS.WritableStream;
 }
 
-function percentOption(values: Record<string, unknown>, name: string): number | undefined {
+/** A number option ≥ 0 (a percentage, milliseconds); undefined stays undefined. */
+export function nonNegativeOption(values: Record<string, unknown>, name: string): number | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} expects a percentage ≥ 0, got "${v}"`);
+  if (v === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} expects a number ≥ 0, got "${v}"`);
   return n;
 }
 
@@ -131,7 +137,8 @@ export async function runRemote(
     if (n > 3) throw new UsageError(`--${hint} must be 0-3`);
     io.err.write(`note: --${hint} is accepted for MACE compatibility; this OpenCL runtime has no such hint\n`);
   }
-  const gatePct = percentOption(values, 'fail-on-regression');
+  const gatePct = nonNegativeOption(values, 'fail-on-regression');
+  const minDeltaMs = nonNegativeOption(values, 'min-delta-ms');
   if (gatePct !== undefined && !values.baseline) throw new UsageError('--fail-on-regression needs --baseline RUN|TAG');
   const timeoutMin = values.timeout === undefined ? 60 : Number(values.timeout);
   if (!(timeoutMin > 0)) throw new UsageError(`--timeout expects minutes > 0, got "${values.timeout}"`);
@@ -173,7 +180,10 @@ export async function runRemote(
   if (exit !== EXIT.ok) io.err.write(`run ${run.id} ended ${run.status}: ${run.reason ?? 'no reason given'}\n`);
   let comparison: (RunComparison & { baselineTag: string | null }) | undefined;
   if (base && exit === EXIT.ok) {
-    comparison = await client.compareRuns(run.id, base.tag ? { baseline: base.tag } : { with: base.runId }, gatePct);
+    comparison = await client.compareRuns(run.id, base.tag ? { baseline: base.tag } : { with: base.runId }, {
+      thresholdPct: gatePct,
+      minDeltaMs,
+    });
     io.out.write(`\n${formatComparison(comparison, { allOps: false, deviceName })}`);
     if (gatePct !== undefined && comparison.regressions.length > 0) {
       io.err.write(`gate failed: ${summarizeRegressions(comparison.regressions)}\n`);
