@@ -70,7 +70,7 @@ const benchmark = (threads: number, extra: string[]) =>
     '--devices',
     'kind=host',
     '--round',
-    '20',
+    '50',
     '--omp_num_threads',
     String(threads),
     ...extra,
@@ -208,7 +208,7 @@ describe('mace against the service', () => {
     const plain = await mace(['compare', 'e2e-main', slowRun]);
     expect(plain.code, show(plain)).toBe(0);
     expect(plain.stdout).toMatch(/REGRESSED/);
-    expect(plain.stdout).toMatch(/^#\s+op\s+type\s+base ms\s+ms\s+delta/m);
+    expect(plain.stdout).toMatch(/^#\s+op\s+type\s+base ms\s+ms\s+delta\s+status$/m);
     const gated = await mace(['compare', baselineRun, slowRun, '--fail-on-regression', '10']);
     expect(gated.code, show(gated)).toBe(3);
   });

@@ -25,17 +25,18 @@ export function formatComparison(
       b.baseThreads === b.threads ? `${b.threads} threads` : `threads ${b.baseThreads ?? '-'} → ${b.threads ?? '-'}`;
     text += `\n${b.modelTag} on ${name(b.deviceId ?? b.baseDeviceId)} (${threads})${b.regressed ? ': REGRESSED' : ''}\n`;
     text += formatTable(
-      ['latency', 'base ms', 'ms', 'delta ms', 'delta', ''],
+      ['latency', 'base ms', 'ms', 'delta ms', 'delta', 'status'],
       b.latency.map((l) => [l.metric, ms(l.baseMs), ms(l.ms), ms(l.deltaMs), pct(l.deltaPct), mark(l)]),
     );
     const ops = options.allOps ? b.ops : b.ops.filter((o) => o.regressed);
-    if (ops.length > 0) text += '\n' + formatTable(['#', 'op', 'type', 'base ms', 'ms', 'delta', ''], ops.map(opRow));
+    if (ops.length > 0)
+      text += '\n' + formatTable(['#', 'op', 'type', 'base ms', 'ms', 'delta', 'status'], ops.map(opRow));
   }
   if (c.validation.length > 0) {
     text +=
       '\n' +
       formatTable(
-        ['model', 'output', 'base cosine', 'cosine', 'base SQNR', 'SQNR', 'passed', ''],
+        ['model', 'output', 'base cosine', 'cosine', 'base SQNR', 'SQNR', 'passed', 'status'],
         c.validation.map((v) => [
           v.modelTag,
           v.output,
