@@ -118,7 +118,8 @@ export class ApiClient {
     return this.request(withQuery('/v1/devices', query));
   }
 
-  listRuns(query: Record<string, string | string[]> = {}): Promise<Page<ApiRun>> {
+  /** Runs without their jobs (the list's summaries). */
+  listRuns(query: Record<string, string | string[]> = {}): Promise<Page<Omit<ApiRun, 'jobs'>>> {
     return this.request(withQuery('/v1/runs', query));
   }
 

@@ -5,7 +5,7 @@ import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApiRequestError, type ApiArtifact, type ApiBaseline, type ApiDevice, type ApiRun } from '../client/index.js';
+import { ApiRequestError, type ApiArtifact, type ApiBaseline, type ApiDevice } from '../client/index.js';
 import { intOption, UsageError, UserError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { CONNECTION_OPTIONS, isUuid, remoteClient, resolveRun } from '../remote/connection.js';
@@ -77,15 +77,8 @@ export const runsCommand: Command = {
     const page = await client.listRuns(query);
     process.stdout.write(
       formatTable(
-        ['id', 'status', 'actions', 'created', 'jobs', 'reason'],
-        page.items.map((r: ApiRun) => [
-          r.id,
-          r.status,
-          r.actions.join('+'),
-          r.createdAt,
-          String(r.jobs?.length ?? '-'),
-          r.reason ?? '',
-        ]),
+        ['id', 'status', 'actions', 'created', 'finished', 'reason'],
+        page.items.map((r) => [r.id, r.status, r.actions.join('+'), r.createdAt, r.finishedAt ?? '-', r.reason ?? '']),
       ),
     );
     return EXIT.ok;
