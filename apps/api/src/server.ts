@@ -12,6 +12,8 @@ import { registerRouteTable } from './http/route-table.js';
 import { createMetrics } from './metrics/registry.js';
 import { agentRoutes } from './routes/agents.js';
 import { artifactRoutes } from './routes/artifacts.js';
+import { baselineRoutes } from './routes/baselines.js';
+import { compareRoutes } from './routes/compare.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
@@ -119,6 +121,8 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     runLogRoutes(scope, deps, { pollIntervalMs: opts.logPollIntervalMs ?? 500 });
     jobRoutes(scope, deps);
     resultRoutes(scope, deps);
+    baselineRoutes(scope, deps);
+    compareRoutes(scope, deps);
     artifactRoutes(scope, deps);
     deviceRoutes(scope, deps);
     agentRoutes(scope, deps);

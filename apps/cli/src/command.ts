@@ -1,6 +1,8 @@
 // A small command framework over node:util parseArgs: option specs double as --help text, and
 // usage errors exit with code 2 and a message that says what to do.
 import { parseArgs } from 'node:util';
+import { ApiRequestError } from './client/index.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -39,7 +41,7 @@ export function helpText(cmd: Command): string {
     const dflt = o.default !== undefined && o.default !== false ? ` (default: ${o.default})` : '';
     lines.push(`  ${flag.padEnd(30)} ${o.description}${dflt}`);
   }
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n\n' + EXIT_CODES_HELP + '\n';
 }
 
 export async function runCommand(cmd: Command, argv: string[]): Promise<number> {
@@ -82,6 +84,10 @@ export async function runCommand(cmd: Command, argv: string[]): Promise<number> 
       process.stderr.write(`error: ${err.message}\n`);
       return err.exitCode;
     }
+    if (err instanceof ApiRequestError) {
+      process.stderr.write(`error: ${describeApiError(err)}\n`);
+      return EXIT.service;
+    }
     throw err;
   }
 }
@@ -93,4 +99,17 @@ export function intOption(values: Record<string, unknown>, name: string, min = 1
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} expects an integer ≥ ${min}, got "${v}"`);
   return n;
+}
+
+/** The service's refusal in one line: what was asked, the status and the API's own message. */
+function describeApiError(err: ApiRequestError): string {
+  let message = err.body;
+  try {
+    message = (JSON.parse(err.body) as { error?: { message?: string } }).error?.message ?? err.body;
+  } catch {
+    // not the API's error shape: show the body as it came
+  }
+  const hint =
+    err.status === 401 ? ' (check --token / MACE_TOKEN)' : err.status === 403 ? ' (the token lacks the scope)' : '';
+  return `${err.what}: ${err.status === 0 ? 'unreachable' : `HTTP ${err.status}`}: ${message}${hint}`;
 }

@@ -3,7 +3,10 @@
 // helpers for the routes the demo drives: uploads, deployments, runs, results, devices.
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
+import type { RunComparison } from '@mace/protocol';
 import type {
+  ApiArtifact,
+  ApiBaseline,
   ApiDevice,
   ApiModelFile,
   ApiDeployment,
@@ -112,9 +115,62 @@ export class ApiClient {
   }
 
   listDevices(query: Record<string, string> = {}): Promise<Page<ApiDevice>> {
-    const qs = new URLSearchParams(query).toString();
-    return this.request(`/v1/devices${qs ? `?${qs}` : ''}`);
+    return this.request(withQuery('/v1/devices', query));
   }
+
+  /** Runs without their jobs (the list's summaries). */
+  listRuns(query: Record<string, string | string[]> = {}): Promise<Page<Omit<ApiRun, 'jobs'>>> {
+    return this.request(withQuery('/v1/runs', query));
+  }
+
+  /** The stored model file with this content, if any (uploads skip what the service has). */
+  async findModel(sha256: string): Promise<ApiModelFile | undefined> {
+    const page = await this.request<Page<ApiModelFile>>(withQuery('/v1/models', { sha256, limit: '1' }));
+    return page.items[0];
+  }
+
+  getArtifact(id: string): Promise<ApiArtifact> {
+    return this.request(`/v1/artifacts/${id}`);
+  }
+
+  /** Every page of a list route. */
+  async listAll<T>(route: string, query: Record<string, string | string[]> = {}): Promise<T[]> {
+    const items: T[] = [];
+    let next: string | null = withQuery(route, { ...query, limit: '100' });
+    while (next) {
+      const page: Page<T> = await this.request<Page<T>>(next);
+      items.push(...page.items);
+      next = page.next;
+    }
+    return items;
+  }
+
+  compareRuns(
+    runId: string,
+    base: { with: string } | { baseline: string },
+    limits: { thresholdPct?: number; minDeltaMs?: number } = {},
+  ): Promise<RunComparison & { baselineTag: string | null }> {
+    const query: Record<string, string> = { ...base };
+    if (limits.thresholdPct !== undefined) query.threshold = String(limits.thresholdPct);
+    if (limits.minDeltaMs !== undefined) query.minDeltaMs = String(limits.minDeltaMs);
+    return this.request(withQuery(`/v1/runs/${runId}/compare`, query));
+  }
+
+  setBaseline(runId: string, tag: string): Promise<ApiBaseline> {
+    return this.request(`/v1/runs/${runId}/baseline`, { method: 'POST', json: { tag } });
+  }
+
+  getBaseline(tag: string): Promise<ApiBaseline> {
+    return this.request(`/v1/baselines/${encodeURIComponent(tag)}`);
+  }
+}
+
+/** A route with a query string (repeated keys for arrays). */
+function withQuery(route: string, query: Record<string, string | string[]>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) for (const x of Array.isArray(v) ? v : [v]) qs.append(k, x);
+  const text = qs.toString();
+  return text ? `${route}?${text}` : route;
 }
 
 /** The API's error code from an error body; 'error' when the body is not the API's error shape. */

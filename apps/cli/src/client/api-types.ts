@@ -137,3 +137,25 @@ export interface ApiRunResults {
   validation: ApiValidationResult[];
   benchmarks: ApiBenchmarkResult[];
 }
+
+export interface ApiArtifact {
+  id: string;
+  sha256: string;
+  size: number;
+  kind: string;
+  name: string;
+  contentType: string;
+  runId: string | null;
+  jobId: string | null;
+  deviceId: string | null;
+  downloadUrl: string;
+}
+
+export interface ApiBaseline {
+  id: string;
+  tag: string;
+  runId: string;
+  setById: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

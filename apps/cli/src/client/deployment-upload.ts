@@ -51,7 +51,7 @@ export async function submitDeploymentFile(
   const uploaded = new Map<string, UploadedFile>();
   const upload = async (location: string, expected: string | null, what: string): Promise<string> => {
     if (/^[a-z]+:\/\//i.test(location))
-      throw new Error(`${what} is a URL (${location}); the demo uploads local files only`);
+      throw new Error(`${what} is a URL (${location}); only local files can be uploaded`);
     const file = path.resolve(dir, location);
     const known = uploaded.get(file);
     if (known) return known.sha256;
@@ -62,7 +62,9 @@ export async function submitDeploymentFile(
       throw new Error(
         `${what} ${file} has sha256 ${sha256}, but ${deploymentFile} says ${expected}; update the checksum or the file`,
       );
-    const { model, created } = await client.uploadModel(file, sha256);
+    // The service deduplicates anyway; asking first saves sending a large file again.
+    const stored = await client.findModel(sha256);
+    const { model, created } = stored ? { model: stored, created: false } : await client.uploadModel(file, sha256);
     const u: UploadedFile = { file, sha256: model.sha256, size: model.size, created };
     uploaded.set(file, u);
     onUpload(u);

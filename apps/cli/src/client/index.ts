@@ -4,6 +4,7 @@ export { ApiClient, ApiRequestError, type RequestOptions } from './api-client.js
 export * from './api-types.js';
 export { submitDeploymentFile, sha256File, type SubmittedDeployment, type UploadedFile } from './deployment-upload.js';
 export { freePort, startLocalStack, type LocalStack, type LocalStackOptions } from './local-stack.js';
+export { followRunWithProgress } from './run-follow.js';
 export { followRunLog, readSseEvents, type FollowOptions, type RunEnd, type SseEvent } from './run-log-stream.js';
 export { formatSeconds, jobDurationMs, jobTarget, RunProgress, type ProgressOptions } from './run-progress.js';
 export {

@@ -9,7 +9,7 @@ import { ApiClient, ApiRequestError } from './api-client.js';
 import type { ApiDevice, ApiRun } from './api-types.js';
 import { submitDeploymentFile } from './deployment-upload.js';
 import { startLocalStack, type LocalStack } from './local-stack.js';
-import { followRunLog } from './run-log-stream.js';
+import { followRunWithProgress } from './run-follow.js';
 import { formatSeconds, RunProgress } from './run-progress.js';
 import { buildRunSummary, formatRunSummary, type RunSummary } from './run-summary.js';
 
@@ -196,7 +196,7 @@ async function drive(stack: LocalStack, options: ServiceDemoOptions, token: stri
   const progress = new RunProgress(io.out, { live: io.tty, deviceName: (id) => devices.get(id)?.serial });
   progress.update(created);
   const run = await attempt('following the run', () =>
-    followWithProgress(client, created.id, progress, options.runTimeoutMs ?? 30 * 60_000),
+    followRunWithProgress(client, created.id, progress, options.runTimeoutMs ?? 30 * 60_000),
   );
 
   step('summary');
@@ -257,52 +257,5 @@ async function waitForDevices(client: ApiClient, serials: string[], timeoutMs = 
         `the agent did not attach ${serials.filter((_, i) => !found[i]).join(', ')} within ${timeoutMs / 1000} s`,
       );
     await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** The run's log through SSE, with the jobs' states re-read on new lines (at most twice a second) and every 2 s. */
-async function followWithProgress(
-  client: ApiClient,
-  runId: string,
-  progress: RunProgress,
-  timeoutMs: number,
-): Promise<ApiRun> {
-  const abort = new AbortController();
-  const timeout = setTimeout(
-    () => abort.abort(new Error(`the run did not finish within ${formatSeconds(timeoutMs)}`)),
-    timeoutMs,
-  );
-  let refreshing: Promise<void> | null = null;
-  let lastRefresh = 0;
-  const refresh = (): Promise<void> => {
-    if (refreshing) return refreshing;
-    lastRefresh = Date.now();
-    refreshing = client
-      .getRun(runId)
-      .then((run) => progress.update(run))
-      .catch(() => undefined) // a missed refresh is made up by the next one
-      .finally(() => (refreshing = null));
-    return refreshing;
-  };
-  const poll = setInterval(() => void refresh(), 2000);
-  try {
-    await followRunLog(client, runId, {
-      signal: abort.signal,
-      onLine: (line) => {
-        progress.noteLine(line);
-        if (Date.now() - lastRefresh > 500) void refresh();
-      },
-    });
-    await refreshing;
-    const run = await client.getRun(runId);
-    progress.update(run);
-    return run;
-  } catch (err) {
-    if (abort.signal.aborted) throw abort.signal.reason;
-    throw err;
-  } finally {
-    clearTimeout(timeout);
-    clearInterval(poll);
-    progress.finish();
   }
 }
