@@ -2,6 +2,7 @@
 // numbers (exact below 2^53 bytes), log ids as decimal strings, selectors under their API names.
 import type {
   ApiToken,
+  Baseline,
   Artifact,
   Deployment,
   DeploymentModel,
@@ -153,6 +154,17 @@ export function deviceJson(d: Device) {
     consecutiveFailures: d.consecutiveFailures,
     createdAt: iso(d.createdAt),
     updatedAt: iso(d.updatedAt),
+  };
+}
+
+export function baselineJson(b: Baseline) {
+  return {
+    id: b.id,
+    tag: b.tag,
+    runId: b.runId,
+    setById: b.setById,
+    createdAt: iso(b.createdAt),
+    updatedAt: iso(b.updatedAt),
   };
 }
 

@@ -13,6 +13,8 @@ import { registerRouteTable } from './http/route-table.js';
 import { createMetrics } from './metrics/registry.js';
 import { agentRoutes } from './routes/agents.js';
 import { artifactRoutes } from './routes/artifacts.js';
+import { baselineRoutes } from './routes/baselines.js';
+import { compareRoutes } from './routes/compare.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { deploymentRoutes } from './routes/deployments.js';
 import { deviceEventRoutes } from './routes/device-events.js';
@@ -128,6 +130,8 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     runLogRoutes(scope, deps, { pollIntervalMs: opts.logPollIntervalMs ?? 500 });
     jobRoutes(scope, deps);
     resultRoutes(scope, deps);
+    baselineRoutes(scope, deps);
+    compareRoutes(scope, deps);
     artifactRoutes(scope, deps);
     deviceRoutes(scope, deps);
     deviceEventRoutes(scope, deps, { pollIntervalMs: opts.devicePollIntervalMs ?? 1000 });

@@ -16,6 +16,7 @@ const TABLES = [
   '_prisma_migrations',
   'api_tokens',
   'artifacts',
+  'baselines',
   'benchmark_results',
   'deployment_models',
   'deployments',

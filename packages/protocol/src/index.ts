@@ -50,3 +50,24 @@ export { WEBHOOK_DELIVERY_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_EVENTS, WEBHOOK_
 export type { WebhookEnvelope, WebhookEvent } from './webhooks.js';
 export type { SseEvent } from './sse.js';
 export { readSseEvents } from './sse.js';
+export {
+  compareRunResults,
+  DEFAULT_MIN_DELTA_MS,
+  DEFAULT_REGRESSION_THRESHOLD_PCT,
+  LATENCY_METRICS,
+} from './compare.js';
+export type {
+  BenchmarkComparison,
+  ComparableBenchmark,
+  ComparableOp,
+  ComparableRunResults,
+  ComparableValidation,
+  CompareOptions,
+  LatencyMetric,
+  OpDelta,
+  OpTypeDelta,
+  Regression,
+  RunComparison,
+  TimeDelta,
+  ValidationComparison,
+} from './compare.js';

@@ -1,7 +1,7 @@
 // A run's results: validation metrics and benchmark summaries with per-op and per-op-type rows,
 // as the agents stored them (read-only; readable by agents too).
 import type { FastifyInstance } from 'fastify';
-import type { BenchmarkResult, OpStat, OpTypeStat, ValidationResult } from '@mace/db';
+import type { BenchmarkResult, Db, OpStat, OpTypeStat, ValidationResult } from '@mace/db';
 import type { ApiDeps } from '../deps.js';
 import { USER_OR_AGENT } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
@@ -69,6 +69,21 @@ function benchmarkJson(b: BenchmarkResult & { ops: OpStat[]; opTypes: OpTypeStat
   };
 }
 
+/** A run's results as GET /v1/runs/:id/results returns them; 404 for an unknown run. */
+export async function loadRunResults(db: Db, runId: string) {
+  const run = await db.run.findUnique({ where: { id: runId }, select: { id: true } });
+  if (!run) throw notFound('run', runId);
+  const [validation, benchmarks] = await Promise.all([
+    db.validationResult.findMany({ where: { runId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    db.benchmarkResult.findMany({
+      where: { runId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      include: { ops: { orderBy: { index: 'asc' } }, opTypes: { orderBy: { avgMs: 'desc' } } },
+    }),
+  ]);
+  return { runId, validation: validation.map(validationJson), benchmarks: benchmarks.map(benchmarkJson) };
+}
+
 export function resultRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   app.get<{ Params: { id: string } }>(
     '/v1/runs/:id/results',
@@ -86,19 +101,6 @@ export function resultRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         response: { 200: runResultsSchema, ...errors(400, ...AUTH_ERRORS, 404) },
       },
     },
-    async (request) => {
-      const runId = request.params.id;
-      const run = await db.run.findUnique({ where: { id: runId }, select: { id: true } });
-      if (!run) throw notFound('run', runId);
-      const [validation, benchmarks] = await Promise.all([
-        db.validationResult.findMany({ where: { runId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-        db.benchmarkResult.findMany({
-          where: { runId },
-          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-          include: { ops: { orderBy: { index: 'asc' } }, opTypes: { orderBy: { avgMs: 'desc' } } },
-        }),
-      ]);
-      return { runId, validation: validation.map(validationJson), benchmarks: benchmarks.map(benchmarkJson) };
-    },
+    async (request) => loadRunResults(db, request.params.id),
   );
 }
