@@ -1,6 +1,6 @@
 // One run: its state, the pipeline graph of its jobs (refreshed while the run is active), the
 // jobs table and the live log; links to its benchmark view and to a comparison.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { apiGet, apiPost } from '../api/client';
 import { TERMINAL_STATUSES, type Device, type Job, type Page, type Run } from '../api/types';
 import { LogView } from '../components/LogView';
@@ -11,6 +11,33 @@ import { useAsync } from '../lib/use-async';
 import { Link } from '../router';
 
 const REFRESH_MS = 2000;
+
+/** POST /v1/runs/:id/baseline: make this (succeeded) run the baseline of a tag. */
+function BaselineForm({ runId }: { runId: string }) {
+  const [tag, setTag] = useState('');
+  const [result, setResult] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const b = await apiPost<{ tag: string }>(`/v1/runs/${runId}/baseline`, { tag: tag.trim() });
+      setResult(`Baseline ${b.tag} now points to this run.`);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <form className="filters" onSubmit={(e) => void submit(e)} aria-label="Set as baseline">
+      <label>
+        Baseline tag <input value={tag} onChange={(e) => setTag(e.target.value)} placeholder="main" required />
+      </label>
+      <button type="submit">Set as baseline</button>
+      {result && <span role="status">{result}</span>}
+      <ErrorLine error={error} />
+    </form>
+  );
+}
 
 export function RunPage({ runId }: { runId: string }) {
   const [run, setRun] = useState<Run | null>(null);
@@ -87,6 +114,7 @@ export function RunPage({ runId }: { runId: string }) {
           </>
         )}
       </dl>
+      {run.status === 'succeeded' && <BaselineForm runId={run.id} />}
       <h2>Pipeline</h2>
       <PipelineGraph jobs={run.jobs} deviceName={deviceName} onSelect={setSelected} selected={selected} />
       <h2>Jobs</h2>
