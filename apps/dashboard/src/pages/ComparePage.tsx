@@ -67,20 +67,18 @@ function Picker({ selection }: { selection: CompareSelection }) {
   const runs = choices.data?.runs ?? [];
   return (
     <form className="compare-form filters" onSubmit={submit} aria-label="Choose what to compare">
-      <label>
-        Run
-        <select value={runId} onChange={(e) => setRunId(e.target.value)} required>
-          <option value="">choose a run</option>
-          {selection.runId && !runs.some((r) => r.id === selection.runId) && (
-            <option value={selection.runId}>{shortId(selection.runId)}</option>
-          )}
-          {runs.map((r) => (
-            <option key={r.id} value={r.id}>
-              {runLabel(r)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <label htmlFor="compare-run">Run</label>
+      <select id="compare-run" value={runId} onChange={(e) => setRunId(e.target.value)} required>
+        <option value="">choose a run</option>
+        {selection.runId && !runs.some((r) => r.id === selection.runId) && (
+          <option value={selection.runId}>{shortId(selection.runId)}</option>
+        )}
+        {runs.map((r) => (
+          <option key={r.id} value={r.id}>
+            {runLabel(r)}
+          </option>
+        ))}
+      </select>
       <fieldset>
         <legend>against</legend>
         <label className="check">
