@@ -35,7 +35,7 @@ import {
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../test-output/dashboard');
 /** A runtime build may compile on a busy 2-core machine when native/ changed since the last build. */
-const RUN_WAIT_MS = 480_000;
+const RUN_WAIT_MS = 540_000;
 const UI_TIMEOUT_MS = 20_000;
 
 let fx: PipelineFixture;
