@@ -8,6 +8,8 @@ const NODE_H = 46;
 const GAP_X = 60;
 const GAP_Y = 16;
 const PAD = 8;
+/** Characters of a label that fit a node at the title's size. */
+const MAX_LABEL = 20;
 
 function label(job: Job, deviceName: (id: string) => string): string {
   if (job.kind === 'build') return `build ${job.abi ?? ''}`;
@@ -78,9 +80,10 @@ export function PipelineGraph({
                 onSelect(selected === job.id ? null : job.id);
               }}
             >
+              <title>{`${text}: ${job.status}`}</title>
               <rect x={p.x} y={p.y} width={NODE_W} height={NODE_H} rx="6" />
               <text x={p.x + 10} y={p.y + 19} className="node-title">
-                {text.length > 24 ? `${text.slice(0, 23)}…` : text}
+                {text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text}
               </text>
               <text x={p.x + 10} y={p.y + 36} className="node-status">
                 {job.status}
