@@ -5,7 +5,8 @@
 // benchmarks again), then in the browser: sign in, see every device live (quarantine and release
 // one), open a run (its pipeline graph and log), its benchmark (the per-op chart and table,
 // sorted with the keyboard and searched), compare the two runs, and download a tuned OpenCL file
-// (its bytes checked against the stored sha256). Any console error or page error fails the test.
+// (its bytes checked against the stored sha256), sign out, and a user token (no admin buttons) sent
+// back to the login page once revoked. Any console error or page error fails the test.
 // Screenshots go to test-output/dashboard/.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -302,5 +303,27 @@ describe('the dashboard in a browser', () => {
     await page.getByText('Signed out.').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('mace.token'))).toBeNull();
     expect(problems).toEqual([]);
+  });
+
+  it('gives a user token no admin buttons, and returns to the login page with the reason when the token is revoked', async () => {
+    const user = await api<{ id: string; token: string }>('POST', '/v1/tokens', {
+      name: 'dashboard e2e',
+      scope: 'user',
+      user: 'e2e',
+    });
+    await page.getByLabel('API token').fill(user.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/devices');
+    await page.locator(`tr[data-device="${farm.board.serial}"]`).waitFor();
+    expect(await page.getByRole('button', { name: /Quarantine|Release/ }).count()).toBe(0);
+    await page.getByText('dashboard e2e (user)').waitFor();
+
+    await api('DELETE', `/v1/tokens/${user.id}`);
+    await page.getByRole('link', { name: 'Artifacts' }).click();
+    await page.waitForURL('**/login');
+    await page.getByText(/The API refused the token: the bearer token is unknown or has been revoked/).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('mace.token'))).toBeNull();
+    // The browser reports the refused request itself; nothing else may be in the console.
+    expect(problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
   });
 });
