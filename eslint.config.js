@@ -29,6 +29,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in the browser.
+    files: ['apps/dashboard/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -16,7 +16,9 @@ APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config flatbuffers-compiler libfl
   # clang compiles every kernel in half arithmetic in CI (scripts/check-opencl-kernels.sh).
   clang-15
   # The virtual device farm: the real adb server, and sshd for the virtual ARM board.
-  adb openssh-server openssh-client)
+  adb openssh-server openssh-client
+  # Headless browser of the dashboard's end-to-end tests (playwright-core drives it).
+  chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

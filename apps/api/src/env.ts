@@ -1,5 +1,5 @@
 // The API process's settings from the environment (PORT, HOST, DATABASE_URL, REDIS_URL,
-// ARTIFACT_DIR, MACE_UPLOAD_LIMIT, MACE_ADMIN_TOKEN, LOG_LEVEL), checked with messages that say
+// ARTIFACT_DIR, MACE_UPLOAD_LIMIT, MACE_ADMIN_TOKEN, LOG_LEVEL, DASHBOARD_DIR), checked with messages that say
 // which variable is wrong and what it should look like.
 import { DEFAULT_UPLOAD_LIMIT_BYTES } from './server.js';
 
@@ -13,6 +13,8 @@ export interface ApiEnv {
   adminToken?: string;
   logLevel: string;
   queuePrefix?: string;
+  /** The built dashboard to serve at `/` (default: apps/dashboard/dist). */
+  dashboardDir?: string;
 }
 
 const UNITS: Record<string, number> = {
@@ -62,5 +64,6 @@ export function readApiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
     adminToken: env.MACE_ADMIN_TOKEN || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     queuePrefix: env.MACE_QUEUE_PREFIX || undefined,
+    dashboardDir: env.DASHBOARD_DIR || undefined,
   };
 }

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     logger,
     uploadLimitBytes: env.uploadLimitBytes,
     adminToken: env.adminToken,
+    dashboardDir: env.dashboardDir,
   });
   notifyRunEvents(db, (err) => logger.warn({ err }, 'webhook delivery failed'));
   const sweeper = startWebhookSweeper(db, { onError: (err) => logger.warn({ err }, 'webhook retry sweep failed') });

@@ -1,6 +1,7 @@
 // buildServer: the fastify application — error shape, auth, route table, OpenAPI document
 // (/docs/json) and UI (/docs), metrics, and every route. Dependencies are injected, so tests build
 // it against their own database, store and queues and call it with inject() or a real socket.
+import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -14,7 +15,9 @@ import { agentRoutes } from './routes/agents.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { baselineRoutes } from './routes/baselines.js';
 import { compareRoutes } from './routes/compare.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { deploymentRoutes } from './routes/deployments.js';
+import { deviceEventRoutes } from './routes/device-events.js';
 import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -28,6 +31,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 /** MACE_UPLOAD_LIMIT's default: 2 GiB. */
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 2 * 1024 ** 3;
 export const API_VERSION = '0.1.0';
+/** The dashboard's build output (apps/dashboard/dist), the same from src/ and dist/. */
+export const DEFAULT_DASHBOARD_DIR = path.resolve(import.meta.dirname, '../../dashboard/dist');
 
 export interface BuildServerOptions extends ApiDeps {
   /** A pino logger, pino options, or true/false (default false: silent). */
@@ -38,6 +43,10 @@ export interface BuildServerOptions extends ApiDeps {
   adminToken?: string;
   /** How often SSE log streams look for new lines (default 500 ms). */
   logPollIntervalMs?: number;
+  /** How often GET /v1/devices/events reads the devices while streams are open (default 1000 ms). */
+  devicePollIntervalMs?: number;
+  /** The built dashboard served at `/` (default DEFAULT_DASHBOARD_DIR; null: not served). */
+  dashboardDir?: string | null;
 }
 
 function isLoggerInstance(logger: unknown): logger is FastifyBaseLogger {
@@ -125,11 +134,14 @@ export function buildServer(opts: BuildServerOptions): FastifyInstance {
     compareRoutes(scope, deps);
     artifactRoutes(scope, deps);
     deviceRoutes(scope, deps);
+    deviceEventRoutes(scope, deps, { pollIntervalMs: opts.devicePollIntervalMs ?? 1000 });
     agentRoutes(scope, deps);
     webhookRoutes(scope, deps);
   });
   // Own scopes: these change body parsing (multipart; YAML and raw-text JSON).
   void app.register(async (scope) => modelRoutes(scope, deps, { uploadLimitBytes }));
   void app.register(async (scope) => deploymentRoutes(scope, deps));
+  const dashboardDir = opts.dashboardDir === undefined ? DEFAULT_DASHBOARD_DIR : opts.dashboardDir;
+  if (dashboardDir !== null) void app.register(async (scope) => dashboardRoutes(scope, dashboardDir));
   return app;
 }

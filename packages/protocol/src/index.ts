@@ -48,6 +48,8 @@ export {
 } from './jobs.js';
 export { WEBHOOK_DELIVERY_HEADER, WEBHOOK_EVENT_HEADER, WEBHOOK_EVENTS, WEBHOOK_SIGNATURE_HEADER } from './webhooks.js';
 export type { WebhookEnvelope, WebhookEvent } from './webhooks.js';
+export type { SseEvent } from './sse.js';
+export { readSseEvents } from './sse.js';
 export {
   compareRunResults,
   DEFAULT_MIN_DELTA_MS,

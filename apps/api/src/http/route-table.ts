@@ -9,7 +9,7 @@ export interface RouteEntry {
   /** fastify's URL pattern, e.g. /v1/runs/:id */
   url: string;
   access: Access;
-  /** Part of the API document (everything except the documentation UI itself). */
+  /** Part of the API document (everything except the documentation UI and the dashboard's files). */
   documented: boolean;
   schema: RouteOptions['schema'];
 }
@@ -29,6 +29,9 @@ export function registerRouteTable(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const isDocs = route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`);
+    // Routes that hide themselves from the document (the dashboard's static files) answer files,
+    // not JSON: they still declare who may call them, but no response schema.
+    const hidden = route.schema?.hide === true;
     if (isDocs) {
       route.config = { ...(route.config ?? {}), access: PUBLIC };
     } else {
@@ -37,14 +40,20 @@ export function registerRouteTable(app: FastifyInstance): void {
           `route ${methods.join(',')} ${route.url} declares no config.access (PUBLIC, USER, AGENT, ADMIN...)`,
         );
       }
-      if (!route.schema?.response) {
+      if (!hidden && !route.schema?.response) {
         throw new Error(`route ${methods.join(',')} ${route.url} declares no response schema`);
       }
     }
     for (const method of methods) {
       if (method === 'HEAD' && methods.length === 1 && table.some((r) => r.method === 'GET' && r.url === route.url))
         continue;
-      table.push({ method, url: route.url, access: route.config!.access!, documented: !isDocs, schema: route.schema });
+      table.push({
+        method,
+        url: route.url,
+        access: route.config!.access!,
+        documented: !isDocs && !hidden,
+        schema: route.schema,
+      });
     }
   });
 }

@@ -135,6 +135,7 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
     Querystring: PageQuery & {
       status?: RunStatus[];
       deploymentId?: string;
+      deviceId?: string;
       createdAfter?: string;
       createdBefore?: string;
     };
@@ -144,7 +145,7 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
       config: { access: USER },
       schema: {
         tags: ['runs'],
-        summary: 'List runs (newest first), filtered by status, deployment and creation time',
+        summary: 'List runs (newest first), filtered by status, deployment, device and creation time',
         security: BEARER_SECURITY,
         querystring: listQuery({
           status: {
@@ -153,6 +154,7 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
             description: 'one or more (repeat the parameter)',
           },
           deploymentId: uuid,
+          deviceId: { ...uuid, description: 'runs with a job on this device' },
           createdAfter: { ...dateTime, description: 'runs created at or after this time' },
           createdBefore: { ...dateTime, description: 'runs created before this time' },
         }),
@@ -164,6 +166,7 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const where: Prisma.RunWhereInput = {
         status: q.status ? { in: q.status } : undefined,
         deploymentId: q.deploymentId,
+        jobs: q.deviceId ? { some: { deviceId: q.deviceId } } : undefined,
         createdAt:
           q.createdAfter || q.createdBefore
             ? {

@@ -1,9 +1,10 @@
 // Admin: API tokens. POST creates one (the secret is returned once; only its hash is stored),
-// GET lists them (prefixes only), DELETE revokes one (it stops working at once).
+// GET lists them (prefixes only), DELETE revokes one (it stops working at once). Any token may
+// read itself (GET /v1/tokens/self): the dashboard checks a token and its scope at sign-in.
 import type { FastifyInstance } from 'fastify';
 import { createToken, revokeToken, type TokenScope } from '@mace/db';
 import type { ApiDeps } from '../deps.js';
-import { ADMIN, principalOf } from '../http/auth.js';
+import { ADMIN, principalOf, USER_OR_AGENT } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
 import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams, listQuery, pageOf } from '../schemas/common.js';
@@ -82,6 +83,24 @@ export function tokenRoutes(app: FastifyInstance, { db }: ApiDeps): void {
           }),
         tokenJson,
       );
+    },
+  );
+
+  app.get(
+    '/v1/tokens/self',
+    {
+      config: { access: USER_OR_AGENT },
+      schema: {
+        tags: ['tokens'],
+        summary: 'The calling token (any scope): its name and scope, never its secret',
+        security: BEARER_SECURITY,
+        response: { 200: tokenSchema, ...errors(...AUTH_ERRORS) },
+      },
+    },
+    async (request) => {
+      const row = await db.apiToken.findUnique({ where: { id: principalOf(request).tokenId } });
+      if (!row) throw notFound('token', principalOf(request).tokenId);
+      return tokenJson(row);
     },
   );
 

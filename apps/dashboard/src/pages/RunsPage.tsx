@@ -1,0 +1,155 @@
+// Queue and runs: the runs, newest first, filtered by state, deployment, device and day (kept in
+// the URL), with their jobs' progress; more pages on demand.
+import { useEffect, useState } from 'react';
+import { apiGet } from '../api/client';
+import { RUN_STATUSES, type Deployment, type Device, type Page, type RunSummary } from '../api/types';
+import { Badge, ErrorLine, Loading } from '../components/Status';
+import { formatDuration, formatTime, shortId } from '../lib/format';
+import { filtersFromSearch, runsQuery, searchOfFilters, type RunFilters } from '../lib/run-filters';
+import { useAsync } from '../lib/use-async';
+import { Link, navigate, useLocation } from '../router';
+
+export function RunsPage() {
+  const { search } = useLocation();
+  const filters = filtersFromSearch(search);
+  const key = searchOfFilters(filters);
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [loading, setLoading] = useState(true);
+  const choices = useAsync(async () => {
+    const [deployments, devices] = await Promise.all([
+      apiGet<Page<Deployment>>('/v1/deployments?limit=100'),
+      apiGet<Page<Device>>('/v1/devices?limit=100'),
+    ]);
+    return { deployments: deployments.items, devices: devices.items };
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    apiGet<Page<RunSummary>>(runsQuery(filtersFromSearch(new URLSearchParams(key))))
+      .then((page) => {
+        if (!live) return;
+        setRuns(page.items);
+        setNext(page.next);
+        setError(null);
+      })
+      .catch((err: Error) => live && setError(err))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  const more = async (): Promise<void> => {
+    if (!next) return;
+    try {
+      const page = await apiGet<Page<RunSummary>>(next);
+      setRuns((r) => [...r, ...page.items]);
+      setNext(page.next);
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  const update = (change: Partial<RunFilters>): void => navigate(`/runs${searchOfFilters({ ...filters, ...change })}`);
+  const toggleStatus = (s: (typeof RUN_STATUSES)[number]): void =>
+    update({ status: filters.status.includes(s) ? filters.status.filter((x) => x !== s) : [...filters.status, s] });
+
+  return (
+    <section>
+      <h1>Queue and runs</h1>
+      <form className="filters" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
+        <fieldset>
+          <legend>State</legend>
+          {RUN_STATUSES.map((s) => (
+            <label key={s} className="check">
+              <input type="checkbox" checked={filters.status.includes(s)} onChange={() => toggleStatus(s)} /> {s}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Deployment
+          <select value={filters.deploymentId} onChange={(e) => update({ deploymentId: e.target.value })}>
+            <option value="">any</option>
+            {choices.data?.deployments.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.libraryName} ({shortId(d.id)})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Device
+          <select value={filters.deviceId} onChange={(e) => update({ deviceId: e.target.value })}>
+            <option value="">any</option>
+            {choices.data?.devices.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.serial}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" value={filters.createdAfter} onChange={(e) => update({ createdAfter: e.target.value })} />
+        </label>
+        <label>
+          To
+          <input
+            type="date"
+            value={filters.createdBefore}
+            onChange={(e) => update({ createdBefore: e.target.value })}
+          />
+        </label>
+        {key && (
+          <button type="button" className="link" onClick={() => navigate('/runs')}>
+            Clear filters
+          </button>
+        )}
+      </form>
+      <ErrorLine error={error ?? choices.error} />
+      {loading && runs.length === 0 ? (
+        <Loading what="runs" />
+      ) : runs.length === 0 ? (
+        <p className="muted">No runs match.</p>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Runs">
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">State</th>
+                <th scope="col">Actions</th>
+                <th scope="col">Created</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id} data-run={r.id}>
+                  <th scope="row">
+                    <Link href={`/runs/${r.id}`}>{shortId(r.id)}</Link>
+                  </th>
+                  <td>
+                    <Badge status={r.status} />
+                  </td>
+                  <td>{r.actions.join(', ')}</td>
+                  <td>{formatTime(r.createdAt)}</td>
+                  <td>{formatDuration(r.startedAt, r.finishedAt)}</td>
+                  <td className="reason">{r.reason ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {next && (
+        <button type="button" onClick={() => void more()}>
+          Load more
+        </button>
+      )}
+    </section>
+  );
+}
