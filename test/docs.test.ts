@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODEL_KEYS, SUBGRAPH_KEYS, TOP_KEYS } from '@mace/config';
+import { ENGINE_OPS, GPU_KERNELS } from '@mace/converter';
 import { apiReferenceMarkdown, loadApiDocument } from '../scripts/docs/api-reference.mjs';
 import { checkLinks } from '../scripts/docs/links.mjs';
 import { MACE_RUN, operatorsMarkdown } from '../scripts/docs/operators.mjs';
@@ -74,6 +75,18 @@ describe('generated pages', () => {
   it(`docs/api-reference.md equals the OpenAPI document's rendering`, async () => {
     const expected = apiReferenceMarkdown(await loadApiDocument());
     expect(read('api-reference.md'), `docs/api-reference.md ${STALE}`).toBe(expected);
+  });
+
+  it('the operator list refuses registries that disagree, naming the ops', () => {
+    const cpu = [...ENGINE_OPS]
+      .filter((op) => op !== 'Tile')
+      .concat('NewOp')
+      .sort();
+    const gpu = Object.keys(GPU_KERNELS).sort();
+    expect(() => operatorsMarkdown({ cpu, gpu })).toThrow(
+      /the converter accepts Tile but the runtime has no kernel\n.*the runtime has kernels for NewOp that the converter does not list/,
+    );
+    expect(operatorsMarkdown({ cpu: [...ENGINE_OPS].sort(), gpu })).toContain('| `Tile` | yes: ');
   });
 
   // The runtime side is the OpenCL build's registry (`mace_run --list_ops`). CI builds it before

@@ -84,7 +84,6 @@ export function operatorsMarkdown(registry = runtimeRegistry()) {
         : `refused: \`${to}\` has no runtime kernel${evaluableOps().includes(to) ? ' (folded when its inputs are constant)' : ''}`,
     ]);
   const foldedOnly = evaluableOps().filter((op) => !SUPPORT[op]);
-  const foldRows = foldedOnly.map((op) => [`\`${op}\``]);
 
   return `# Operators
 
@@ -119,6 +118,6 @@ These have no runtime kernel. A model may contain them where every input is a co
 where its input's shape is known): constant folding computes their outputs during conversion, which is
 what the shape computations of exported models need. Anywhere else the model is refused.
 
-${table(['Op'], foldRows)}
+${foldedOnly.map((op) => `\`${op}\``).join(', ')}.
 `;
 }
