@@ -1,6 +1,7 @@
-// `npm run docs`: writes the generated pages of the user guide — docs/operators.md (the converter's
-// op table and the runtime registry of native/build/host-opencl/mace_run) and docs/api-reference.md
-// (the API's OpenAPI document). test/docs.test.ts fails when a committed page differs from this output.
+// `npm run docs` (an incremental TypeScript build first: this imports the packages' dist/) writes the
+// generated pages of the user guide: docs/operators.md (the converter's op table and the runtime registry
+// of native/build/host-opencl/mace_run) and docs/api-reference.md (the API's OpenAPI document).
+// test/docs.test.ts fails when a committed page differs from this output.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { apiReferenceMarkdown, loadApiDocument } from './docs/api-reference.mjs';
