@@ -25,6 +25,7 @@ export {
   defaultDataType,
 } from './types.js';
 export { ConfigError, formatConfigError, formatIssue } from './errors.js';
+export { MODEL_KEYS, SUBGRAPH_KEYS, TOP_KEYS } from './keys.js';
 export { parseDeployment, parseDeploymentFile, type ParseOptions } from './parse.js';
 export { shapeFromNCHW, shapeToNCHW } from './shape.js';
 export { parseDevicesFile, readDevicesFile, type BoardConfig } from './devices.js';

@@ -13,6 +13,8 @@ export interface OpSupport {
   dtypeOf?: (node: Node) => string | undefined;
   /** Attribute/input checks; every reason found is reported. */
   checks?: NodeCheck[];
+  /** What `checks` refuse, in a few words, for the operator list (docs/operators.md). */
+  limits?: string;
 }
 
 const F: readonly DType[] = ['float32'];
@@ -154,9 +156,11 @@ const layerNormCheck: NodeCheck = (node) => {
   return stash === 1 ? undefined : `LayerNormalization stash_type=${stash} is not supported (only 1, float32)`;
 };
 
+const PAD_MODES = ['constant', 'reflect', 'edge', 'wrap'];
+
 const padCheck: NodeCheck = (node) => {
   const mode = attrString(node, 'mode', 'constant');
-  return ['constant', 'reflect', 'edge', 'wrap'].includes(mode) ? undefined : `Pad mode '${mode}' is not supported`;
+  return PAD_MODES.includes(mode) ? undefined : `Pad mode '${mode}' is not supported`;
 };
 
 const castCheck: NodeCheck = (node, graph) => {
@@ -172,16 +176,27 @@ function attrStrings(node: Node, name: string): string[] | null {
 
 // ---- the table ----------------------------------------------------------------------------
 
+const WINDOWS = '1-D, 2-D and 3-D windows (input rank 3 to 5)';
+const RNN_LIMITS = `activations ${RNN_ACTIVATIONS.join(', ')}`;
+
 export const SUPPORT: Readonly<Record<string, OpSupport>> = {
-  Conv: { cpuDtypes: F, checks: [spatialRank('Conv'), autoPad] },
-  ConvTranspose: { cpuDtypes: F, checks: [spatialRank('ConvTranspose'), autoPad] },
-  MaxPool: { cpuDtypes: F8, checks: [spatialRank('MaxPool'), autoPad, maxPoolCheck] },
-  AveragePool: { cpuDtypes: F, checks: [spatialRank('AveragePool'), autoPad] },
+  Conv: { cpuDtypes: F, checks: [spatialRank('Conv'), autoPad], limits: WINDOWS },
+  ConvTranspose: { cpuDtypes: F, checks: [spatialRank('ConvTranspose'), autoPad], limits: WINDOWS },
+  MaxPool: {
+    cpuDtypes: F8,
+    checks: [spatialRank('MaxPool'), autoPad, maxPoolCheck],
+    limits: `${WINDOWS}; storage_order 0 or 1`,
+  },
+  AveragePool: { cpuDtypes: F, checks: [spatialRank('AveragePool'), autoPad], limits: WINDOWS },
   GlobalAveragePool: { cpuDtypes: F },
   GlobalMaxPool: { cpuDtypes: F8 },
-  BatchNormalization: { cpuDtypes: F, checks: [bnCheck, onlyFirstOutput('BatchNormalization running-statistics')] },
+  BatchNormalization: {
+    cpuDtypes: F,
+    checks: [bnCheck, onlyFirstOutput('BatchNormalization running-statistics')],
+    limits: 'inference only: training_mode 0, no running-statistics outputs',
+  },
   InstanceNormalization: { cpuDtypes: F },
-  LayerNormalization: { cpuDtypes: F, checks: [layerNormCheck] },
+  LayerNormalization: { cpuDtypes: F, checks: [layerNormCheck], limits: 'stash_type 1 (float32)' },
   LRN: { cpuDtypes: F },
   Relu: { cpuDtypes: FI8 },
   Clip: { cpuDtypes: FI8 },
@@ -223,19 +238,19 @@ export const SUPPORT: Readonly<Record<string, OpSupport>> = {
   Transpose: { cpuDtypes: MOVE },
   Expand: { cpuDtypes: MOVE },
   Tile: { cpuDtypes: MOVE },
-  Pad: { cpuDtypes: MOVE, checks: [padCheck] },
+  Pad: { cpuDtypes: MOVE, checks: [padCheck], limits: `modes ${PAD_MODES.join(', ')}` },
   Shape: { cpuDtypes: [...MOVE, 'bool', 'uint8'], dtypeOf: input0 },
-  Cast: { cpuDtypes: CAST_TYPES, dtypeOf: input0, checks: [castCheck] },
+  Cast: { cpuDtypes: CAST_TYPES, dtypeOf: input0, checks: [castCheck], limits: `to ${CAST_TYPES.join(', ')}` },
   ReduceMean: { cpuDtypes: FI },
   ReduceSum: { cpuDtypes: FI },
   ReduceMax: { cpuDtypes: FI },
   ReduceMin: { cpuDtypes: FI },
-  Resize: { cpuDtypes: F, checks: [resizeCheck] },
+  Resize: { cpuDtypes: F, checks: [resizeCheck], limits: 'modes nearest and linear (not cubic); antialias 0' },
   DepthToSpace: { cpuDtypes: MOVE },
   SpaceToDepth: { cpuDtypes: MOVE },
   ArgMax: { cpuDtypes: FI, dtypeOf: input0 },
-  LSTM: { cpuDtypes: F, checks: [rnnCheck] },
-  GRU: { cpuDtypes: F, checks: [rnnCheck] },
+  LSTM: { cpuDtypes: F, checks: [rnnCheck], limits: RNN_LIMITS },
+  GRU: { cpuDtypes: F, checks: [rnnCheck], limits: RNN_LIMITS },
   Identity: { cpuDtypes: [...MOVE, 'bool', 'uint8'] },
 };
 

@@ -42,6 +42,11 @@ export function canEvaluate(opType: string): boolean {
   return opType in KERNELS;
 }
 
+/** Every op type the reference evaluator runs, sorted (the operator list: docs/operators.md). */
+export function evaluableOps(): string[] {
+  return Object.keys(KERNELS).sort();
+}
+
 export function evaluateNode(node: Node, inputs: (TensorValue | null)[], opset: number): TensorValue[] {
   if (node.domain !== '' && node.domain !== 'ai.onnx') unsupported(node, `domain '${node.domain}'`);
   const k = KERNELS[node.opType];

@@ -24,6 +24,9 @@ export interface NormalizeContext {
 
 type Rule = (node: Node, ctx: NormalizeContext) => void;
 
+/** Deprecated or inference-only ONNX ops the import turns into another op type (listed in docs/operators.md). */
+export const RENAMED_ON_IMPORT = { Upsample: 'Resize', Dropout: 'Identity', Scatter: 'ScatterElements' } as const;
+
 function take(node: Node, name: string): AttrValue | undefined {
   const a = node.attrs[name];
   delete node.attrs[name];
@@ -128,7 +131,7 @@ const upsample: Rule = (node, ctx) => {
   }
   const m = mode === 'nearest' ? 'nearest' : mode === 'linear' || mode === 'bilinear' ? 'linear' : null;
   if (!m) return ctx.refuse(node, `Upsample mode '${mode}' is not supported (nearest, linear)`);
-  node.opType = 'Resize';
+  node.opType = RENAMED_ON_IMPORT.Upsample;
   node.inputs = [node.inputs[0], '', scales];
   node.attrs = {
     mode: { kind: 'string', value: m },
@@ -229,7 +232,7 @@ const dropout: Rule = (node, ctx) => {
         'Dropout in training mode (training_mode input not a constant false) is not supported for inference',
       );
   }
-  node.opType = 'Identity';
+  node.opType = RENAMED_ON_IMPORT.Dropout;
   node.inputs = [node.inputs[0]];
   node.outputs = [node.outputs[0]];
   node.attrs = {};
@@ -255,7 +258,7 @@ const topK: Rule = (node, ctx) => {
 };
 
 const scatter: Rule = (node) => {
-  node.opType = 'ScatterElements';
+  node.opType = RENAMED_ON_IMPORT.Scatter;
 };
 
 const REDUCE_18 = [
