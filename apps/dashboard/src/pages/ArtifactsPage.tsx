@@ -2,7 +2,7 @@
 // sizes, checksums and downloads (fetched with the token, then saved: a link cannot send it).
 import { useEffect, useState } from 'react';
 import { apiGet, downloadWithToken } from '../api/client';
-import type { Artifact, Page } from '../api/types';
+import type { ApiArtifact, Page } from '@mace/protocol';
 import { ErrorLine, Loading } from '../components/Status';
 import { ARTIFACT_GROUPS, artifactsQuery, artifactTarget, type ArtifactGroup } from '../lib/artifacts';
 import { formatBytes, formatTime, shortId } from '../lib/format';
@@ -10,7 +10,7 @@ import { Link } from '../router';
 
 export function ArtifactsPage() {
   const [group, setGroup] = useState<ArtifactGroup>(ARTIFACT_GROUPS[0]);
-  const [items, setItems] = useState<Artifact[] | null>(null);
+  const [items, setItems] = useState<ApiArtifact[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [downloading, setDownloading] = useState<string | null>(null);
@@ -19,7 +19,7 @@ export function ArtifactsPage() {
   useEffect(() => {
     let live = true;
     setItems(null);
-    apiGet<Page<Artifact>>(artifactsQuery(group))
+    apiGet<Page<ApiArtifact>>(artifactsQuery(group))
       .then((page) => {
         if (!live) return;
         setItems(page.items);
@@ -34,14 +34,14 @@ export function ArtifactsPage() {
 
   const more = async (): Promise<void> => {
     try {
-      const page = await apiGet<Page<Artifact>>(artifactsQuery(group, next));
+      const page = await apiGet<Page<ApiArtifact>>(artifactsQuery(group, next));
       setItems((i) => [...(i ?? []), ...page.items]);
       setNext(page.next);
     } catch (err) {
       setError((err as Error).message);
     }
   };
-  const download = async (a: Artifact): Promise<void> => {
+  const download = async (a: ApiArtifact): Promise<void> => {
     setDownloading(a.id);
     setError(null);
     try {

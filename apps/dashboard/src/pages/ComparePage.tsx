@@ -2,9 +2,16 @@
 // then per benchmark the latency percentiles, time by op type and the per-op differences
 // (sortable, searchable, regressions highlighted), and the validation metrics side by side.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { BenchmarkComparison, OpDelta, RunComparison, ValidationComparison } from '@mace/protocol';
+import type {
+  ApiDevice,
+  ApiRunSummary,
+  BenchmarkComparison,
+  OpDelta,
+  Page,
+  RunComparison,
+  ValidationComparison,
+} from '@mace/protocol';
 import { apiGet } from '../api/client';
-import type { Device, Page, RunSummary } from '../api/types';
 import { SortHeader } from '../components/SortHeader';
 import { ErrorLine, Loading } from '../components/Status';
 import {
@@ -33,7 +40,7 @@ const signedMs = (v: number | null): string => (v === null ? '—' : `${v > 0 ? 
 function Picker({ selection }: { selection: CompareSelection }) {
   const choices = useAsync(async () => {
     const [runs, baselines] = await Promise.all([
-      apiGet<Page<RunSummary>>('/v1/runs?status=succeeded&limit=100'),
+      apiGet<Page<ApiRunSummary>>('/v1/runs?status=succeeded&limit=100'),
       apiGet<Page<Baseline>>('/v1/baselines?limit=100'),
     ]);
     return { runs: runs.items, baselines: baselines.items };
@@ -45,7 +52,8 @@ function Picker({ selection }: { selection: CompareSelection }) {
   const [threshold, setThreshold] = useState(selection.thresholdPct === null ? '' : String(selection.thresholdPct));
   useEffect(() => setRunId(selection.runId), [selection.runId]);
 
-  const runLabel = (r: RunSummary): string => `${shortId(r.id)} · ${r.actions.join(', ')} · ${formatTime(r.createdAt)}`;
+  const runLabel = (r: ApiRunSummary): string =>
+    `${shortId(r.id)} · ${r.actions.join(', ')} · ${formatTime(r.createdAt)}`;
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     const t = Number(threshold);
@@ -349,7 +357,7 @@ export function ComparePage() {
   const selection = selectionFromSearch(search);
   const path = compareQuery(selection);
   const comparison = useAsync(async () => (path ? apiGet<Comparison>(path) : null), [path]);
-  const devices = useAsync(async () => (await apiGet<Page<Device>>('/v1/devices?limit=100')).items, []);
+  const devices = useAsync(async () => (await apiGet<Page<ApiDevice>>('/v1/devices?limit=100')).items, []);
   const deviceName = (id: string | null): string =>
     id === null ? 'an unknown device' : (devices.data?.find((d) => d.id === id)?.serial ?? shortId(id));
   const c = comparison.data;

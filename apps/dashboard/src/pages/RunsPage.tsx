@@ -2,7 +2,7 @@
 // the URL), with their jobs' progress; more pages on demand.
 import { useEffect, useState } from 'react';
 import { apiGet } from '../api/client';
-import { RUN_STATUSES, type Deployment, type Device, type Page, type RunSummary } from '../api/types';
+import { RUN_STATUSES, type ApiDeploymentSummary, type ApiDevice, type Page, type ApiRunSummary } from '@mace/protocol';
 import { Badge, ErrorLine, Loading } from '../components/Status';
 import { formatDuration, formatTime, shortId } from '../lib/format';
 import { filtersFromSearch, runsQuery, searchOfFilters, type RunFilters } from '../lib/run-filters';
@@ -13,14 +13,14 @@ export function RunsPage() {
   const { search } = useLocation();
   const filters = filtersFromSearch(search);
   const key = searchOfFilters(filters);
-  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [runs, setRuns] = useState<ApiRunSummary[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(true);
   const choices = useAsync(async () => {
     const [deployments, devices] = await Promise.all([
-      apiGet<Page<Deployment>>('/v1/deployments?limit=100'),
-      apiGet<Page<Device>>('/v1/devices?limit=100'),
+      apiGet<Page<ApiDeploymentSummary>>('/v1/deployments?limit=100'),
+      apiGet<Page<ApiDevice>>('/v1/devices?limit=100'),
     ]);
     return { deployments: deployments.items, devices: devices.items };
   }, []);
@@ -28,7 +28,7 @@ export function RunsPage() {
   useEffect(() => {
     let live = true;
     setLoading(true);
-    apiGet<Page<RunSummary>>(runsQuery(filtersFromSearch(new URLSearchParams(key))))
+    apiGet<Page<ApiRunSummary>>(runsQuery(filtersFromSearch(new URLSearchParams(key))))
       .then((page) => {
         if (!live) return;
         setRuns(page.items);
@@ -45,7 +45,7 @@ export function RunsPage() {
   const more = async (): Promise<void> => {
     if (!next) return;
     try {
-      const page = await apiGet<Page<RunSummary>>(next);
+      const page = await apiGet<Page<ApiRunSummary>>(next);
       setRuns((r) => [...r, ...page.items]);
       setNext(page.next);
     } catch (err) {
