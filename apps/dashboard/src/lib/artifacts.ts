@@ -15,8 +15,8 @@ export const ARTIFACT_GROUPS: readonly ArtifactGroup[] = [
   { id: 'all', label: 'All', kinds: [] },
 ];
 
-export function artifactsQuery(group: ArtifactGroup, cursorPath?: string | null, limit = 100): string {
-  if (cursorPath) return cursorPath;
+/** The first page of a group's artifacts (later pages follow the API's `next` link). */
+export function artifactsQuery(group: ArtifactGroup, limit = 100): string {
   const q = new URLSearchParams();
   for (const k of group.kinds) q.append('kind', k);
   q.set('limit', String(limit));

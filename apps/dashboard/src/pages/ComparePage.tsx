@@ -9,6 +9,7 @@ import type {
   OpDelta,
   Page,
   RunComparison,
+  TimeDelta,
   ValidationComparison,
 } from '@mace/protocol';
 import { apiGet } from '../api/client';
@@ -208,6 +209,48 @@ function OpDeltaTable({ ops, thresholdPct }: { ops: OpDelta[]; thresholdPct: num
   );
 }
 
+/** Base and compared times side by side with the change: one row per latency metric or op type. */
+function TimeDeltaTable({
+  label,
+  heading,
+  rows,
+  thresholdPct,
+}: {
+  label: string;
+  heading: string;
+  rows: (TimeDelta & { name: string })[];
+  thresholdPct: number;
+}) {
+  return (
+    <table aria-label={label} className="compact">
+      <thead>
+        <tr>
+          <th scope="col">{heading}</th>
+          <th scope="col" className="num">
+            Base (ms)
+          </th>
+          <th scope="col" className="num">
+            This (ms)
+          </th>
+          <th scope="col" className="num">
+            Δ %
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name} className={deltaClass(r, thresholdPct)}>
+            <th scope="row">{r.name}</th>
+            <td className="num">{ms(r.baseMs)}</td>
+            <td className="num">{ms(r.ms)}</td>
+            <td className="num">{formatDeltaPct(r.deltaPct)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function BenchmarkDiff({
   b,
   thresholdPct,
@@ -232,58 +275,18 @@ function BenchmarkDiff({
         threads: base {b.baseThreads ?? '—'}, this {b.threads ?? '—'}
       </p>
       <div className="split">
-        <table aria-label={`Latency of ${b.modelTag}`} className="compact">
-          <thead>
-            <tr>
-              <th scope="col">Latency</th>
-              <th scope="col" className="num">
-                Base (ms)
-              </th>
-              <th scope="col" className="num">
-                This (ms)
-              </th>
-              <th scope="col" className="num">
-                Δ %
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {b.latency.map((l) => (
-              <tr key={l.metric} className={deltaClass(l, thresholdPct)}>
-                <th scope="row">{l.metric.replace(/Ms$/, '')}</th>
-                <td className="num">{ms(l.baseMs)}</td>
-                <td className="num">{ms(l.ms)}</td>
-                <td className="num">{formatDeltaPct(l.deltaPct)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <table aria-label={`Time by op type of ${b.modelTag}`} className="compact">
-          <thead>
-            <tr>
-              <th scope="col">Op type</th>
-              <th scope="col" className="num">
-                Base (ms)
-              </th>
-              <th scope="col" className="num">
-                This (ms)
-              </th>
-              <th scope="col" className="num">
-                Δ %
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {b.opTypes.map((t) => (
-              <tr key={t.type} className={deltaClass(t, thresholdPct)}>
-                <th scope="row">{t.type}</th>
-                <td className="num">{ms(t.baseMs)}</td>
-                <td className="num">{ms(t.ms)}</td>
-                <td className="num">{formatDeltaPct(t.deltaPct)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TimeDeltaTable
+          label={`Latency of ${b.modelTag}`}
+          heading="Latency"
+          rows={b.latency.map((l) => ({ ...l, name: l.metric.replace(/Ms$/, '') }))}
+          thresholdPct={thresholdPct}
+        />
+        <TimeDeltaTable
+          label={`Time by op type of ${b.modelTag}`}
+          heading="Op type"
+          rows={b.opTypes.map((t) => ({ ...t, name: t.type }))}
+          thresholdPct={thresholdPct}
+        />
       </div>
       <h3>Per-op differences</h3>
       <OpDeltaTable ops={b.ops} thresholdPct={thresholdPct} />
