@@ -138,7 +138,7 @@ describe('numbers', () => {
 });
 
 describe('artifact targets', () => {
-  const artifact = (kind: string, metadata: Record<string, unknown>): ApiArtifact => ({
+  const artifact = (kind: ApiArtifact['kind'], metadata: Record<string, unknown>): ApiArtifact => ({
     id: ID_A,
     sha256: 'a'.repeat(64),
     size: 1,

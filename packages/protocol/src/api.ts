@@ -118,11 +118,24 @@ export interface ApiJobLog {
   time: string;
 }
 
+export type ArtifactKind =
+  | 'model_graph'
+  | 'model_data'
+  | 'reference_outputs'
+  | 'coverage'
+  | 'library'
+  | 'binary'
+  | 'tuned_binary'
+  | 'tuned_parameters'
+  | 'log'
+  | 'outputs'
+  | 'other';
+
 export interface ApiArtifact {
   id: string;
   sha256: string;
   size: number;
-  kind: string;
+  kind: ArtifactKind;
   name: string;
   contentType: string;
   runId: string | null;

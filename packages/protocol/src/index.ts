@@ -92,6 +92,7 @@ export type {
   ApiRunSummary,
   ApiToken,
   ApiValidationResult,
+  ArtifactKind,
   CreateRunRequest,
   DeviceKind,
   DeviceState,
