@@ -1,7 +1,7 @@
 // The device lab's state from its SSE events, the run list's filters in the URL and in the API
 // query, the compare page's selection, and the artifact rows' targets.
 import { describe, expect, it } from 'vitest';
-import type { Artifact, LabDevice } from '../src/api/types';
+import type { ApiArtifact, ApiLabDevice } from '@mace/protocol';
 import { artifactTarget } from '../src/lib/artifacts';
 import { gmacPerSecond } from '../src/lib/benchmark';
 import { compareQuery, deltaClass, selectionFromSearch, searchOfSelection } from '../src/lib/compare';
@@ -9,7 +9,7 @@ import { applyDeviceEvent, deviceVitals, parseDeviceEvent } from '../src/lib/dev
 import { formatAgo, formatBytes } from '../src/lib/format';
 import { filtersFromSearch, runsQuery, searchOfFilters } from '../src/lib/run-filters';
 
-const device = (id: string, state: LabDevice['state'], properties: Record<string, unknown> = {}): LabDevice => ({
+const device = (id: string, state: ApiLabDevice['state'], properties: Record<string, unknown> = {}): ApiLabDevice => ({
   id,
   serial: `s-${id}`,
   kind: 'android',
@@ -18,8 +18,11 @@ const device = (id: string, state: LabDevice['state'], properties: Record<string
   model: null,
   state,
   properties,
+  agentTokenId: null,
   lastHeartbeatAt: null,
   consecutiveFailures: 0,
+  createdAt: '2026-11-26T10:00:00Z',
+  updatedAt: '2026-11-26T10:00:00Z',
   currentJob: null,
 });
 const ID_A = '0190f0e2-0000-7000-8000-00000000000a';
@@ -135,7 +138,7 @@ describe('numbers', () => {
 });
 
 describe('artifact targets', () => {
-  const artifact = (kind: string, metadata: Record<string, unknown>): Artifact => ({
+  const artifact = (kind: ApiArtifact['kind'], metadata: Record<string, unknown>): ApiArtifact => ({
     id: ID_A,
     sha256: 'a'.repeat(64),
     size: 1,

@@ -1,41 +1,25 @@
 // Comparing two runs' results (GET /v1/runs/:id/results): latency summaries, per-op and per-op-type
 // times and validation metrics side by side, and the regressions a CI gate fails on. Pure: the API's
 // compare route, the CLI and the dashboard all call this one function.
+import type { ApiBenchmarkResult, ApiOpStat, ApiOpTypeStat, ApiValidationResult } from './api.js';
 
-/** One op of a benchmark as /v1/runs/:id/results returns it (the fields compared). */
-export interface ComparableOp {
-  index: number;
-  name: string;
-  type: string;
-  avgMs: number;
-}
+/** One op of a benchmark (the fields compared). */
+export type ComparableOp = Pick<ApiOpStat, 'index' | 'name' | 'type' | 'avgMs'>;
 
-export interface ComparableBenchmark {
-  jobId: string;
-  deviceId: string | null;
-  modelTag: string;
-  meanMs: number;
-  medianMs: number;
-  p90Ms: number;
-  p99Ms: number;
-  threads: number;
+export type ComparableBenchmark = Pick<
+  ApiBenchmarkResult,
+  'jobId' | 'deviceId' | 'modelTag' | 'meanMs' | 'medianMs' | 'p90Ms' | 'p99Ms' | 'threads'
+> & {
   ops: ComparableOp[];
-  opTypes: { type: string; count: number; avgMs: number }[];
-}
+  opTypes: Pick<ApiOpTypeStat, 'type' | 'count' | 'avgMs'>[];
+};
 
-export interface ComparableValidation {
-  jobId: string;
-  deviceId: string | null;
-  modelTag: string;
-  output: string;
-  cosine: number;
-  sqnrDb: number | null;
-  pixelAccuracy: number;
-  maxAbsError: number;
-  passed: boolean;
-}
+export type ComparableValidation = Pick<
+  ApiValidationResult,
+  'jobId' | 'deviceId' | 'modelTag' | 'output' | 'cosine' | 'sqnrDb' | 'pixelAccuracy' | 'maxAbsError' | 'passed'
+>;
 
-/** The part of a run's results that comparisons read. */
+/** The part of a run's results (ApiRunResults) that comparisons read. */
 export interface ComparableRunResults {
   runId: string;
   validation: ComparableValidation[];

@@ -1,5 +1,6 @@
 // Public API of @mace/protocol: the data formats shared by the device tools, the CLI and the
-// service — benchmark_model's JSON result and the output-validation metrics.
+// service — benchmark_model's JSON result, the output-validation metrics, the pipeline's contracts
+// and the /v1 API's response types.
 
 export type {
   BenchmarkOpStat,
@@ -34,6 +35,7 @@ export type {
   RunStatus,
   TuneJobResult,
   ValidateJobResult,
+  ValidationOutput,
 } from './jobs.js';
 export {
   BUILD_QUEUE,
@@ -42,6 +44,7 @@ export {
   isGpuRuntime,
   JOB_KINDS,
   packageManifestName,
+  RUN_STATUSES,
   TERMINAL_JOB_STATUSES,
   TERMINAL_RUN_STATUSES,
   deviceQueueName,
@@ -71,3 +74,27 @@ export type {
   TimeDelta,
   ValidationComparison,
 } from './compare.js';
+export type {
+  ApiArtifact,
+  ApiBaseline,
+  ApiBenchmarkResult,
+  ApiDeployment,
+  ApiDeploymentSummary,
+  ApiDevice,
+  ApiJob,
+  ApiJobLog,
+  ApiLabDevice,
+  ApiModelFile,
+  ApiOpStat,
+  ApiOpTypeStat,
+  ApiRun,
+  ApiRunResults,
+  ApiRunSummary,
+  ApiToken,
+  ApiValidationResult,
+  ArtifactKind,
+  CreateRunRequest,
+  DeviceKind,
+  DeviceState,
+  Page,
+} from './api.js';

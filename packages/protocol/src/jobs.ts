@@ -10,6 +10,7 @@ export type JobKind = 'convert' | 'build' | 'validate' | 'benchmark' | 'tune';
 export type JobStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'errored' | 'cancelled';
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'errored' | 'cancelled';
 
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'errored', 'cancelled'];
 export const JOB_KINDS: readonly JobKind[] = ['convert', 'build', 'validate', 'benchmark', 'tune'];
 /** Job kinds that run on a device (queue `device.<deviceId>`, consumed by the agent that owns it). */
 export const DEVICE_JOB_KINDS: readonly JobKind[] = ['validate', 'benchmark', 'tune'];
@@ -175,15 +176,19 @@ export interface BuildJobResult {
 export interface ValidateJobResult {
   modelTag: string;
   passed: boolean;
-  outputs: {
-    output: string;
-    cosine: number;
-    sqnrDb: number | null;
-    pixelAccuracy: number;
-    maxAbsError: number;
-    threshold: number;
-    passed: boolean;
-  }[];
+  outputs: ValidationOutput[];
+}
+
+/** One output of a model compared with the original framework's (cosine ≥ threshold passes). */
+export interface ValidationOutput {
+  output: string;
+  cosine: number;
+  /** dB; null when the outputs are identical. */
+  sqnrDb: number | null;
+  pixelAccuracy: number;
+  maxAbsError: number;
+  threshold: number;
+  passed: boolean;
 }
 
 /** `jobs.result` of a benchmark job (the full document is in benchmark_results.raw). */

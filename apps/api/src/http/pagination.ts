@@ -47,7 +47,7 @@ export function pageArgs(query: PageQuery): { idBelow?: string; skip: number; ta
 
 /**
  * Fetches one page: `fetch` receives the id bound (rows with smaller ids only), skip and take, and
- * must order by id descending. Sets a `Link: <…>; rel="next"` header when there is a next page.
+ * must order by id descending (`newestFirst` turns them into findMany arguments). Sets a `Link: <…>; rel="next"` header when there is a next page.
  */
 export async function paginate<Row extends { id: string }, Item>(
   request: FastifyRequest,
@@ -79,6 +79,14 @@ export async function paginate<Row extends { id: string }, Item>(
 }
 
 /** Prisma `where.id` for the bound, or undefined. */
-export function idBelowFilter(idBelow: string | undefined): { lt: string } | undefined {
+function idBelowFilter(idBelow: string | undefined): { lt: string } | undefined {
   return idBelow === undefined ? undefined : { lt: idBelow };
+}
+
+/** Prisma findMany arguments of the page `paginate` asks for: the rows matching `where`, newest first. */
+export function newestFirst<Where extends object>(
+  where: Where,
+  { idBelow, skip, take }: { idBelow?: string; skip: number; take: number },
+): { where: Where & { id: { lt: string } | undefined }; orderBy: { id: 'desc' }; skip: number; take: number } {
+  return { where: { ...where, id: idBelowFilter(idBelow) }, orderBy: { id: 'desc' }, skip, take };
 }

@@ -8,7 +8,7 @@ import type { ApiDeps } from '../deps.js';
 import { USER_OR_AGENT } from '../http/auth.js';
 import { contentDisposition } from '../http/content-disposition.js';
 import { ApiError, notFound } from '../http/errors.js';
-import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
+import { newestFirst, paginate, type PageQuery } from '../http/pagination.js';
 import { etagMatches, ifRangeAllows, parseRange } from '../http/range.js';
 import {
   AUTH_ERRORS,
@@ -94,19 +94,7 @@ export function artifactRoutes(app: FastifyInstance, { db, store }: ApiDeps): vo
           ...(q.deviceModel ? [{ metadata: { path: ['deviceModel'], equals: q.deviceModel } }] : []),
         ],
       };
-      return paginate(
-        request,
-        reply,
-        q,
-        ({ idBelow, skip, take }) =>
-          db.artifact.findMany({
-            where: { ...where, id: idBelowFilter(idBelow) },
-            orderBy: { id: 'desc' },
-            skip,
-            take,
-          }),
-        artifactJson,
-      );
+      return paginate(request, reply, q, (page) => db.artifact.findMany(newestFirst(where, page)), artifactJson);
     },
   );
 

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { principalOf, USER } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
-import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
+import { newestFirst, paginate, type PageQuery } from '../http/pagination.js';
 import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams, listQuery, pageOf } from '../schemas/common.js';
 import { BASELINE_TAG, baselineSchema, setBaselineBodySchema } from '../schemas/compare.js';
 import { baselineJson } from '../serialize.js';
@@ -79,13 +79,7 @@ export function baselineRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         request,
         reply,
         request.query,
-        ({ idBelow, skip, take }) =>
-          db.baseline.findMany({
-            where: { id: idBelowFilter(idBelow), runId: request.query.runId },
-            orderBy: { id: 'desc' },
-            skip,
-            take,
-          }),
+        (page) => db.baseline.findMany(newestFirst({ runId: request.query.runId }, page)),
         baselineJson,
       ),
   );

@@ -8,7 +8,7 @@ import type { Prisma } from '@mace/db';
 import type { ApiDeps } from '../deps.js';
 import { principalOf, USER } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
-import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
+import { newestFirst, paginate, type PageQuery } from '../http/pagination.js';
 import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams, listQuery, pageOf } from '../schemas/common.js';
 import { deploymentSchema, deploymentSummarySchema } from '../schemas/resources.js';
 import { deploymentJson, deploymentSummaryJson } from '../serialize.js';
@@ -171,13 +171,10 @@ export async function deploymentRoutes(app: FastifyInstance, { db }: ApiDeps): P
         request,
         reply,
         request.query,
-        ({ idBelow, skip, take }) =>
+        (page) =>
           db.deployment.findMany({
-            where: { id: idBelowFilter(idBelow), libraryName: request.query.libraryName },
+            ...newestFirst({ libraryName: request.query.libraryName }, page),
             include: WITH_MODELS,
-            orderBy: { id: 'desc' },
-            skip,
-            take,
           }),
         deploymentSummaryJson,
       ),

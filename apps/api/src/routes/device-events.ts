@@ -4,15 +4,13 @@
 // heartbeat, current job) and `event: removed` per device that is gone — until the client leaves.
 // Otherwise (or with ?format=json) it answers the same snapshot once as JSON. The changes come
 // from devices/device-watcher.ts (one database poller per process, shared by all streams).
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { createDeviceWatcher, readLabDevices } from '../devices/device-watcher.js';
 import { USER } from '../http/auth.js';
+import { eventStreams, sseEvent } from '../http/sse.js';
 import { AUTH_ERRORS, BEARER_SECURITY, errors, type JsonSchema } from '../schemas/common.js';
 import { deviceSchema } from '../schemas/resources.js';
-
-const HEARTBEAT_MS = 15_000;
 
 export interface DeviceEventOptions {
   /** How often the device table is read while streams are open (ms). */
@@ -46,20 +44,13 @@ export const labDeviceSchema: JsonSchema = {
   },
 };
 
-function sseEvent(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
 export function deviceEventRoutes(app: FastifyInstance, { db }: ApiDeps, opts: DeviceEventOptions): void {
   const watcher = createDeviceWatcher(db, {
     pollIntervalMs: opts.pollIntervalMs,
     onError: (err) => app.log.warn({ err }, 'device events: reading the devices failed; trying again'),
   });
-  const open = new Set<ServerResponse>();
-  app.addHook('preClose', async () => {
-    watcher.close();
-    for (const res of open) res.end();
-  });
+  const streams = eventStreams(app);
+  app.addHook('preClose', async () => watcher.close());
 
   app.get<{ Querystring: { format?: 'sse' | 'json' } }>(
     '/v1/devices/events',
@@ -109,17 +100,7 @@ export function deviceEventRoutes(app: FastifyInstance, { db }: ApiDeps, opts: D
         return reply.type('application/json').send({ devices: await readLabDevices(db), time });
       }
 
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write('retry: 2000\n\n');
-      open.add(res);
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const res = streams.start(reply);
       const unsubscribe = watcher.subscribe({
         snapshot: (devices) => res.write(sseEvent('snapshot', { devices })),
         changes: ({ changed, removed }) => {
@@ -127,11 +108,7 @@ export function deviceEventRoutes(app: FastifyInstance, { db }: ApiDeps, opts: D
           for (const id of removed) res.write(sseEvent('removed', { id }));
         },
       });
-      res.on('close', () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        open.delete(res);
-      });
+      res.on('close', unsubscribe);
     },
   );
 }

@@ -5,7 +5,7 @@ import type { DeviceKind, DeviceState, Prisma } from '@mace/db';
 import type { ApiDeps } from '../deps.js';
 import { ADMIN, principalOf, USER } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
-import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
+import { newestFirst, paginate, type PageQuery } from '../http/pagination.js';
 import {
   absentBodyIsEmpty,
   AUTH_ERRORS,
@@ -52,14 +52,7 @@ export function deviceRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         soc: q.soc ? { equals: q.soc, mode: 'insensitive' } : undefined,
         serial: q.serial,
       };
-      return paginate(
-        request,
-        reply,
-        q,
-        ({ idBelow, skip, take }) =>
-          db.device.findMany({ where: { ...where, id: idBelowFilter(idBelow) }, orderBy: { id: 'desc' }, skip, take }),
-        deviceJson,
-      );
+      return paginate(request, reply, q, (page) => db.device.findMany(newestFirst(where, page)), deviceJson);
     },
   );
 

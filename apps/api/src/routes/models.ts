@@ -6,7 +6,7 @@ import { Prisma } from '@mace/db';
 import type { ApiDeps } from '../deps.js';
 import { principalOf, USER } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
-import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
+import { newestFirst, paginate, type PageQuery } from '../http/pagination.js';
 import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams, listQuery, pageOf, sha256Hex } from '../schemas/common.js';
 import { modelFileSchema } from '../schemas/resources.js';
 import { modelFileJson } from '../serialize.js';
@@ -114,13 +114,7 @@ export async function modelRoutes(app: FastifyInstance, deps: ApiDeps, opts: Mod
         request,
         reply,
         request.query,
-        ({ idBelow, skip, take }) =>
-          db.modelFile.findMany({
-            where: { id: idBelowFilter(idBelow), sha256: request.query.sha256 },
-            orderBy: { id: 'desc' },
-            skip,
-            take,
-          }),
+        (page) => db.modelFile.findMany(newestFirst({ sha256: request.query.sha256 }, page)),
         modelFileJson,
       ),
   );

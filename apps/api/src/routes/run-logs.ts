@@ -2,19 +2,18 @@
 // an `event: log` whose `id:` is the row id, following new rows until the run is terminal, then
 // `event: end` — or as one JSON page with ?format=json. Resume with Last-Event-ID (SSE) or
 // ?after=<id>. Rows are polled from PostgreSQL: the pipeline writes them, from any process.
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JobLog } from '@mace/db';
 import type { ApiDeps } from '../deps.js';
 import { USER_OR_AGENT } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
+import { eventStreams, sseEvent } from '../http/sse.js';
 import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams } from '../schemas/common.js';
 import { jobLogSchema, RUN_STATUS_VALUES, TERMINAL_RUN_STATUSES } from '../schemas/resources.js';
 import { jobLogJson } from '../serialize.js';
 
 const SSE_BATCH = 500;
 const DEFAULT_JSON_LIMIT = 500;
-const HEARTBEAT_MS = 15_000;
 const TERMINAL = new Set<string>(TERMINAL_RUN_STATUSES);
 
 export interface RunLogOptions {
@@ -28,10 +27,6 @@ interface LogQuery {
   limit?: number;
 }
 
-function sseEvent(event: string, data: unknown, id?: string): string {
-  return `${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
 function wantsJson(request: FastifyRequest<{ Querystring: LogQuery }>): boolean {
   if (request.query.format) return request.query.format === 'json';
   const accept = request.headers.accept ?? '';
@@ -39,11 +34,7 @@ function wantsJson(request: FastifyRequest<{ Querystring: LogQuery }>): boolean 
 }
 
 export function runLogRoutes(app: FastifyInstance, { db }: ApiDeps, opts: RunLogOptions): void {
-  /** Open streams, ended when the server closes (they would otherwise hold it open). */
-  const open = new Set<ServerResponse>();
-  app.addHook('preClose', async () => {
-    for (const res of open) res.end();
-  });
+  const streams = eventStreams(app);
 
   const readRows = (runId: string, after: bigint, take: number): Promise<JobLog[]> =>
     db.jobLog.findMany({ where: { runId, id: { gt: after } }, orderBy: { id: 'asc' }, take });
@@ -123,25 +114,14 @@ export function runLogRoutes(app: FastifyInstance, { db }: ApiDeps, opts: RunLog
         });
       }
 
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      res.write(`retry: 2000\n\n`);
-      open.add(res);
+      const res = streams.start(reply);
       let closed = false;
       let wake: (() => void) | null = null;
       const onClose = (): void => {
         closed = true;
-        open.delete(res);
         wake?.();
       };
       res.on('close', onClose);
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const pause = (ms: number): Promise<void> =>
         new Promise((resolve) => {
           const timer = setTimeout(done, ms);
@@ -192,9 +172,7 @@ export function runLogRoutes(app: FastifyInstance, { db }: ApiDeps, opts: RunLog
         if (!closed)
           res.write(sseEvent('error', { message: 'the log stream failed; reconnect with Last-Event-ID to resume' }));
       } finally {
-        clearInterval(heartbeat);
         res.off('close', onClose);
-        open.delete(res);
         if (!res.writableEnded) res.end();
       }
     },

@@ -7,7 +7,7 @@ import type { Prisma, RunStatus } from '@mace/db';
 import type { ApiDeps } from '../deps.js';
 import { principalOf, USER, USER_OR_AGENT } from '../http/auth.js';
 import { ApiError, notFound } from '../http/errors.js';
-import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
+import { newestFirst, paginate, type PageQuery } from '../http/pagination.js';
 import {
   absentBodyIsEmpty,
   AUTH_ERRORS,
@@ -175,14 +175,7 @@ export function runRoutes(app: FastifyInstance, deps: ApiDeps): void {
               }
             : undefined,
       };
-      return paginate(
-        request,
-        reply,
-        q,
-        ({ idBelow, skip, take }) =>
-          db.run.findMany({ where: { ...where, id: idBelowFilter(idBelow) }, orderBy: { id: 'desc' }, skip, take }),
-        runJson,
-      );
+      return paginate(request, reply, q, (page) => db.run.findMany(newestFirst(where, page)), runJson);
     },
   );
 

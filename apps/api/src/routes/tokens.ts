@@ -6,7 +6,7 @@ import { createToken, revokeToken, type TokenScope } from '@mace/db';
 import type { ApiDeps } from '../deps.js';
 import { ADMIN, principalOf, USER_OR_AGENT } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
-import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
+import { newestFirst, paginate, type PageQuery } from '../http/pagination.js';
 import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams, listQuery, pageOf } from '../schemas/common.js';
 import { createdTokenSchema, TOKEN_SCOPE_VALUES, tokenSchema } from '../schemas/resources.js';
 import { tokenJson } from '../serialize.js';
@@ -70,17 +70,10 @@ export function tokenRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         request,
         reply,
         request.query,
-        ({ idBelow, skip, take }) =>
-          db.apiToken.findMany({
-            where: {
-              id: idBelowFilter(idBelow),
-              scope,
-              revokedAt: revoked === undefined ? undefined : revoked ? { not: null } : null,
-            },
-            orderBy: { id: 'desc' },
-            skip,
-            take,
-          }),
+        (page) =>
+          db.apiToken.findMany(
+            newestFirst({ scope, revokedAt: revoked === undefined ? undefined : revoked ? { not: null } : null }, page),
+          ),
         tokenJson,
       );
     },

@@ -6,7 +6,7 @@ import { WEBHOOK_EVENTS } from '@mace/protocol';
 import type { ApiDeps } from '../deps.js';
 import { principalOf, USER } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
-import { idBelowFilter, paginate, type PageQuery } from '../http/pagination.js';
+import { newestFirst, paginate, type PageQuery } from '../http/pagination.js';
 import { AUTH_ERRORS, BEARER_SECURITY, errors, idParams, listQuery, pageOf } from '../schemas/common.js';
 import { createdWebhookSchema, webhookDeliverySchema, webhookSchema } from '../schemas/resources.js';
 import { webhookDeliveryJson, webhookJson } from '../serialize.js';
@@ -90,13 +90,7 @@ export function webhookRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         request,
         reply,
         request.query,
-        ({ idBelow, skip, take }) =>
-          db.webhook.findMany({
-            where: { ...visibleTo(request), id: idBelowFilter(idBelow) },
-            orderBy: { id: 'desc' },
-            skip,
-            take,
-          }),
+        (page) => db.webhook.findMany(newestFirst(visibleTo(request), page)),
         webhookJson,
       ),
   );
@@ -154,13 +148,7 @@ export function webhookRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         request,
         reply,
         request.query,
-        ({ idBelow, skip, take }) =>
-          db.webhookDelivery.findMany({
-            where: { webhookId: hook.id, id: idBelowFilter(idBelow) },
-            orderBy: { id: 'desc' },
-            skip,
-            take,
-          }),
+        (page) => db.webhookDelivery.findMany(newestFirst({ webhookId: hook.id }, page)),
         webhookDeliveryJson,
       );
     },

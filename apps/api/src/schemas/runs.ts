@@ -1,6 +1,6 @@
 // Request schemas of run creation: actions, the device selector and the device-tool options
 // (packages/protocol DeviceSelector and RunOptions; MACE's own option names are accepted too).
-import type { DeviceSelector, RunOptions } from '@mace/protocol';
+import type { CreateRunRequest, RunOptions } from '@mace/protocol';
 import type { JsonSchema } from './common.js';
 import { uuid } from './common.js';
 import { DEVICE_KIND_VALUES, JOB_KIND_VALUES } from './resources.js';
@@ -67,13 +67,10 @@ export const createRunBodySchema: JsonSchema = {
   },
 };
 
-export interface CreateRunBody {
-  deploymentId: string;
-  actions: ('convert' | 'build' | 'validate' | 'benchmark' | 'tune')[];
-  devices?: DeviceSelector;
+/** @mace/protocol's CreateRunRequest, whose options may also use MACE's names. */
+export type CreateRunBody = Omit<CreateRunRequest, 'options'> & {
   options?: RunOptions & { omp_num_threads?: number; cpu_affinity_policy?: 0 | 1 | 2; warmup_runs?: number };
-  idempotencyKey?: string;
-}
+};
 
 /** The options in the pipeline's names (aliases folded in; the pipeline's own name wins). */
 export function normalizeRunOptions(options: CreateRunBody['options'] = {}): RunOptions {

@@ -3,7 +3,6 @@
 // helpers for the routes the demo drives: uploads, deployments, runs, results, devices.
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
-import type { RunComparison } from '@mace/protocol';
 import type {
   ApiArtifact,
   ApiBaseline,
@@ -14,7 +13,8 @@ import type {
   ApiRunResults,
   CreateRunRequest,
   Page,
-} from './api-types.js';
+  RunComparison,
+} from '@mace/protocol';
 
 /** A request the API answered with an error status (or that could not reach it). */
 export class ApiRequestError extends Error {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { ConfigError, formatConfigError, parseDeployment } from '@mace/config';
 import type { ApiClient } from './api-client.js';
-import type { ApiDeployment } from './api-types.js';
+import type { ApiDeployment } from '@mace/protocol';
 
 export interface UploadedFile {
   file: string;

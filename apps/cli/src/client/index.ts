@@ -1,7 +1,6 @@
 // A client of the service's REST API and what is built on it: following a run's log, a live
 // progress view, run summaries, and the local-stack demo (npm run demo).
 export { ApiClient, ApiRequestError, type RequestOptions } from './api-client.js';
-export * from './api-types.js';
 export { submitDeploymentFile, sha256File, type SubmittedDeployment, type UploadedFile } from './deployment-upload.js';
 export { freePort, startLocalStack, type LocalStack, type LocalStackOptions } from './local-stack.js';
 export { followRunWithProgress } from './run-follow.js';

@@ -1,7 +1,7 @@
 // Following a run to its end: its log through SSE, with the jobs' states re-read on new lines and
 // every 2 s for the progress view (used by the demo and by the CLI's remote commands).
 import type { ApiClient } from './api-client.js';
-import type { ApiJobLog, ApiRun } from './api-types.js';
+import type { ApiJobLog, ApiRun } from '@mace/protocol';
 import { followRunLog } from './run-log-stream.js';
 import { formatSeconds, type RunProgress } from './run-progress.js';
 

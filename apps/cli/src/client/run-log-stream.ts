@@ -1,9 +1,8 @@
 // Following a run's log over Server-Sent Events (GET /v1/runs/:id/logs): followRunLog hands every
 // log line to a callback, reconnects with Last-Event-ID when the stream drops, and resolves with
 // the run's final state once the server sends `event: end`.
-import { readSseEvents } from '@mace/protocol';
+import { readSseEvents, type ApiJobLog, type RunStatus } from '@mace/protocol';
 import { ApiRequestError, type ApiClient } from './api-client.js';
-import type { ApiJobLog, RunStatus } from './api-types.js';
 
 // The SSE parser lives in @mace/protocol (shared with the dashboard); re-exported for the CLI.
 export { readSseEvents, type SseEvent } from '@mace/protocol';

@@ -1,7 +1,7 @@
 // A compact live view of a run: one line per job (kind, target, state, time, latest log line).
 // On a terminal the block is redrawn in place (and its clocks tick); elsewhere (CI logs, pipes)
 // a line is printed only when a job changes state, so the output stays short either way.
-import type { ApiJob, ApiJobLog, ApiRun } from './api-types.js';
+import type { ApiJob, ApiJobLog, ApiRun } from '@mace/protocol';
 
 export interface ProgressOptions {
   /** Redraw in place (a terminal) instead of printing state changes. */

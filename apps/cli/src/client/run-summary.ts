@@ -1,7 +1,7 @@
 // A finished run in brief: its jobs, and per device (and model) the validation metrics of every
 // output, the latency statistics and the slowest ops — as a JSON-ready object (buildRunSummary)
 // and as readable text (formatRunSummary).
-import type { ApiDevice, ApiJob, ApiRun, ApiRunResults } from './api-types.js';
+import type { ApiDevice, ApiJob, ApiRun, ApiRunResults } from '@mace/protocol';
 import { formatSeconds, jobDurationMs } from './run-progress.js';
 
 export interface JobSummary {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiClient, ApiRequestError } from './api-client.js';
-import type { ApiDevice, ApiRun } from './api-types.js';
+import type { ApiDevice, ApiRun } from '@mace/protocol';
 import { submitDeploymentFile } from './deployment-upload.js';
 import { startLocalStack, type LocalStack } from './local-stack.js';
 import { followRunWithProgress } from './run-follow.js';

@@ -1,6 +1,6 @@
 // mace compare (two runs, or a run and a baseline tag) and mace baseline (set or list tags).
 import { writeFileSync } from 'node:fs';
-import type { ApiBaseline, ApiDevice } from '../client/index.js';
+import type { ApiBaseline, ApiDevice } from '@mace/protocol';
 import { UsageError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { CONNECTION_OPTIONS, isUuid, remoteClient, resolveRun } from '../remote/connection.js';

@@ -1,6 +1,6 @@
 // mace devices and mace runs: what the service's lab holds and has run.
 import { writeFileSync } from 'node:fs';
-import type { ApiDevice } from '../client/index.js';
+import type { ApiDevice } from '@mace/protocol';
 import { intOption, UsageError, type Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { CONNECTION_OPTIONS, remoteClient } from '../remote/connection.js';

@@ -1,8 +1,8 @@
 // JUnit XML of a remote run for CI test reports: one testcase per device job (failed, errored or
 // cancelled jobs fail), and with a gate one testcase per compared model and device and per
 // validated output (a failure lists the regressed ops and latency metrics).
-import type { RunComparison } from '@mace/protocol';
-import { jobDurationMs, type ApiJob, type ApiRun } from '../client/index.js';
+import type { ApiJob, ApiRun, RunComparison } from '@mace/protocol';
+import { jobDurationMs } from '../client/index.js';
 
 // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters
 const NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f]/g;

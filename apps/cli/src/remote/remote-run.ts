@@ -3,7 +3,7 @@
 // results; optionally compare with a baseline (the gate), set a baseline, write --json / --junit.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunComparison } from '@mace/protocol';
+import type { ApiDevice, ApiJob, CreateRunRequest, JobKind, RunComparison } from '@mace/protocol';
 import {
   buildRunSummary,
   followRunWithProgress,
@@ -12,10 +12,6 @@ import {
   RunProgress,
   submitDeploymentFile,
   type ApiClient,
-  type ApiDevice,
-  type ApiJob,
-  type CreateRunRequest,
-  type JobKind,
 } from '../client/index.js';
 import { intOption, UsageError, type OptionSpec } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -114,7 +110,8 @@ function runRequest(action: RemoteAction, values: Record<string, unknown>): Omit
   if (round !== undefined) options.round = round;
   if (warmup !== undefined) options.warmupRuns = warmup;
   if (threads !== undefined) options.threads = threads;
-  if (policy !== undefined) options.cpuAffinityPolicy = policy;
+  // Checked above: 0, 1 or 2.
+  if (policy !== undefined) options.cpuAffinityPolicy = policy as 0 | 1 | 2;
   return {
     actions: ACTIONS[action](values.validate === true),
     ...(Object.keys(selector).length > 0 ? { devices: selector } : {}),

@@ -4,7 +4,7 @@
 // each name is the agent's device serial `ssh:<name>`.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { CreateRunRequest } from '../client/index.js';
+import type { CreateRunRequest } from '@mace/protocol';
 import { UsageError } from '../command.js';
 
 type Selector = NonNullable<CreateRunRequest['devices']>;

@@ -1,13 +1,13 @@
 // The signed-in token: kept in sessionStorage (gone when the tab closes, never in a URL), with
 // listeners so the app returns to the login page when it is dropped (sign-out or a 401).
-import type { TokenInfo } from './types';
+import type { ApiToken } from '@mace/protocol';
 
 const KEY = 'mace.token';
 const SCOPE_KEY = 'mace.tokenInfo';
 
 export interface Session {
   token: string;
-  info: TokenInfo;
+  info: ApiToken;
 }
 
 type Listener = (session: Session | null, message: string | null) => void;
@@ -18,7 +18,7 @@ export function currentSession(): Session | null {
   const info = sessionStorage.getItem(SCOPE_KEY);
   if (!token || !info) return null;
   try {
-    return { token, info: JSON.parse(info) as TokenInfo };
+    return { token, info: JSON.parse(info) as ApiToken };
   } catch {
     return null;
   }

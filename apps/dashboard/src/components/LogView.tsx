@@ -1,18 +1,18 @@
 // A run's log, live: GET /v1/runs/:id/logs as SSE, resumed with Last-Event-ID after a drop,
 // until the server sends `end`. Optionally only one job's lines.
 import { useEffect, useRef, useState } from 'react';
-import type { JobLog } from '../api/types';
+import type { ApiJobLog } from '@mace/protocol';
 import { useEventStream } from '../lib/use-event-stream';
 import { ErrorLine } from './Status';
 
 const MAX_LINES = 5000;
 
 export function LogView({ runId, jobId, onEnd }: { runId: string; jobId: string | null; onEnd: () => void }) {
-  const [lines, setLines] = useState<JobLog[]>([]);
+  const [lines, setLines] = useState<ApiJobLog[]>([]);
   const [follow, setFollow] = useState(true);
   const box = useRef<HTMLPreElement>(null);
   const stream = useEventStream(`/v1/runs/${runId}/logs`, (event, data) => {
-    if (event === 'log') setLines((l) => [...l.slice(-(MAX_LINES - 1)), JSON.parse(data) as JobLog]);
+    if (event === 'log') setLines((l) => [...l.slice(-(MAX_LINES - 1)), JSON.parse(data) as ApiJobLog]);
     if (event === 'end') {
       onEnd();
       return 'stop';

@@ -1,6 +1,6 @@
 // A run's pipeline as an SVG graph: jobs by stage (lib/pipeline-graph.ts), edges for
 // dependencies, each node coloured by its state and linked to its log lines.
-import type { Job } from '../api/types';
+import type { ApiJob } from '@mace/protocol';
 import { layoutPipeline } from '../lib/pipeline-graph';
 
 const NODE_W = 170;
@@ -11,7 +11,7 @@ const PAD = 8;
 /** Characters of a label that fit a node at the title's size. */
 const MAX_LABEL = 20;
 
-function label(job: Job, deviceName: (id: string) => string): string {
+function label(job: ApiJob, deviceName: (id: string) => string): string {
   if (job.kind === 'build') return `build ${job.abi ?? ''}`;
   if (job.deviceId) return `${job.kind} · ${deviceName(job.deviceId)}`;
   return `${job.kind} ${job.modelTag ?? ''}`;
@@ -23,7 +23,7 @@ export function PipelineGraph({
   onSelect,
   selected,
 }: {
-  jobs: Job[];
+  jobs: ApiJob[];
   deviceName: (id: string) => string;
   onSelect: (jobId: string | null) => void;
   selected: string | null;

@@ -1,4 +1,4 @@
-// Status badges and the page's loading / error lines.
+// Status badges, the page's loading / error lines and its button for the next page of a list.
 import type { ReactNode } from 'react';
 
 export function Badge({ status }: { status: string }) {
@@ -19,5 +19,15 @@ export function ErrorLine({ error }: { error: Error | string | null | undefined 
     <p className="error" role="alert">
       {typeof error === 'string' ? error : error.message}
     </p>
+  );
+}
+
+/** The next page of a list (usePagedList's `more`); nothing on the last page. */
+export function LoadMore({ more }: { more: (() => Promise<void>) | null }): ReactNode {
+  if (!more) return null;
+  return (
+    <button type="button" onClick={() => void more()}>
+      Load more
+    </button>
   );
 }

@@ -1,7 +1,7 @@
 // The ops of one run on a time axis (SVG), coloured by op type; says when the starts are derived
 // from run order and mean times instead of measured.
 import { useMemo } from 'react';
-import type { OpStat } from '../api/types';
+import type { ApiOpStat } from '@mace/protocol';
 import { buildTimeline } from '../lib/timeline';
 
 const ROW_H = 14;
@@ -9,7 +9,7 @@ const LABEL_W = 0;
 const WIDTH = 900;
 const PALETTE = ['#2563eb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
 
-export function Timeline({ ops }: { ops: OpStat[] }) {
+export function Timeline({ ops }: { ops: ApiOpStat[] }) {
   const timeline = useMemo(() => buildTimeline(ops), [ops]);
   const types = useMemo(() => [...new Set(timeline.bars.map((b) => b.type))], [timeline]);
   const colour = (type: string): string => PALETTE[types.indexOf(type) % PALETTE.length];

@@ -1,5 +1,5 @@
 // The artifact page's groups and what each row says about its target (ABI, SoC, driver).
-import type { Artifact } from '../api/types';
+import type { ApiArtifact } from '@mace/protocol';
 
 export interface ArtifactGroup {
   id: 'libraries' | 'tuned' | 'models' | 'all';
@@ -15,8 +15,8 @@ export const ARTIFACT_GROUPS: readonly ArtifactGroup[] = [
   { id: 'all', label: 'All', kinds: [] },
 ];
 
-export function artifactsQuery(group: ArtifactGroup, cursorPath?: string | null, limit = 100): string {
-  if (cursorPath) return cursorPath;
+/** The first page of a group's artifacts (later pages follow the API's `next` link). */
+export function artifactsQuery(group: ArtifactGroup, limit = 100): string {
   const q = new URLSearchParams();
   for (const k of group.kinds) q.append('kind', k);
   q.set('limit', String(limit));
@@ -26,7 +26,7 @@ export function artifactsQuery(group: ArtifactGroup, cursorPath?: string | null,
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** What an artifact is built or tuned for: `arm64-v8a`, `sdm845 · driver …`, a model tag. */
-export function artifactTarget(a: Artifact): string {
+export function artifactTarget(a: ApiArtifact): string {
   const m = a.metadata;
   if (a.kind === 'library') return text(m.abi) ?? '—';
   if (a.kind === 'tuned_binary' || a.kind === 'tuned_parameters') {

@@ -1,5 +1,5 @@
 // Numbers of the benchmark view derived from a BenchmarkResult.
-import type { BenchmarkResult } from '../api/types';
+import type { ApiBenchmarkResult } from '@mace/protocol';
 
 /** Throughput of a whole run: MACs per second at the median latency, in billions. */
 export function gmacPerSecond(macs: number, ms: number): number | null {
@@ -8,7 +8,7 @@ export function gmacPerSecond(macs: number, ms: number): number | null {
 }
 
 /** The latency summary rows in the order benchmark_model prints them. */
-export function latencyRows(b: BenchmarkResult): { label: string; ms: number }[] {
+export function latencyRows(b: ApiBenchmarkResult): { label: string; ms: number }[] {
   return [
     { label: 'init', ms: b.initMs },
     { label: 'first run', ms: b.firstMs },
@@ -23,6 +23,6 @@ export function latencyRows(b: BenchmarkResult): { label: string; ms: number }[]
 }
 
 /** A benchmark's name in pickers: model, device, threads. */
-export function benchmarkLabel(b: BenchmarkResult, deviceName: (id: string) => string): string {
+export function benchmarkLabel(b: ApiBenchmarkResult, deviceName: (id: string) => string): string {
   return `${b.modelTag} on ${b.deviceId ? deviceName(b.deviceId) : 'an unknown device'} (${b.threads} thread${b.threads === 1 ? '' : 's'})`;
 }

@@ -1,11 +1,13 @@
 // The device lab's state in the browser, kept from GET /v1/devices/events: a snapshot replaces
 // everything, `device` replaces one device, `removed` drops one.
-import type { LabDevice } from '../api/types';
+import type { ApiLabDevice } from '@mace/protocol';
 
 export type DeviceLabEvent =
-  { type: 'snapshot'; devices: LabDevice[] } | { type: 'device'; device: LabDevice } | { type: 'removed'; id: string };
+  | { type: 'snapshot'; devices: ApiLabDevice[] }
+  | { type: 'device'; device: ApiLabDevice }
+  | { type: 'removed'; id: string };
 
-export function applyDeviceEvent(devices: readonly LabDevice[], event: DeviceLabEvent): LabDevice[] {
+export function applyDeviceEvent(devices: readonly ApiLabDevice[], event: DeviceLabEvent): ApiLabDevice[] {
   switch (event.type) {
     case 'snapshot':
       return [...event.devices];
@@ -24,8 +26,8 @@ export function applyDeviceEvent(devices: readonly LabDevice[], event: DeviceLab
 /** An SSE event of the route as a DeviceLabEvent (null for events the lab does not use). */
 export function parseDeviceEvent(event: string, data: string): DeviceLabEvent | null {
   if (event === 'snapshot')
-    return { type: 'snapshot', devices: (JSON.parse(data) as { devices: LabDevice[] }).devices };
-  if (event === 'device') return { type: 'device', device: JSON.parse(data) as LabDevice };
+    return { type: 'snapshot', devices: (JSON.parse(data) as { devices: ApiLabDevice[] }).devices };
+  if (event === 'device') return { type: 'device', device: JSON.parse(data) as ApiLabDevice };
   if (event === 'removed') return { type: 'removed', id: (JSON.parse(data) as { id: string }).id };
   return null;
 }
@@ -33,7 +35,7 @@ export function parseDeviceEvent(event: string, data: string): DeviceLabEvent | 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Battery level in percent and temperature in °C, where the agent reports them. */
-export function deviceVitals(d: Pick<LabDevice, 'properties'>): {
+export function deviceVitals(d: Pick<ApiLabDevice, 'properties'>): {
   batteryPct: number | null;
   temperatureC: number | null;
 } {

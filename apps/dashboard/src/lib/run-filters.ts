@@ -1,6 +1,6 @@
 // The run list's filters, kept in the page's query string (shareable links) and turned into the
 // query of GET /v1/runs (status repeatable, deploymentId, deviceId, createdAfter, createdBefore).
-import { RUN_STATUSES, type RunStatus } from '../api/types';
+import { RUN_STATUSES, type RunStatus } from '@mace/protocol';
 
 export interface RunFilters {
   status: RunStatus[];

@@ -1,55 +1,30 @@
 // Artifacts: library packages per ABI, tuned OpenCL files per SoC and driver, model files — with
 // sizes, checksums and downloads (fetched with the token, then saved: a link cannot send it).
-import { useEffect, useState } from 'react';
-import { apiGet, downloadWithToken } from '../api/client';
-import type { Artifact, Page } from '../api/types';
-import { ErrorLine, Loading } from '../components/Status';
+import { useState } from 'react';
+import type { ApiArtifact } from '@mace/protocol';
+import { downloadWithToken } from '../api/client';
+import { ErrorLine, LoadMore, Loading } from '../components/Status';
 import { ARTIFACT_GROUPS, artifactsQuery, artifactTarget, type ArtifactGroup } from '../lib/artifacts';
 import { formatBytes, formatTime, shortId } from '../lib/format';
+import { usePagedList } from '../lib/use-paged-list';
 import { Link } from '../router';
 
 export function ArtifactsPage() {
   const [group, setGroup] = useState<ArtifactGroup>(ARTIFACT_GROUPS[0]);
-  const [items, setItems] = useState<Artifact[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { items, error, more } = usePagedList<ApiArtifact>(artifactsQuery(group));
+  const [downloadError, setDownloadError] = useState<string | null>(null);
   const [downloading, setDownloading] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    setItems(null);
-    apiGet<Page<Artifact>>(artifactsQuery(group))
-      .then((page) => {
-        if (!live) return;
-        setItems(page.items);
-        setNext(page.next);
-        setError(null);
-      })
-      .catch((err: Error) => live && setError(err.message));
-    return () => {
-      live = false;
-    };
-  }, [group]);
-
-  const more = async (): Promise<void> => {
-    try {
-      const page = await apiGet<Page<Artifact>>(artifactsQuery(group, next));
-      setItems((i) => [...(i ?? []), ...page.items]);
-      setNext(page.next);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-  const download = async (a: Artifact): Promise<void> => {
+  const download = async (a: ApiArtifact): Promise<void> => {
     setDownloading(a.id);
-    setError(null);
+    setDownloadError(null);
     try {
       const name = a.name.split('/').pop() ?? a.name;
       await downloadWithToken(a.downloadUrl, name);
       setSaved(`Saved ${name} (${formatBytes(a.size)}).`);
     } catch (err) {
-      setError(`download of ${a.name}: ${(err as Error).message}`);
+      setDownloadError(`download of ${a.name}: ${(err as Error).message}`);
     } finally {
       setDownloading(null);
     }
@@ -65,7 +40,7 @@ export function ArtifactsPage() {
           </button>
         ))}
       </div>
-      <ErrorLine error={error} />
+      <ErrorLine error={downloadError ?? error} />
       {saved && (
         <p className="notice" role="status">
           {saved}
@@ -128,11 +103,7 @@ export function ArtifactsPage() {
           </table>
         </div>
       )}
-      {next && (
-        <button type="button" onClick={() => void more()}>
-          Load more
-        </button>
-      )}
+      <LoadMore more={more} />
     </section>
   );
 }

@@ -3,7 +3,7 @@
 // searchable). One benchmark at a time when the run has several (models × devices).
 import { useMemo, useState } from 'react';
 import { apiGet } from '../api/client';
-import type { BenchmarkResult, Device, OpStat, Page, RunResults } from '../api/types';
+import type { ApiBenchmarkResult, ApiDevice, ApiOpStat, Page, ApiRunResults } from '@mace/protocol';
 import { BarChart } from '../components/BarChart';
 import { SortHeader } from '../components/SortHeader';
 import { ErrorLine, Loading } from '../components/Status';
@@ -16,10 +16,10 @@ import { Link } from '../router';
 
 type OpColumn = 'index' | 'name' | 'type' | 'avgMs' | 'pct' | 'cdfPct' | 'macs' | 'gmacps' | 'shape';
 
-const opCell = (o: OpStat, c: OpColumn): string | number =>
+const opCell = (o: ApiOpStat, c: OpColumn): string | number =>
   c === 'shape' ? o.outputShape.map((s) => s.join('×')).join(', ') : o[c];
 
-function OpTable({ ops }: { ops: OpStat[] }) {
+function OpTable({ ops }: { ops: ApiOpStat[] }) {
   const [sort, setSort] = useState<SortState<OpColumn>>({ key: 'avgMs', direction: 'desc' });
   const [query, setQuery] = useState('');
   const rows = useMemo(
@@ -80,7 +80,7 @@ function OpTable({ ops }: { ops: OpStat[] }) {
   );
 }
 
-function BenchmarkView({ b }: { b: BenchmarkResult }) {
+function BenchmarkView({ b }: { b: ApiBenchmarkResult }) {
   const gmacps = gmacPerSecond(b.macs, b.medianMs);
   const byType = useMemo(() => [...b.opTypes].sort((x, y) => y.avgMs - x.avgMs), [b]);
   const labels = useMemo(() => byType.map((t) => t.type), [byType]);
@@ -155,8 +155,8 @@ function BenchmarkView({ b }: { b: BenchmarkResult }) {
 }
 
 export function BenchmarkPage({ runId }: { runId: string }) {
-  const results = useAsync(() => apiGet<RunResults>(`/v1/runs/${runId}/results`), [runId]);
-  const devices = useAsync(async () => (await apiGet<Page<Device>>('/v1/devices?limit=100')).items, []);
+  const results = useAsync(() => apiGet<ApiRunResults>(`/v1/runs/${runId}/results`), [runId]);
+  const devices = useAsync(async () => (await apiGet<Page<ApiDevice>>('/v1/devices?limit=100')).items, []);
   const [chosen, setChosen] = useState(0);
   const deviceName = (id: string): string => devices.data?.find((d) => d.id === id)?.serial ?? shortId(id);
   const benchmarks = results.data?.benchmarks ?? [];

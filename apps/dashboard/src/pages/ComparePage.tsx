@@ -2,9 +2,17 @@
 // then per benchmark the latency percentiles, time by op type and the per-op differences
 // (sortable, searchable, regressions highlighted), and the validation metrics side by side.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { BenchmarkComparison, OpDelta, RunComparison, ValidationComparison } from '@mace/protocol';
+import type {
+  ApiDevice,
+  ApiRunSummary,
+  BenchmarkComparison,
+  OpDelta,
+  Page,
+  RunComparison,
+  TimeDelta,
+  ValidationComparison,
+} from '@mace/protocol';
 import { apiGet } from '../api/client';
-import type { Device, Page, RunSummary } from '../api/types';
 import { SortHeader } from '../components/SortHeader';
 import { ErrorLine, Loading } from '../components/Status';
 import {
@@ -33,7 +41,7 @@ const signedMs = (v: number | null): string => (v === null ? '—' : `${v > 0 ? 
 function Picker({ selection }: { selection: CompareSelection }) {
   const choices = useAsync(async () => {
     const [runs, baselines] = await Promise.all([
-      apiGet<Page<RunSummary>>('/v1/runs?status=succeeded&limit=100'),
+      apiGet<Page<ApiRunSummary>>('/v1/runs?status=succeeded&limit=100'),
       apiGet<Page<Baseline>>('/v1/baselines?limit=100'),
     ]);
     return { runs: runs.items, baselines: baselines.items };
@@ -45,7 +53,8 @@ function Picker({ selection }: { selection: CompareSelection }) {
   const [threshold, setThreshold] = useState(selection.thresholdPct === null ? '' : String(selection.thresholdPct));
   useEffect(() => setRunId(selection.runId), [selection.runId]);
 
-  const runLabel = (r: RunSummary): string => `${shortId(r.id)} · ${r.actions.join(', ')} · ${formatTime(r.createdAt)}`;
+  const runLabel = (r: ApiRunSummary): string =>
+    `${shortId(r.id)} · ${r.actions.join(', ')} · ${formatTime(r.createdAt)}`;
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     const t = Number(threshold);
@@ -200,6 +209,48 @@ function OpDeltaTable({ ops, thresholdPct }: { ops: OpDelta[]; thresholdPct: num
   );
 }
 
+/** Base and compared times side by side with the change: one row per latency metric or op type. */
+function TimeDeltaTable({
+  label,
+  heading,
+  rows,
+  thresholdPct,
+}: {
+  label: string;
+  heading: string;
+  rows: (TimeDelta & { name: string })[];
+  thresholdPct: number;
+}) {
+  return (
+    <table aria-label={label} className="compact">
+      <thead>
+        <tr>
+          <th scope="col">{heading}</th>
+          <th scope="col" className="num">
+            Base (ms)
+          </th>
+          <th scope="col" className="num">
+            This (ms)
+          </th>
+          <th scope="col" className="num">
+            Δ %
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name} className={deltaClass(r, thresholdPct)}>
+            <th scope="row">{r.name}</th>
+            <td className="num">{ms(r.baseMs)}</td>
+            <td className="num">{ms(r.ms)}</td>
+            <td className="num">{formatDeltaPct(r.deltaPct)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function BenchmarkDiff({
   b,
   thresholdPct,
@@ -224,58 +275,18 @@ function BenchmarkDiff({
         threads: base {b.baseThreads ?? '—'}, this {b.threads ?? '—'}
       </p>
       <div className="split">
-        <table aria-label={`Latency of ${b.modelTag}`} className="compact">
-          <thead>
-            <tr>
-              <th scope="col">Latency</th>
-              <th scope="col" className="num">
-                Base (ms)
-              </th>
-              <th scope="col" className="num">
-                This (ms)
-              </th>
-              <th scope="col" className="num">
-                Δ %
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {b.latency.map((l) => (
-              <tr key={l.metric} className={deltaClass(l, thresholdPct)}>
-                <th scope="row">{l.metric.replace(/Ms$/, '')}</th>
-                <td className="num">{ms(l.baseMs)}</td>
-                <td className="num">{ms(l.ms)}</td>
-                <td className="num">{formatDeltaPct(l.deltaPct)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <table aria-label={`Time by op type of ${b.modelTag}`} className="compact">
-          <thead>
-            <tr>
-              <th scope="col">Op type</th>
-              <th scope="col" className="num">
-                Base (ms)
-              </th>
-              <th scope="col" className="num">
-                This (ms)
-              </th>
-              <th scope="col" className="num">
-                Δ %
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {b.opTypes.map((t) => (
-              <tr key={t.type} className={deltaClass(t, thresholdPct)}>
-                <th scope="row">{t.type}</th>
-                <td className="num">{ms(t.baseMs)}</td>
-                <td className="num">{ms(t.ms)}</td>
-                <td className="num">{formatDeltaPct(t.deltaPct)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TimeDeltaTable
+          label={`Latency of ${b.modelTag}`}
+          heading="Latency"
+          rows={b.latency.map((l) => ({ ...l, name: l.metric.replace(/Ms$/, '') }))}
+          thresholdPct={thresholdPct}
+        />
+        <TimeDeltaTable
+          label={`Time by op type of ${b.modelTag}`}
+          heading="Op type"
+          rows={b.opTypes.map((t) => ({ ...t, name: t.type }))}
+          thresholdPct={thresholdPct}
+        />
       </div>
       <h3>Per-op differences</h3>
       <OpDeltaTable ops={b.ops} thresholdPct={thresholdPct} />
@@ -349,7 +360,7 @@ export function ComparePage() {
   const selection = selectionFromSearch(search);
   const path = compareQuery(selection);
   const comparison = useAsync(async () => (path ? apiGet<Comparison>(path) : null), [path]);
-  const devices = useAsync(async () => (await apiGet<Page<Device>>('/v1/devices?limit=100')).items, []);
+  const devices = useAsync(async () => (await apiGet<Page<ApiDevice>>('/v1/devices?limit=100')).items, []);
   const deviceName = (id: string | null): string =>
     id === null ? 'an unknown device' : (devices.data?.find((d) => d.id === id)?.serial ?? shortId(id));
   const c = comparison.data;

@@ -2,7 +2,7 @@
 // and release devices here.
 import { useMemo, useState } from 'react';
 import { apiPost } from '../api/client';
-import type { LabDevice } from '../api/types';
+import type { ApiLabDevice } from '@mace/protocol';
 import { Badge, ErrorLine } from '../components/Status';
 import { SortHeader } from '../components/SortHeader';
 import { applyDeviceEvent, deviceVitals, parseDeviceEvent } from '../lib/device-lab';
@@ -13,7 +13,7 @@ import { Link } from '../router';
 
 type Column = 'serial' | 'state' | 'kind' | 'abi' | 'soc' | 'model' | 'job' | 'battery' | 'temperature' | 'heartbeat';
 
-function cell(d: LabDevice, c: Column): string | number | null {
+function cell(d: ApiLabDevice, c: Column): string | number | null {
   const v = deviceVitals(d);
   switch (c) {
     case 'serial':
@@ -40,7 +40,7 @@ function cell(d: LabDevice, c: Column): string | number | null {
 }
 
 export function DevicesPage({ admin }: { admin: boolean }) {
-  const [devices, setDevices] = useState<LabDevice[] | null>(null);
+  const [devices, setDevices] = useState<ApiLabDevice[] | null>(null);
   const [sort, setSort] = useState<SortState<Column>>({ key: 'serial', direction: 'asc' });
   const [actionError, setActionError] = useState<string | null>(null);
   const [pending, setPending] = useState<string | null>(null);
@@ -51,11 +51,11 @@ export function DevicesPage({ admin }: { admin: boolean }) {
   const rows = useMemo(() => sortRows(devices ?? [], sort, cell), [devices, sort]);
   const onSort = (c: Column): void => setSort((s) => toggleSort(s, c));
 
-  const act = async (d: LabDevice, action: 'quarantine' | 'release'): Promise<void> => {
+  const act = async (d: ApiLabDevice, action: 'quarantine' | 'release'): Promise<void> => {
     setPending(d.id);
     setActionError(null);
     try {
-      const updated = await apiPost<LabDevice>(`/v1/devices/${d.id}/${action}`);
+      const updated = await apiPost<ApiLabDevice>(`/v1/devices/${d.id}/${action}`);
       // The stream brings the change too; show it at once.
       setDevices((current) =>
         applyDeviceEvent(current ?? [], { type: 'device', device: { ...updated, currentJob: d.currentJob } }),

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { apiFetch } from '../api/client';
 import { signIn } from '../api/session';
-import type { TokenInfo } from '../api/types';
+import type { ApiToken } from '@mace/protocol';
 
 export function LoginPage({ message }: { message: string | null }) {
   const [token, setToken] = useState('');
@@ -21,7 +21,7 @@ export function LoginPage({ message }: { message: string | null }) {
     setError(null);
     try {
       const res = await apiFetch('/v1/tokens/self', { headers: { accept: 'application/json' } }, value);
-      signIn({ token: value, info: (await res.json()) as TokenInfo });
+      signIn({ token: value, info: (await res.json()) as ApiToken });
     } catch (err) {
       setError((err as Error).message);
     } finally {

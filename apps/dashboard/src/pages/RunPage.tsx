@@ -2,7 +2,7 @@
 // jobs table and the live log; links to its benchmark view and to a comparison.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { apiGet, apiPost } from '../api/client';
-import { TERMINAL_STATUSES, type Device, type Job, type Page, type Run } from '../api/types';
+import { TERMINAL_RUN_STATUSES, type ApiDevice, type ApiJob, type Page, type ApiRun } from '@mace/protocol';
 import { LogView } from '../components/LogView';
 import { PipelineGraph } from '../components/PipelineGraph';
 import { Badge, ErrorLine, Loading } from '../components/Status';
@@ -40,17 +40,17 @@ function BaselineForm({ runId }: { runId: string }) {
 }
 
 export function RunPage({ runId }: { runId: string }) {
-  const [run, setRun] = useState<Run | null>(null);
+  const [run, setRun] = useState<ApiRun | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const devices = useAsync(async () => (await apiGet<Page<Device>>('/v1/devices?limit=100')).items, []);
+  const devices = useAsync(async () => (await apiGet<Page<ApiDevice>>('/v1/devices?limit=100')).items, []);
   const deviceName = (id: string): string => devices.data?.find((d) => d.id === id)?.serial ?? shortId(id);
 
   const load = useCallback(async () => {
     try {
       const [r, jobs] = await Promise.all([
-        apiGet<Run>(`/v1/runs/${runId}`),
-        apiGet<{ items: Job[] }>(`/v1/runs/${runId}/jobs`),
+        apiGet<ApiRun>(`/v1/runs/${runId}`),
+        apiGet<{ items: ApiJob[] }>(`/v1/runs/${runId}/jobs`),
       ]);
       setRun({ ...r, jobs: jobs.items });
       setError(null);
@@ -62,7 +62,7 @@ export function RunPage({ runId }: { runId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
-  const active = run !== null && !TERMINAL_STATUSES.includes(run.status);
+  const active = run !== null && !TERMINAL_RUN_STATUSES.includes(run.status);
   useEffect(() => {
     if (!active) return;
     const t = setInterval(() => void load(), REFRESH_MS);
@@ -71,7 +71,7 @@ export function RunPage({ runId }: { runId: string }) {
 
   const cancel = async (): Promise<void> => {
     try {
-      setRun(await apiPost<Run>(`/v1/runs/${runId}/cancel`, { reason: 'cancelled from the dashboard' }));
+      setRun(await apiPost<ApiRun>(`/v1/runs/${runId}/cancel`, { reason: 'cancelled from the dashboard' }));
     } catch (err) {
       setError(err as Error);
     }

@@ -1,57 +1,27 @@
 // Queue and runs: the runs, newest first, filtered by state, deployment, device and day (kept in
 // the URL), with their jobs' progress; more pages on demand.
-import { useEffect, useState } from 'react';
+import { RUN_STATUSES, type ApiDeploymentSummary, type ApiDevice, type ApiRunSummary, type Page } from '@mace/protocol';
 import { apiGet } from '../api/client';
-import { RUN_STATUSES, type Deployment, type Device, type Page, type RunSummary } from '../api/types';
-import { Badge, ErrorLine, Loading } from '../components/Status';
+import { Badge, ErrorLine, LoadMore, Loading } from '../components/Status';
 import { formatDuration, formatTime, shortId } from '../lib/format';
 import { filtersFromSearch, runsQuery, searchOfFilters, type RunFilters } from '../lib/run-filters';
 import { useAsync } from '../lib/use-async';
+import { usePagedList } from '../lib/use-paged-list';
 import { Link, navigate, useLocation } from '../router';
 
 export function RunsPage() {
   const { search } = useLocation();
   const filters = filtersFromSearch(search);
   const key = searchOfFilters(filters);
-  const [runs, setRuns] = useState<RunSummary[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [loading, setLoading] = useState(true);
+  const { items: runs, error, more } = usePagedList<ApiRunSummary>(runsQuery(filters));
   const choices = useAsync(async () => {
     const [deployments, devices] = await Promise.all([
-      apiGet<Page<Deployment>>('/v1/deployments?limit=100'),
-      apiGet<Page<Device>>('/v1/devices?limit=100'),
+      apiGet<Page<ApiDeploymentSummary>>('/v1/deployments?limit=100'),
+      apiGet<Page<ApiDevice>>('/v1/devices?limit=100'),
     ]);
     return { deployments: deployments.items, devices: devices.items };
   }, []);
 
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    apiGet<Page<RunSummary>>(runsQuery(filtersFromSearch(new URLSearchParams(key))))
-      .then((page) => {
-        if (!live) return;
-        setRuns(page.items);
-        setNext(page.next);
-        setError(null);
-      })
-      .catch((err: Error) => live && setError(err))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [key]);
-
-  const more = async (): Promise<void> => {
-    if (!next) return;
-    try {
-      const page = await apiGet<Page<RunSummary>>(next);
-      setRuns((r) => [...r, ...page.items]);
-      setNext(page.next);
-    } catch (err) {
-      setError(err as Error);
-    }
-  };
   const update = (change: Partial<RunFilters>): void => navigate(`/runs${searchOfFilters({ ...filters, ...change })}`);
   const toggleStatus = (s: (typeof RUN_STATUSES)[number]): void =>
     update({ status: filters.status.includes(s) ? filters.status.filter((x) => x !== s) : [...filters.status, s] });
@@ -109,8 +79,8 @@ export function RunsPage() {
         )}
       </form>
       <ErrorLine error={error ?? choices.error} />
-      {loading && runs.length === 0 ? (
-        <Loading what="runs" />
+      {runs === null ? (
+        !error && <Loading what="runs" />
       ) : runs.length === 0 ? (
         <p className="muted">No runs match.</p>
       ) : (
@@ -145,11 +115,7 @@ export function RunsPage() {
           </table>
         </div>
       )}
-      {next && (
-        <button type="button" onClick={() => void more()}>
-          Load more
-        </button>
-      )}
+      <LoadMore more={more} />
     </section>
   );
 }
