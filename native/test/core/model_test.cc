@@ -33,6 +33,17 @@ struct Spec {
   std::function<void(std::vector<uint8_t> *)> mutate_data;
 };
 
+// The finished FlatBuffer followed by the integrity trailer: its CRC-32C, then "MCRC".
+std::vector<uint8_t> Finish(const fb &b) {
+  std::vector<uint8_t> graph(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+  uint32_t crc = Crc32c(graph.data(), graph.size());
+  uint8_t trailer[8];
+  std::memcpy(trailer, &crc, 4);
+  std::memcpy(trailer + 4, "MCRC", 4);
+  graph.insert(graph.end(), trailer, trailer + 8);
+  return graph;
+}
+
 TestModel Build(const Spec &s) {
   fb b;
   std::vector<flatbuffers::Offset<schema::Operator>> ops;
@@ -61,12 +72,7 @@ TestModel Build(const Spec &s) {
   if (s.mutate_data) s.mutate_data(&m.data);
   auto net = schema::CreateNetDefDirect(b, s.version, "test", &ops, &tensors, &ins, &outs, &blocks, 64, crc);
   schema::FinishNetDefBuffer(b, net);
-  m.graph.assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
-  uint32_t gcrc = Crc32c(m.graph.data(), m.graph.size());
-  uint8_t trailer[8];
-  std::memcpy(trailer, &gcrc, 4);
-  std::memcpy(trailer + 4, "MCRC", 4);
-  m.graph.insert(m.graph.end(), trailer, trailer + 8);
+  m.graph = Finish(b);
   return m;
 }
 
@@ -173,12 +179,7 @@ TestModel BuildConcat(const ConcatSpec &s) {
   TestModel m;
   auto net = schema::CreateNetDefDirect(b, s.version, "concat", &ops, &tensors, &ins, &outs, &blocks, 0, Crc32c(nullptr, 0));
   schema::FinishNetDefBuffer(b, net);
-  m.graph.assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
-  uint32_t gcrc = Crc32c(m.graph.data(), m.graph.size());
-  uint8_t trailer[8];
-  std::memcpy(trailer, &gcrc, 4);
-  std::memcpy(trailer + 4, "MCRC", 4);
-  m.graph.insert(m.graph.end(), trailer, trailer + 8);
+  m.graph = Finish(b);
   return m;
 }
 
