@@ -46,7 +46,7 @@ describe('POST /v1/runs', () => {
     const res = await createRun({
       deploymentId,
       actions: ['convert', 'build'],
-      options: { round: 5, omp_num_threads: 2 },
+      options: { round: 5, omp_num_threads: 2, max_time: 2.5 },
     });
     expect(res.statusCode).toBe(201);
     const run = res.json();
@@ -54,7 +54,7 @@ describe('POST /v1/runs', () => {
       deploymentId,
       status: 'queued',
       actions: ['convert', 'build'],
-      options: { round: 5, threads: 2 },
+      options: { round: 5, threads: 2, maxTime: 2.5 },
     });
     expect(run.jobs.map((j: { kind: string }) => j.kind).sort()).toEqual(['build', 'convert']);
     const convert = run.jobs.find((j: { kind: string }) => j.kind === 'convert');
@@ -103,6 +103,8 @@ describe('POST /v1/runs', () => {
       [{ deploymentId, actions: [] }, 'body.actions: must NOT have fewer than 1 items'],
       [{ deploymentId, actions: ['convert'], options: { round: 'many' } }, 'body.options.round: must be integer'],
       [{ deploymentId, actions: ['convert'], options: { rounds: 3 } }, 'body.options.rounds: is not a known field'],
+      [{ deploymentId, actions: ['convert'], options: { maxTime: 0 } }, 'body.options.maxTime: must be > 0'],
+      [{ deploymentId, actions: ['convert'], options: { max_time: 301 } }, 'body.options.max_time: must be <= 300'],
       [
         { deploymentId, actions: ['convert'], devices: { kind: 'phone' } },
         'body.devices.kind: must be one of "host", "android", "linux"',

@@ -66,6 +66,8 @@ describe('mace benchmark --target_abi', () => {
       'arm64-v8a',
       '--round',
       '2',
+      '--max_time',
+      '300',
       '--json',
       json,
       '--out',

@@ -71,6 +71,18 @@ describe('usage errors exit 2', () => {
       /--fail-on-regression expects a number ≥ 0, got "ten"/,
     ],
     [
+      'a time limit of zero (locally)',
+      ['benchmark', '--config', 'x.yml', '--max_time', '0'],
+      NO_SERVICE,
+      /--max_time expects seconds above 0 and at most 300, got "0"/,
+    ],
+    [
+      'a time limit above the service maximum',
+      ['benchmark', '--config', 'x.yml', '--max_time', '301'],
+      { MACE_SERVER: 'http://127.0.0.1:9', MACE_TOKEN: 't' },
+      /--max_time expects seconds above 0 and at most 300, got "301"/,
+    ],
+    [
       'compare with one run',
       ['compare', 'main'],
       { MACE_SERVER: 'http://127.0.0.1:9', MACE_TOKEN: 't' },

@@ -107,7 +107,8 @@ models:
         deploymentId: deployment.id,
         actions: ['validate', 'benchmark'],
         deviceSelector: { ids: devices.map((d) => d.id) },
-        options: { round: 2, warmupRuns: 1, threads: 1 },
+        // maxTime: under qemu on a loaded 2-core machine one run can pass benchmark_model's 10 s default.
+        options: { round: 2, maxTime: 300, warmupRuns: 1, threads: 1 },
       });
       const done = await waitForRun(fx.db, run.id, RUN_WAIT_MS);
       expect(done.status, `${done.reason}\n${await runLog(fx.db, run.id)}\n${log.join('\n')}`).toBe('succeeded');

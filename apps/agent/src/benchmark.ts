@@ -19,6 +19,9 @@ import { runStagedTool, stageJob } from './device-job.js';
 import type { DeviceTransport } from './devices/transport.js';
 import { gpuToolArgs } from './opencl-tuning.js';
 
+/** benchmark_model's own default, MACE's too. */
+const DEFAULT_MAX_TIME_S = 10;
+
 export function benchmarkHandler(store: ArtifactStore, transport: DeviceTransport) {
   return async function benchmarkJob(ctx: JobContext): Promise<SuccessInput> {
     const { job, log } = ctx;
@@ -27,12 +30,14 @@ export function benchmarkHandler(store: ArtifactStore, transport: DeviceTranspor
     await coolDown(ctx, transport);
     const staged = await stageJob(ctx, store, transport, 'benchmark_model');
     const options = ctx.payload.options ?? {};
+    const round = options.round ?? 20;
     const work = await mkdtemp(path.join(os.tmpdir(), 'mace-benchmark-'));
     try {
       const remoteJson = `${staged.dir}/result.json`;
       const args = [
         ...staged.modelArgs,
-        `--round=${options.round ?? 20}`,
+        `--round=${round}`,
+        `--max_time=${options.maxTime ?? DEFAULT_MAX_TIME_S}`,
         `--warmup_runs=${options.warmupRuns ?? 1}`,
         `--omp_num_threads=${options.threads ?? -1}`,
         `--cpu_affinity_policy=${options.cpuAffinityPolicy ?? 0}`,
@@ -60,6 +65,11 @@ export function benchmarkHandler(store: ArtifactStore, transport: DeviceTranspor
         initMs: doc.init_ms,
         threads: doc.threads,
       };
+      if (doc.runs.count < round)
+        log.system(
+          `${model.tag}: benchmark_model stopped after ${doc.runs.count} of ${round} runs at its time limit ` +
+            `(${options.maxTime ?? DEFAULT_MAX_TIME_S} s); raise options.maxTime (mace --max_time) for all ${round}`,
+        );
       log.system(
         `${model.tag}: median ${doc.runs.median_ms.toFixed(3)} ms over ${doc.runs.count} runs, init ${doc.init_ms.toFixed(1)} ms, ${doc.threads} thread(s)`,
       );

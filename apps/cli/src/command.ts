@@ -101,6 +101,16 @@ export function intOption(values: Record<string, unknown>, name: string, min = 1
   return n;
 }
 
+/** A number of seconds above 0 and at most `max`; undefined stays undefined. */
+export function secondsOption(values: Record<string, unknown>, name: string, max: number): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v === '' || !Number.isFinite(n) || n <= 0 || n > max)
+    throw new UsageError(`--${name} expects seconds above 0 and at most ${max}, got "${v}"`);
+  return n;
+}
+
 /** The service's refusal in one line: what was asked, the status and the API's own message. */
 function describeApiError(err: ApiRequestError): string {
   let message = err.body;

@@ -2,7 +2,7 @@
 // matching device and model: tune (GPU models: MACE's OpenCL tuning outputs, reused when this
 // device, driver and model were tuned before), validate, then benchmark. Pure: the database part
 // is in submit.ts.
-import { isGpuRuntime, type JobKind, type JobPayload, type RunOptions } from '@mace/protocol';
+import { isGpuRuntime, MAX_TIME_LIMIT_S, type JobKind, type JobPayload, type RunOptions } from '@mace/protocol';
 import { RunInputError } from './errors.js';
 
 export interface PlannedJob {
@@ -143,13 +143,14 @@ export function checkOptions(options: unknown): RunOptions {
     if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max))
       throw new RunInputError(`options.${key} must be an integer from ${min} to ${max}`, `options.${key}`);
   };
+  const keys = ['round', 'maxTime', 'warmupRuns', 'threads', 'cpuAffinityPolicy', 'seed'];
   for (const key of Object.keys(o))
-    if (!['round', 'warmupRuns', 'threads', 'cpuAffinityPolicy', 'seed'].includes(key))
-      throw new RunInputError(
-        `options.${key} is not a run option; use round, warmupRuns, threads, cpuAffinityPolicy, seed`,
-        `options.${key}`,
-      );
+    if (!keys.includes(key))
+      throw new RunInputError(`options.${key} is not a run option; use ${keys.join(', ')}`, `options.${key}`);
   int('round', 1, 10_000);
+  const maxTime = o.maxTime;
+  if (maxTime !== undefined && (typeof maxTime !== 'number' || !(maxTime > 0) || maxTime > MAX_TIME_LIMIT_S))
+    throw new RunInputError(`options.maxTime must be a number of seconds above 0 and at most ${MAX_TIME_LIMIT_S}`, 'options.maxTime');
   int('warmupRuns', 0, 1_000);
   int('threads', -1, 256);
   int('cpuAffinityPolicy', 0, 2);

@@ -43,6 +43,7 @@ export {
   DEVICE_JOB_KINDS,
   isGpuRuntime,
   JOB_KINDS,
+  MAX_TIME_LIMIT_S,
   packageManifestName,
   RUN_STATUSES,
   TERMINAL_JOB_STATUSES,

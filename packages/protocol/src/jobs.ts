@@ -45,10 +45,18 @@ export interface DeviceSelector {
   model?: string;
 }
 
+/**
+ * Largest options.maxTime: benchmark_model spends up to twice this (timed runs, then runs with
+ * statistics), which stays inside the agents' default 900 s limit for a device tool.
+ */
+export const MAX_TIME_LIMIT_S = 300;
+
 /** Per-run options of the device tools. */
 export interface RunOptions {
   /** benchmark_model timed runs (default 20). */
   round?: number;
+  /** benchmark_model's time limit in seconds for its timed runs, after the first (default 10, as MACE's). */
+  maxTime?: number;
   /** benchmark_model untimed runs first (default 1). */
   warmupRuns?: number;
   /** CPU threads (default: one per core). */

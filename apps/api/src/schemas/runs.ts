@@ -1,6 +1,6 @@
 // Request schemas of run creation: actions, the device selector and the device-tool options
 // (packages/protocol DeviceSelector and RunOptions; MACE's own option names are accepted too).
-import type { CreateRunRequest, RunOptions } from '@mace/protocol';
+import { MAX_TIME_LIMIT_S, type CreateRunRequest, type RunOptions } from '@mace/protocol';
 import type { JsonSchema } from './common.js';
 import { uuid } from './common.js';
 import { DEVICE_KIND_VALUES, JOB_KIND_VALUES } from './resources.js';
@@ -25,9 +25,17 @@ export const runOptionsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   description:
-    'options of the device tools; MACE’s names (omp_num_threads, cpu_affinity_policy, warmup_runs) are accepted as aliases',
+    'options of the device tools; MACE’s names (omp_num_threads, cpu_affinity_policy, warmup_runs, max_time) are accepted as aliases',
   properties: {
     round: { type: 'integer', minimum: 1, maximum: 10_000, description: 'benchmark_model timed runs (default 20)' },
+    maxTime: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: MAX_TIME_LIMIT_S,
+      description:
+        'benchmark_model time limit in seconds, for the timed runs and again for the runs with statistics: ' +
+        'it stops early (after at least one run) when this is spent (default 10); raise it for slow devices',
+    },
     warmupRuns: { type: 'integer', minimum: 0, maximum: 1_000, description: 'untimed runs first (default 1)' },
     threads: { type: 'integer', minimum: -1, maximum: 256, description: 'CPU threads (-1 or absent: one per core)' },
     cpuAffinityPolicy: affinity,
@@ -35,6 +43,7 @@ export const runOptionsSchema: JsonSchema = {
     omp_num_threads: { type: 'integer', minimum: -1, maximum: 256, description: 'alias of threads' },
     cpu_affinity_policy: { ...affinity, description: 'alias of cpuAffinityPolicy' },
     warmup_runs: { type: 'integer', minimum: 0, maximum: 1_000, description: 'alias of warmupRuns' },
+    max_time: { type: 'number', exclusiveMinimum: 0, maximum: MAX_TIME_LIMIT_S, description: 'alias of maxTime' },
   },
 };
 
@@ -69,16 +78,17 @@ export const createRunBodySchema: JsonSchema = {
 
 /** @mace/protocol's CreateRunRequest, whose options may also use MACE's names. */
 export type CreateRunBody = Omit<CreateRunRequest, 'options'> & {
-  options?: RunOptions & { omp_num_threads?: number; cpu_affinity_policy?: 0 | 1 | 2; warmup_runs?: number };
+  options?: RunOptions & { omp_num_threads?: number; cpu_affinity_policy?: 0 | 1 | 2; warmup_runs?: number; max_time?: number };
 };
 
 /** The options in the pipeline's names (aliases folded in; the pipeline's own name wins). */
 export function normalizeRunOptions(options: CreateRunBody['options'] = {}): RunOptions {
-  const { omp_num_threads, cpu_affinity_policy, warmup_runs, ...rest } = options;
+  const { omp_num_threads, cpu_affinity_policy, warmup_runs, max_time, ...rest } = options;
   const out: RunOptions = { ...rest };
   if (out.threads === undefined && omp_num_threads !== undefined) out.threads = omp_num_threads;
   if (out.cpuAffinityPolicy === undefined && cpu_affinity_policy !== undefined)
     out.cpuAffinityPolicy = cpu_affinity_policy;
   if (out.warmupRuns === undefined && warmup_runs !== undefined) out.warmupRuns = warmup_runs;
+  if (out.maxTime === undefined && max_time !== undefined) out.maxTime = max_time;
   return out;
 }

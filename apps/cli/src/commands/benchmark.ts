@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeNpy } from '@mace/converter';
-import { parseBenchmarkResult } from '@mace/protocol';
-import { intOption, UsageError, UserError, type Command } from '../command.js';
+import { MAX_TIME_LIMIT_S, parseBenchmarkResult } from '@mace/protocol';
+import { intOption, secondsOption, UsageError, UserError, type Command } from '../command.js';
 import { convertModel, loadDeployment } from '../deployment.js';
 import { runtimesFor } from '@mace/builder';
 import { deviceFor, ensureAbiTools, TARGET_ABI_OPTION } from '../native.js';
@@ -20,6 +20,12 @@ export const benchmarkCommand: Command = {
     config: { type: 'string', value: 'FILE', description: 'the deployment file (MACE YAML)' },
     target_abi: TARGET_ABI_OPTION,
     round: { type: 'string', value: 'N', description: 'number of timed runs', default: '100' },
+    max_time: {
+      type: 'string',
+      value: 'S',
+      description: 'time limit in seconds for the timed runs: stops early after at least one (raise for slow devices)',
+      default: '10',
+    },
     warmup_runs: { type: 'string', value: 'N', description: 'untimed runs first', default: '1' },
     omp_num_threads: { type: 'string', value: 'N', description: 'CPU threads (default: one per core)' },
     cpu_affinity_policy: {
@@ -35,6 +41,7 @@ export const benchmarkCommand: Command = {
     if (!values.config) throw new UsageError('--config is required');
     const rounds = intOption(values, 'round') ?? 100;
     const warmup = intOption(values, 'warmup_runs', 0) ?? 1;
+    const maxTime = secondsOption(values, 'max_time', MAX_TIME_LIMIT_S) ?? 10;
     const threads = intOption(values, 'omp_num_threads');
     const policy = intOption(values, 'cpu_affinity_policy', 0) ?? 0;
     const dep = await loadDeployment(String(values.config));
@@ -63,6 +70,7 @@ export const benchmarkCommand: Command = {
             `--output_node=${sg.outputTensors.join(',')}`,
             `--input_file=${inputFiles.join(',')}`,
             `--round=${rounds}`,
+            `--max_time=${maxTime}`,
             `--warmup_runs=${warmup}`,
             `--omp_num_threads=${threads ?? -1}`,
             `--cpu_affinity_policy=${policy}`,

@@ -6,7 +6,7 @@ import { maybeRemoteClient } from './connection.js';
 import { REMOTE_ONLY, REMOTE_RUN_OPTIONS, runRemote, type RemoteAction } from './remote-run.js';
 
 /** Options whose default the service chooses when run remotely. */
-const SERVICE_DEFAULTED = ['round', 'warmup_runs', 'cpu_affinity_policy'];
+const SERVICE_DEFAULTED = ['round', 'max_time', 'warmup_runs', 'cpu_affinity_policy'];
 
 export function withRemoteMode(local: Command, action: RemoteAction): Command {
   const shared = Object.fromEntries(

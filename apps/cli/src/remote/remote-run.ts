@@ -3,7 +3,7 @@
 // results; optionally compare with a baseline (the gate), set a baseline, write --json / --junit.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiDevice, ApiJob, CreateRunRequest, JobKind, RunComparison } from '@mace/protocol';
+import { MAX_TIME_LIMIT_S, type ApiDevice, type ApiJob, type CreateRunRequest, type JobKind, type RunComparison } from '@mace/protocol';
 import {
   buildRunSummary,
   followRunWithProgress,
@@ -13,7 +13,7 @@ import {
   submitDeploymentFile,
   type ApiClient,
 } from '../client/index.js';
-import { intOption, UsageError, type OptionSpec } from '../command.js';
+import { intOption, secondsOption, UsageError, type OptionSpec } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { CONNECTION_OPTIONS, resolveRun } from './connection.js';
 import { formatComparison, summarizeRegressions } from './comparison-report.js';
@@ -108,6 +108,8 @@ function runRequest(action: RemoteAction, values: Record<string, unknown>): Omit
   const round = intOption(values, 'round');
   const warmup = intOption(values, 'warmup_runs', 0);
   if (round !== undefined) options.round = round;
+  const maxTime = secondsOption(values, 'max_time', MAX_TIME_LIMIT_S);
+  if (maxTime !== undefined) options.maxTime = maxTime;
   if (warmup !== undefined) options.warmupRuns = warmup;
   if (threads !== undefined) options.threads = threads;
   // Checked above: 0, 1 or 2.
