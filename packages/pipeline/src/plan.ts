@@ -150,7 +150,10 @@ export function checkOptions(options: unknown): RunOptions {
   int('round', 1, 10_000);
   const maxTime = o.maxTime;
   if (maxTime !== undefined && (typeof maxTime !== 'number' || !(maxTime > 0) || maxTime > MAX_TIME_LIMIT_S))
-    throw new RunInputError(`options.maxTime must be a number of seconds above 0 and at most ${MAX_TIME_LIMIT_S}`, 'options.maxTime');
+    throw new RunInputError(
+      `options.maxTime must be a number of seconds above 0 and at most ${MAX_TIME_LIMIT_S}`,
+      'options.maxTime',
+    );
   int('warmupRuns', 0, 1_000);
   int('threads', -1, 256);
   int('cpuAffinityPolicy', 0, 2);

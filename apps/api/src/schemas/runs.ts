@@ -78,7 +78,12 @@ export const createRunBodySchema: JsonSchema = {
 
 /** @mace/protocol's CreateRunRequest, whose options may also use MACE's names. */
 export type CreateRunBody = Omit<CreateRunRequest, 'options'> & {
-  options?: RunOptions & { omp_num_threads?: number; cpu_affinity_policy?: 0 | 1 | 2; warmup_runs?: number; max_time?: number };
+  options?: RunOptions & {
+    omp_num_threads?: number;
+    cpu_affinity_policy?: 0 | 1 | 2;
+    warmup_runs?: number;
+    max_time?: number;
+  };
 };
 
 /** The options in the pipeline's names (aliases folded in; the pipeline's own name wins). */

@@ -3,7 +3,14 @@
 // results; optionally compare with a baseline (the gate), set a baseline, write --json / --junit.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MAX_TIME_LIMIT_S, type ApiDevice, type ApiJob, type CreateRunRequest, type JobKind, type RunComparison } from '@mace/protocol';
+import {
+  MAX_TIME_LIMIT_S,
+  type ApiDevice,
+  type ApiJob,
+  type CreateRunRequest,
+  type JobKind,
+  type RunComparison,
+} from '@mace/protocol';
 import {
   buildRunSummary,
   followRunWithProgress,
