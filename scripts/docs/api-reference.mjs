@@ -41,6 +41,7 @@ export function typeOf(schema) {
   if (schema.format) s += ` (${schema.format})`;
   const lo = schema.minimum ?? schema.minLength ?? schema.minItems;
   const hi = schema.maximum ?? schema.maxLength ?? schema.maxItems;
+  if (lo === undefined && schema.exclusiveMinimum !== undefined) s += ` >${schema.exclusiveMinimum}`;
   if (lo !== undefined || hi !== undefined) s += ` ${lo ?? ''}..${hi ?? ''}`;
   if (types.includes('null')) s += ', nullable';
   return s;
