@@ -356,7 +356,9 @@ TEST(SgemmTest, TileEdges) {
   for (const gemm::Kernel *kern : AllKernels()) {
     g_kernel = kern;
     const int64_t kMR = kern->mr, kNR = kern->nr, kKC = kern->kc;
-    // Up to 4 row panels a dense B is read in place (masked tail loads); 5*MR+1 rows pack it.
+    // Up to 4 row panels, or at depths up to 64, a dense B is read in place (masked tail
+    // loads); 5*MR+1 rows pack it at depth KC+7. The column path sums in 4 chains: depths 1, 5
+    // and KC+7 end with 1, 1 and 3 leftover steps.
     const int64_t ms[] = {1, kMR - 1, kMR, kMR + 1, 2 * kMR + 3, 5 * kMR + 1};
     // Tiles ending in 1 or 2 columns past whole vectors take the column path (kNR / 2 + 2,
     // 49: a 7x7 plane); the others a partial last vector.

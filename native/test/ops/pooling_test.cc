@@ -197,7 +197,8 @@ TEST(MaxPoolTest, TwoDimensional) {
 
 // Float MaxPool without Indices takes the row-wise path (max over rows, then over columns);
 // odd widths, 1-pixel planes, strides 1-3 (1 and 2 take the vectorised interior columns),
-// ceil_mode, asymmetric pads on either side and dilation.
+// ceil_mode, asymmetric pads on either side and dilation. CTest runs this suite again with
+// MACE_CPU_ISA=avx2 (mace_ops_test_avx2), so both x86 vector paths are checked on one machine.
 TEST(MaxPoolTest, RowwisePathOddShapes) {
   for (int64_t c : {1, 3, 17})
     for (int64_t h : {1, 2, 7})
@@ -220,12 +221,20 @@ TEST(MaxPoolTest, RowwisePathOddShapes) {
                   s.ceil_mode = ceil;
                   CheckPool(s, true);
                 }
-  PoolSpec s;  // squeezenet's pool, odd size
-  s.x = {1, 5, 13, 13};
-  s.kernel = {3, 3};
-  s.strides = {2, 2};
-  s.ceil_mode = 1;
-  CheckPool(s, true);
+  // 3x3 stride 2 (squeezenet's pools) on rows wide enough for the de-interleaving vector loop
+  // (16 outputs from 34 columns with AVX-512, 8 from 18 with AVX2), with tails of every length
+  // and the last loads ending exactly at the row's end.
+  for (int64_t w : {13, 33, 34, 35, 36, 37, 49, 66, 71, 111})
+    for (int ceil : {0, 1})
+      for (int64_t pad : {0, 1}) {
+        PoolSpec s;
+        s.x = {1, 2, 5, w};
+        s.kernel = {3, 3};
+        s.strides = {2, 2};
+        s.pads = {pad, pad, pad, pad};
+        s.ceil_mode = ceil;
+        CheckPool(s, true);
+      }
 }
 
 TEST(MaxPoolTest, OneAndThreeDimensional) {

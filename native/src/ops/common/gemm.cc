@@ -183,6 +183,8 @@ struct GemmJob {
 
 // B is read in place (Kernel::direct_b) when A has at most this many row panels.
 constexpr int64_t kDirectBMaxPanels = 4;
+// ... or when B is this shallow, whatever m is: few rows of B are few streams to read.
+constexpr int64_t kDirectBMaxDepth = 64;
 
 // Per-thread packing buffers, grown on demand and kept for the next call.
 struct Scratch {
@@ -365,7 +367,7 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
   // A dense B used by few rows of A is read in place: packing it would copy every element of
   // B for only ceil(m / MR) tiles to reuse (1x1 convs with few output channels).
   const bool b_in_place = kernel->direct_b && !b.packed && !b.pack_fn && !b.trans &&
-                          m <= kDirectBMaxPanels * MR;
+                          (m <= kDirectBMaxPanels * MR || k <= kDirectBMaxDepth);
   GemmJob job{m, n, k, alpha, beta, &a, &b, c, ldc, &epilogue, kernel, b_in_place};
   if (k == 0) {
     ScaleOnly(job);

@@ -114,19 +114,30 @@ void Tile(const TileArgs &t) {
 template <class V, int MRP>
 void Columns(const TileArgs &t, int j0, int r) {
   using T = typename V::T;
-  T acc[2] = {V::Zero(), V::Zero()};
+  // kChains independent sums per column: one chain would wait the FMA latency every step.
+  constexpr int kChains = 4;
+  T acc[2][kChains];
+  for (int q = 0; q < 2; ++q)
+    for (int c = 0; c < kChains; ++c) acc[q][c] = V::Zero();
   const float *a = t.a, *b = t.b + j0;
   const int64_t ldb = t.ldb;
-  for (int64_t p = 0; p < t.kc; ++p) {
+  int64_t p = 0;
+  auto step = [&](int c) {
     const T av = V::LoadN(a, MRP);  // masked: lanes past MRP would read the next step
-    acc[0] = V::Fma(av, V::Set1(b[0]), acc[0]);
-    if (r == 2) acc[1] = V::Fma(av, V::Set1(b[1]), acc[1]);
+    acc[0][c] = V::Fma(av, V::Set1(b[0]), acc[0][c]);
+    if (r == 2) acc[1][c] = V::Fma(av, V::Set1(b[1]), acc[1][c]);
     a += MRP;
     b += ldb;
-  }
+  };
+  for (; p + kChains <= t.kc; p += kChains)
+#pragma GCC unroll 4
+    for (int c = 0; c < kChains; ++c) step(c);
+  for (; p < t.kc; ++p) step(0);
+  for (int q = 0; q < 2; ++q)
+    acc[q][0] = V::Add(V::Add(acc[q][0], acc[q][1]), V::Add(acc[q][2], acc[q][3]));
   alignas(64) float out[2][V::kWidth];
-  V::StoreN(out[0], acc[0], V::kWidth);
-  V::StoreN(out[1], acc[1], V::kWidth);
+  V::StoreN(out[0], acc[0][0], V::kWidth);
+  V::StoreN(out[1], acc[1][0], V::kWidth);
   for (int q = 0; q < r; ++q) {
     const int j = j0 + q;
     for (int i = 0; i < t.rows; ++i) {

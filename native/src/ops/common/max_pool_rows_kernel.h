@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#if defined(MACE_ISA_AVX2)
+#include <immintrin.h>
+#endif
 
 namespace mace {
 namespace max_pool {
@@ -16,6 +19,41 @@ void InteriorColumns(const conv::Window3 &w, int64_t *lo, int64_t *hi) {
   *hi = last < 0 ? *lo : std::max(*lo, std::min(w.out[2], last / s + 1));
 }
 
+#if defined(MACE_ISA_AVX2)
+// Stride 2, width 3, no dilation (squeezenet's pools): y[ow] = max(c[2ow], c[2ow+1], c[2ow+2])
+// for as many outputs from `ow` on as whole vectors cover while their loads stay below
+// c[limit]: the even and odd columns de-interleaved with shuffles, as the compiler does not
+// vectorise the stride-2 loads. Returns the first output left to do.
+int64_t RowMaxS2K3(const float *c, int64_t ow, int64_t hi, int64_t limit, float *y) {
+#if defined(MACE_ISA_AVX512)
+  constexpr int64_t kW = 16;
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  for (; ow + kW <= hi && 2 * ow + 2 + 2 * kW <= limit; ow += kW) {
+    const float *p = c + 2 * ow;
+    const __m512 a = _mm512_loadu_ps(p), b = _mm512_loadu_ps(p + kW);
+    const __m512 a2 = _mm512_loadu_ps(p + 2), b2 = _mm512_loadu_ps(p + 2 + kW);
+    const __m512 m = _mm512_max_ps(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
+    _mm512_storeu_ps(y + ow, _mm512_max_ps(m, _mm512_permutex2var_ps(a2, even, b2)));
+  }
+#else
+  constexpr int64_t kW = 8;
+  for (; ow + kW <= hi && 2 * ow + 2 + 2 * kW <= limit; ow += kW) {
+    const float *p = c + 2 * ow;
+    const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + kW);
+    const __m256 a2 = _mm256_loadu_ps(p + 2), b2 = _mm256_loadu_ps(p + 2 + kW);
+    // Within each 128-bit lane: (a0 a2 b0 b2) and (a1 a3 b1 b3); one lane permute at the end.
+    const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    const __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    const __m256 e2 = _mm256_shuffle_ps(a2, b2, _MM_SHUFFLE(2, 0, 2, 0));
+    const __m256 m = _mm256_max_ps(_mm256_max_ps(e, o), e2);
+    _mm256_storeu_ps(y + ow, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(m), _MM_SHUFFLE(3, 1, 2, 0))));
+  }
+#endif
+  return ow;
+}
+#endif
+
 // Max over each window of one row of column maxima for the interior columns [lo, hi). With the
 // stride S and the window width K constants, each output is one vectorised max over K strided
 // loads (stride 2 as even/odd de-interleaving) and one store; other widths go tap by tap.
@@ -24,6 +62,9 @@ void RowMaxInterior(const float *colmax, const conv::Window3 &w, int64_t lo, int
   const float *c = colmax - w.pad_begin[2];
   const int64_t d = w.dilation[2];
   if (K > 0) {
+#if defined(MACE_ISA_AVX2)
+    if (S == 2 && K == 3 && d == 1) lo = RowMaxS2K3(c, lo, hi, w.in[2] + w.pad_begin[2], y);
+#endif
     for (int64_t ow = lo; ow < hi; ++ow) {
       float m = c[ow * S];
       for (int kw = 1; kw < K; ++kw) m = c[ow * S + kw * d] > m ? c[ow * S + kw * d] : m;
