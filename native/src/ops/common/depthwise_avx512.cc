@@ -56,14 +56,16 @@ void FlatPlane(const detail::Job &j) {
     }
     // Lanes whose taps are all masked off may point before the plane: they are not read.
     const float *p = j.x + g0 - static_cast<int64_t>(pt) * W - pl;
-    __m512 acc0 = bias, acc1 = _mm512_setzero_ps();  // two chains: shorter FMA latency path
+    // Four chains: a chunk's K*K FMAs would otherwise wait on each other's latency.
+    __m512 acc[4] = {bias, _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
     for (int kh = 0; kh < K; ++kh)
       for (int kw = 0; kw < K; ++kw) {
         const __m512 v = _mm512_maskz_loadu_ps(rm[kh] & cm[kw], p + kh * W + kw);
-        if ((kh * K + kw) % 2 == 0) acc0 = _mm512_fmadd_ps(wv[kh * K + kw], v, acc0);
-        else acc1 = _mm512_fmadd_ps(wv[kh * K + kw], v, acc1);
+        const int c = (kh * K + kw) % 4;
+        acc[c] = _mm512_fmadd_ps(wv[kh * K + kw], v, acc[c]);
       }
-    _mm512_mask_storeu_ps(j.y + g0, valid, act(_mm512_add_ps(acc0, acc1)));
+    const __m512 sum = _mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3]));
+    _mm512_mask_storeu_ps(j.y + g0, valid, act(sum));
     ow = _mm512_add_epi32(ow, dr);
     oh = _mm512_add_epi32(oh, dq);
     const __mmask16 carry = _mm512_cmpge_epi32_mask(ow, vw);
