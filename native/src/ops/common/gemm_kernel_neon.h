@@ -41,6 +41,7 @@ inline void NeonMicroKernel(int64_t kc, const float *__restrict a, const float *
   for (int i = 0; i < 8; ++i)
     for (int v = 0; v < 3; ++v) c[i][v] = vdupq_n_f32(0.f);
   for (int64_t t = 0; t < kc; ++t) {
+    __builtin_prefetch(a + kPrefetchA);  // see gemm.h
     const float32x4_t bv[3] = {vld1q_f32(b), vld1q_f32(b + 4), vld1q_f32(b + 8)};
     const float32x4_t a0 = vld1q_f32(a), a1 = vld1q_f32(a + 4);
     FmaRow<0>(c[0], bv, a0);
@@ -77,6 +78,7 @@ inline void NeonMicroKernel(int64_t kc, const float *__restrict a, const float *
   for (int i = 0; i < 6; ++i)
     for (int v = 0; v < 2; ++v) c[i][v] = vdupq_n_f32(0.f);
   for (int64_t t = 0; t < kc; ++t) {
+    __builtin_prefetch(a + kPrefetchA);  // see gemm.h
     const float32x4_t bv[2] = {vld1q_f32(b), vld1q_f32(b + 4)};
     const float32x2_t a01 = vld1_f32(a), a23 = vld1_f32(a + 2), a45 = vld1_f32(a + 4);
     MlaRow<0>(c[0], bv, a01);

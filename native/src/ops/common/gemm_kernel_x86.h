@@ -73,6 +73,7 @@ void Tile(const TileArgs &t) {
   const int64_t ldb = t.ldb;
   const int last_cols = t.cols - (NV - 1) * W;  // valid lanes of the last vector, 1..W
   for (int64_t p = 0; p < t.kc; ++p) {
+    __builtin_prefetch(a + kPrefetchA);
     T bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v)
