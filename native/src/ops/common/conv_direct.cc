@@ -22,7 +22,7 @@ void ComputeGeneric(const Job &job) {
 #if defined(__x86_64__)
   Compute<VecSse, 4, 2, 1>(job);  // 16 xmm registers
 #elif defined(__aarch64__)
-  Compute<VecNeon, 8, 2, 1>(job);  // 32 q registers
+  Compute<VecNeon, 8, 1, 2>(job);  // 32 q registers; the AVX-512 tile shape (see there)
 #elif defined(__ARM_NEON)
   Compute<VecNeon, 4, 2, 1>(job);  // armv7: 16 q registers
 #else

@@ -21,7 +21,10 @@ namespace mace {
 namespace conv_direct {
 namespace detail {
 
-void ComputeAvx512(const Job &job) { Compute<VecAvx512, 8, 2, 1>(job); }
+// 8 channels x 2 consecutive vectors of one output row (16 zmm accumulators): on Zen 5 the
+// stems ran 8-10% faster than as 8 channels x 2 rows x 1 vector (ops_benchmark), each tap's
+// two loads reading one contiguous 32-float span of the scratch.
+void ComputeAvx512(const Job &job) { Compute<VecAvx512, 8, 1, 2>(job); }
 
 }  // namespace detail
 }  // namespace conv_direct
