@@ -1,8 +1,15 @@
 // The row-wise MaxPool loops built for Avx512 (compiled for that instruction set; empty on
 // other architectures).
 #if defined(__x86_64__)
+// GCC 12 warns about the deliberately undefined source operand inside its AVX-512 intrinsics
+// (_mm512_undefined_ps); the warning is a false positive.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 // Shared headers first, compiled for the baseline: only the loops (unnamed namespace) and the
 // entry point below are built for avx512 (see core/isa_target_avx2_begin.h).
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>

@@ -108,11 +108,72 @@ void ColumnMax(const float *row0, int64_t step, int64_t n, int64_t in_w, float *
   }
 }
 
+#if defined(MACE_ISA_AVX512)
+// The lanes of columns col, col+1, ... that lie below in_w.
+inline __mmask16 LanesBelow(int64_t col, int64_t in_w) {
+  const int64_t n = in_w - col;
+  return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
+}
+
+// max(r0[col..], r1[col..], r2[col..]) over 16 columns; lanes outside k read as 0. Whole
+// vectors use plain loads: on Zen 5 a masked load that misses the cache took about 3x as long
+// (a pool over a plane just written by the layer before went from 150 to 450 us).
+inline __m512 ColumnMax3(const float *r0, const float *r1, const float *r2, int64_t col, __mmask16 k) {
+  if (k == __mmask16(0xffff))
+    return _mm512_max_ps(_mm512_max_ps(_mm512_loadu_ps(r0 + col), _mm512_loadu_ps(r1 + col)),
+                         _mm512_loadu_ps(r2 + col));
+  const __m512 v = _mm512_max_ps(_mm512_maskz_loadu_ps(k, r0 + col), _mm512_maskz_loadu_ps(k, r1 + col));
+  return _mm512_max_ps(v, _mm512_maskz_loadu_ps(k, r2 + col));
+}
+
+// Lanes 2..15 of lo_part, then lanes 0..1 of hi_part: the columns two further on.
+inline __m512 Shift2(__m512 hi_part, __m512 lo_part) {
+  return _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(hi_part), _mm512_castps_si512(lo_part), 2));
+}
+
+// One output row of a 3x3 stride-2 pool whose three input rows r0, r0 + in_w, r0 + 2*in_w all
+// lie inside the input, for the interior outputs [lo, hi): the column max of the three rows and
+// the max over each window stay in registers (no column-max row stored and read back, no scalar
+// tails). Output ow reads columns 2*ow - pad_l + 0..2, all inside the row. Rows with 16
+// interior outputs or more use plain loads only, the last vector overlapping the one before.
+void FusedRowS2K3(const float *r0, int64_t in_w, int64_t pad_l, int64_t lo, int64_t hi, float *y) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const float *r1 = r0 + in_w, *r2 = r1 + in_w;
+  // 16 outputs from ow: columns col..col+31 as two vectors, and col+32 (the last window's
+  // third column) as a scalar; `valid` masks loads and the store on short rows.
+  auto outputs16 = [&](int64_t ow, __mmask16 ka, __mmask16 kb, __mmask16 store) {
+    const int64_t col = 2 * ow - pad_l;  // >= 0: interior outputs start inside the row
+    const __m512 a = ColumnMax3(r0, r1, r2, col, ka), b = ColumnMax3(r0, r1, r2, col + 16, kb);
+    const int64_t last = col + 32;
+    const float c = last < in_w ? std::max(r0[last], std::max(r1[last], r2[last])) : 0.f;
+    const __m512 m = _mm512_max_ps(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
+    const __m512 m2 = _mm512_permutex2var_ps(Shift2(b, a), even, Shift2(_mm512_set1_ps(c), b));
+    _mm512_mask_storeu_ps(y + ow, store, _mm512_max_ps(m, m2));
+  };
+  constexpr __mmask16 kAll = 0xffff;
+  if (hi - lo >= 16) {
+    int64_t ow = lo;
+    for (; ow + 16 <= hi; ow += 16) outputs16(ow, kAll, kAll, kAll);
+    if (ow < hi) outputs16(hi - 16, kAll, kAll, kAll);
+    return;
+  }
+  if (hi > lo) {
+    const int64_t col = 2 * lo - pad_l;
+    outputs16(lo, LanesBelow(col, in_w), LanesBelow(col + 16, in_w), __mmask16((1u << (hi - lo)) - 1u));
+  }
+}
+#endif
+
 void Plane2DRows(const float *x, const conv::Window3 &w, const Taps &taps, float *colmax, float *y) {
   const int64_t in_w = w.in[2];
   int64_t lo, hi;
   InteriorColumns(w, &lo, &hi);
   if (w.stride[2] > 2) lo = hi = w.out[2];  // other strides: the tap loop does every column
+#if defined(MACE_ISA_AVX512)
+  const bool fused = w.stride[1] == 2 && w.stride[2] == 2 && w.kernel[1] == 3 && w.kernel[2] == 3 &&
+                     w.dilation[1] == 1 && w.dilation[2] == 1;
+#endif
   for (int64_t oh = 0; oh < w.out[1]; ++oh) {
     float *yrow = y + oh * w.out[2];
     const int64_t f = taps.first_h[oh], l = taps.last_h[oh];
@@ -121,6 +182,23 @@ void Plane2DRows(const float *x, const conv::Window3 &w, const Taps &taps, float
       continue;
     }
     const int64_t ih0 = oh * w.stride[1] - w.pad_begin[1];
+#if defined(MACE_ISA_AVX512)
+    if (fused && f == 0 && l == 3) {  // all three rows inside the input
+      const float *r0 = x + ih0 * in_w;
+      FusedRowS2K3(r0, in_w, w.pad_begin[2], lo, hi, yrow);
+      for (int64_t ow = 0; ow < w.out[2]; ++ow) {  // the border columns, straight from the rows
+        if (ow == lo) ow = hi;
+        if (ow >= w.out[2]) break;
+        float best = -std::numeric_limits<float>::infinity();
+        for (int64_t kw = taps.first_w[ow]; kw < taps.last_w[ow]; ++kw) {
+          const int64_t col = ow * 2 - w.pad_begin[2] + kw;
+          best = std::max(best, std::max(r0[col], std::max(r0[in_w + col], r0[2 * in_w + col])));
+        }
+        yrow[ow] = best;
+      }
+      continue;
+    }
+#endif
     ColumnMax(x + (ih0 + f * w.dilation[1]) * in_w, w.dilation[1] * in_w, l - f, in_w, colmax);
     if (w.stride[2] == 1) RowMax<1>(colmax, w, lo, hi, yrow);
     else if (w.stride[2] == 2) RowMax<2>(colmax, w, lo, hi, yrow);
