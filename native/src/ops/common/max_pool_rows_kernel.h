@@ -165,14 +165,48 @@ void FusedRowS2K3(const float *r0, int64_t in_w, int64_t pad_l, int64_t lo, int6
 }
 #endif
 
+#if defined(MACE_ISA_AVX2) && !defined(MACE_ISA_AVX512)
+// FusedRowS2K3 (above, AVX-512) with 8-float vectors, for rows of at least 8 interior outputs
+// (the caller keeps the column-max path for shorter ones): plain loads only.
+inline __m256 ColumnMax3(const float *r0, const float *r1, const float *r2, int64_t col) {
+  return _mm256_max_ps(_mm256_max_ps(_mm256_loadu_ps(r0 + col), _mm256_loadu_ps(r1 + col)),
+                       _mm256_loadu_ps(r2 + col));
+}
+
+void FusedRowS2K3(const float *r0, int64_t in_w, int64_t pad_l, int64_t lo, int64_t hi, float *y) {
+  const float *r1 = r0 + in_w, *r2 = r1 + in_w;
+  const __m256i next = _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 7);
+  auto outputs8 = [&](int64_t ow) {
+    const int64_t col = 2 * ow - pad_l, last = col + 16;  // last: the 8th window's third column
+    const __m256 a = ColumnMax3(r0, r1, r2, col), b = ColumnMax3(r0, r1, r2, col + 8);
+    // Even and odd columns, each 128-bit lane in order (a0 a2 b0 b2 | a4 a6 b4 b6), then one
+    // lane permute: even = columns col, col+2, ..., col+14.
+    const __m256 e = _mm256_castpd_ps(_mm256_permute4x64_pd(
+        _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0))), _MM_SHUFFLE(3, 1, 2, 0)));
+    const __m256 o = _mm256_castpd_ps(_mm256_permute4x64_pd(
+        _mm256_castps_pd(_mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))), _MM_SHUFFLE(3, 1, 2, 0)));
+    // Columns col+2, ..., col+16: the even ones one lane on, the last from `last`.
+    const float c = std::max(r0[last], std::max(r1[last], r2[last]));
+    const __m256 e2 = _mm256_blend_ps(_mm256_permutevar8x32_ps(e, next), _mm256_set1_ps(c), 0x80);
+    _mm256_storeu_ps(y + ow, _mm256_max_ps(_mm256_max_ps(e, o), e2));
+  };
+  int64_t ow = lo;
+  for (; ow + 8 <= hi; ow += 8) outputs8(ow);
+  if (ow < hi) outputs8(hi - 8);
+}
+#endif
+
 void Plane2DRows(const float *x, const conv::Window3 &w, const Taps &taps, float *colmax, float *y) {
   const int64_t in_w = w.in[2];
   int64_t lo, hi;
   InteriorColumns(w, &lo, &hi);
   if (w.stride[2] > 2) lo = hi = w.out[2];  // other strides: the tap loop does every column
-#if defined(MACE_ISA_AVX512)
-  const bool fused = w.stride[1] == 2 && w.stride[2] == 2 && w.kernel[1] == 3 && w.kernel[2] == 3 &&
-                     w.dilation[1] == 1 && w.dilation[2] == 1;
+#if defined(MACE_ISA_AVX2)
+  bool fused = w.stride[1] == 2 && w.stride[2] == 2 && w.kernel[1] == 3 && w.kernel[2] == 3 &&
+               w.dilation[1] == 1 && w.dilation[2] == 1;
+#if !defined(MACE_ISA_AVX512)
+  fused = fused && hi - lo >= 8;  // whole 8-output vectors, the last one overlapping
+#endif
 #endif
   for (int64_t oh = 0; oh < w.out[1]; ++oh) {
     float *yrow = y + oh * w.out[2];
@@ -182,7 +216,7 @@ void Plane2DRows(const float *x, const conv::Window3 &w, const Taps &taps, float
       continue;
     }
     const int64_t ih0 = oh * w.stride[1] - w.pad_begin[1];
-#if defined(MACE_ISA_AVX512)
+#if defined(MACE_ISA_AVX2)
     if (fused && f == 0 && l == 3) {  // all three rows inside the input
       const float *r0 = x + ih0 * in_w;
       FusedRowS2K3(r0, in_w, w.pad_begin[2], lo, hi, yrow);
