@@ -141,7 +141,7 @@ void FusedRowS2K3(const float *r0, int64_t in_w, int64_t pad_l, int64_t lo, int6
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
   const float *r1 = r0 + in_w, *r2 = r1 + in_w;
   // 16 outputs from ow: columns col..col+31 as two vectors, and col+32 (the last window's
-  // third column) as a scalar; `valid` masks loads and the store on short rows.
+  // third column) as a scalar; ka / kb mask the loads and `store` the store on short rows.
   auto outputs16 = [&](int64_t ow, __mmask16 ka, __mmask16 kb, __mmask16 store) {
     const int64_t col = 2 * ow - pad_l;  // >= 0: interior outputs start inside the row
     const __m512 a = ColumnMax3(r0, r1, r2, col, ka), b = ColumnMax3(r0, r1, r2, col + 16, kb);
