@@ -1,7 +1,7 @@
 // A finished run in brief: its jobs, and per device (and model) the validation metrics of every
 // output, the latency statistics and the slowest ops — as a JSON-ready object (buildRunSummary)
 // and as readable text (formatRunSummary).
-import type { ApiDevice, ApiJob, ApiRun, ApiRunResults } from '@mace/protocol';
+import type { ApiBenchmarkResult, ApiDevice, ApiJob, ApiRun, ApiRunResults } from '@mace/protocol';
 import { formatSeconds, jobDurationMs } from './run-progress.js';
 
 export interface JobSummary {
@@ -28,20 +28,21 @@ export interface OutputValidation {
   passed: boolean;
 }
 
-export interface LatencyStats {
-  runs: number;
-  threads: number;
-  initMs: number;
-  firstMs: number;
-  minMs: number;
-  medianMs: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  meanMs: number;
-  stdMs: number;
-  peakRssKb: number;
-}
+/** A benchmark's latency figures as the API reports them, `count` named `runs`. */
+export type LatencyStats = Pick<
+  ApiBenchmarkResult,
+  | 'threads'
+  | 'initMs'
+  | 'firstMs'
+  | 'minMs'
+  | 'medianMs'
+  | 'p90Ms'
+  | 'p99Ms'
+  | 'maxMs'
+  | 'meanMs'
+  | 'stdMs'
+  | 'peakRssKb'
+> & { runs: number };
 
 export interface DeviceSummary {
   id: string;
