@@ -425,6 +425,10 @@ async function measure(p, threads, tools, peak) {
     const ours = [];
     const ort = [];
     const idleWaits = [];
+    // Each block pair (ours and onnxruntime, back to back) gives one ratio of block medians. A
+    // shared host drifts between fast and slow phases lasting 0.2-2 s; a pair sees one phase, so
+    // the median of the pair ratios is steadier than the ratio of the pooled medians.
+    const pairRatios = [];
     let oursRunRss = 0;
     const runJson = join(p.dir, `run-${threads}.json`);
     const oursBlock = (k) => {
@@ -452,6 +456,7 @@ async function measure(p, threads, tools, peak) {
         idleWaits.push(await worker.quiesce());
         oursBlock(k);
       }
+      pairRatios.push(percentile(ours.slice(-k), 50) / percentile(ort.slice(-k), 50));
     }
     worker.send('rss');
     const rss = await worker.next('rss', 60_000);
@@ -470,6 +475,9 @@ async function measure(p, threads, tools, peak) {
       ours: { ...so, samples_ms: ours.map((x) => +x.toFixed(4)) },
       ort: { ...sr, samples_ms: ort.map((x) => +x.toFixed(4)) },
       ratio_median: so.median_ms / sr.median_ms,
+      ratio_paired: percentile(pairRatios, 50),
+      ratio_paired_iqr: [percentile(pairRatios, 25), percentile(pairRatios, 75)],
+      pair_ratios: pairRatios.map((x) => +x.toFixed(4)),
       ort_idle_wait_ms: { max: Math.max(...idleWaits), blocks: idleWaits.length },
       macs,
       macs_uncounted_types: uncounted,
@@ -537,6 +545,7 @@ function printTable(rows, info, peak) {
     'ort med',
     'ort p90',
     'ours/ort',
+    'paired',
     'GFLOP/s ours',
     'GFLOP/s ort',
     '%peak ours',
@@ -555,6 +564,7 @@ function printTable(rows, info, peak) {
           fmt(r.ort.median_ms, 3),
           fmt(r.ort.p90_ms, 3),
           `${fmt(r.ratio_median, 2)}x`,
+          `${fmt(r.ratio_paired, 2)}x`,
           fmt(r.gflops_ours, 2) + (r.macs_uncounted_types.length ? '*' : ''),
           fmt(r.gflops_ort, 2) + (r.macs_uncounted_types.length ? '*' : ''),
           fmt(r.pct_peak_ours, 1),
@@ -598,6 +608,8 @@ function printTable(rows, info, peak) {
   for (const b of body) out.push(line(b));
   out.push('');
   out.push('times in ms (median and p90 of the merged samples); ours/ort < 1 means ours is faster;');
+  out.push('paired = median over block pairs of (our block median / onnxruntime block median), the');
+  out.push('  pairs run back to back, so a slow phase of a shared host hits both sides of a pair;');
   out.push('GFLOP/s = 2 x MACs (ours, from benchmark_model) / median time, for both engines;');
   out.push('%peak = that GFLOP/s / (T x the 1-thread FMA peak of bench/fma_peak.cc);');
   const tops = rows.filter((r) => r.status === 'ok' && r.ours_top_ops?.length && peak);
@@ -738,6 +750,10 @@ async function main() {
       'ort.*_ms':
         'onnxruntime-node InferenceSession.run as awaited from JS (binding overhead included), merged over all blocks',
       ratio_median: 'ours.median_ms / ort.median_ms; < 1 means ours is faster',
+      ratio_paired:
+        'median over block pairs (one block of each engine, back to back) of ours block median / ort block median',
+      ratio_paired_iqr: '25th and 75th percentile of the pair ratios',
+      pair_ratios: 'every block pair ratio, in run order',
       ort_idle_wait_ms: 'longest wait, before one of our blocks, for the onnxruntime process to stop spinning',
       macs: 'multiply-accumulates per inference, counted by our engine (benchmark_model)',
       macs_uncounted_types:
