@@ -97,7 +97,11 @@ MaceStatus Conv3x3::Init(int m, const float *w, int64_t cout, int64_t cin) {
         }
     }
   const gemm::Kernel &kern = gemm::DefaultKernel();
-  oblock_ = cout <= kOutBlock * 3 / 2 ? cout : RoundUp(kOutBlock, kern.mr);
+  // Output blocks of about kOutBlock channels, an even number of them: with too few tiles to
+  // split (small planes), 2 threads split the blocks (3 blocks ran 2 against 1).
+  int64_t blocks = cout <= kOutBlock * 3 / 2 ? 1 : CeilDiv(cout, kOutBlock);
+  blocks += blocks % 2 && blocks > 1;
+  oblock_ = blocks == 1 ? cout : RoundUp(CeilDiv(cout, blocks), kern.mr);
   oblocks_ = CeilDiv(cout, oblock_);
   u_.clear();
   u_.resize(static_cast<size_t>(E * oblocks_));
@@ -130,14 +134,26 @@ MaceStatus Conv3x3::Run(const float *x, int64_t batch, const conv::Window3 &w, c
   if (tiles == 0) return MaceStatus::MACE_SUCCESS;
   const gemm::Kernel *kern = u_[0].kernel();
   const Isa isa = kern->isa;
-  // Tiles per chunk: a multiple of the GEMM's column panel (and of the transform lanes).
-  const int64_t quantum = std::max<int64_t>(detail::kLanes, RoundUp(kern->nr, detail::kLanes));
-  int64_t nt = kChunkFloats / (E * (cin_ + oblock_)) / quantum * quantum;
-  nt = std::max(nt, quantum);
-  nt = std::min(nt, RoundUp(tiles, detail::kLanes));
-  const int64_t chunks = CeilDiv(tiles, nt);
-  // Balance the chunks (the last one is not left nearly empty).
-  nt = std::min(nt, RoundUp(CeilDiv(tiles, chunks), detail::kLanes));
+  // Each thread gets a part of the tiles (whole transform vectors of them, as equal as that
+  // allows), cut into chunks whose V and M fit L2. Jobs are chunk x output block, part-major,
+  // so the pool's equal ranges of jobs are the parts. Too few tiles for a part per thread:
+  // one part, and the threads split the output blocks (an even number of them, see Init).
+  const int threads = pool ? pool->num_threads() : 1;
+  const int64_t groups = CeilDiv(tiles, detail::kLanes);
+  const int64_t parts = threads > 1 && groups >= threads ? threads : 1;
+  const auto part_begin = [&](int64_t p) {
+    return std::min(tiles, groups * p / parts * detail::kLanes);
+  };
+  int64_t longest = 0;
+  for (int64_t p = 0; p < parts; ++p)
+    longest = std::max(longest, part_begin(p + 1) - part_begin(p));
+  // At least a GEMM column panel per chunk: each chunk streams all of U once per output block.
+  const int64_t nt_max = std::max<int64_t>(
+      RoundUp(kern->nr, detail::kLanes),
+      kChunkFloats / (E * (cin_ + oblock_)) / detail::kLanes * detail::kLanes);
+  const int64_t subs = CeilDiv(longest, nt_max);  // chunks per part
+  const int64_t nt = RoundUp(CeilDiv(longest, subs), detail::kLanes);
+  const int64_t chunks = parts * subs;
   const int64_t v_ld = nt;  // a multiple of kLanes
   // The transforms touch all alpha^2 matrices of V / M at once; one cache line of padding
   // between them keeps power-of-two strides from mapping them all to a few L1 sets.
@@ -152,7 +168,9 @@ MaceStatus Conv3x3::Run(const float *x, int64_t batch, const conv::Window3 &w, c
     int64_t transformed = -1;  // the chunk whose V is in s.v
     for (int64_t job = begin; job < end; ++job) {
       const int64_t chunk = job / oblocks_, ob = job % oblocks_;
-      const int64_t t0 = chunk * nt, n = std::min(nt, tiles - t0);
+      const int64_t part = chunk / subs, t0 = part_begin(part) + chunk % subs * nt;
+      const int64_t n = std::min(nt, part_begin(part + 1) - t0);
+      if (n <= 0) continue;  // a shorter part's last chunk
       if (chunk != transformed) {
         detail::InputJob ij{M, x, cin_, grid, t0, n, s.v.data(), v_ld, v_estride};
         Input(isa, ij);

@@ -12,7 +12,9 @@
 //  - Run: tiles of all images are numbered together and processed in chunks (V and M of a
 //    chunk stay in L2); per chunk the input transform writes V, alpha^2 GEMMs write M, and
 //    the output transform adds bias, applies the activation and writes Y. Chunks x
-//    output-channel blocks are the parallel jobs, each thread with its own scratch.
+//    output-channel blocks are the parallel jobs, each thread with its own scratch. Each
+//    thread's jobs are an equal part of the tiles (the part of the image it also handles in
+//    the 1x1 convs around), or, for small images, an equal share of the output blocks.
 // Matrices: F(2,3) is Lavin & Gray's; F(4,3) uses the points 0, +-1, +-2, inf with the 1/4,
 // 1/6, 1/24 factors in G (NNPACK/ncnn), so B^T and A^T hold small integers (exact in float)
 // and only the weight side, transformed once in double, carries fractions. F(4,3) still
