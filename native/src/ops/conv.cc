@@ -224,6 +224,23 @@ class ConvOp : public Operation {
       const bool dw_fast = depthwise::Supported(win);
       const Isa isa = CpuIsa();
       const int64_t planes = batch * filters;
+      if (mg == 1 && depthwise::ChannelBlocked(win)) {  // small planes: across channels
+        constexpr int64_t kGroup = 16;  // channels per job: a whole AVX-512 vector
+        const int64_t groups = (channels + kGroup - 1) / kGroup;
+        const int64_t min_jobs = std::max<int64_t>(1, 4096 / (kGroup * out_plane * kernel_size));
+        gemm::RunParallel(pool, 0, batch * groups, min_jobs, [&](int64_t begin, int64_t end) {
+          while (begin < end) {  // the jobs' channels of one image per call
+            const int64_t n = begin / groups, g1 = std::min(end, (n + 1) * groups);
+            const int64_t c0 = begin % groups * kGroup;
+            const int64_t c1 = std::min(channels, (g1 - n * groups) * kGroup);
+            depthwise::Planes(isa, xd + (n * channels + c0) * in_plane, c1 - c0,
+                              wd + c0 * kernel_size, bias ? bias + c0 : nullptr, win,
+                              activation_, yd + (n * filters + c0) * out_plane);
+            begin = g1;
+          }
+        });
+        return MaceStatus::MACE_SUCCESS;
+      }
       const int64_t min_chunk = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, out_plane * kernel_size));
       gemm::RunParallel(pool, 0, planes, min_chunk, [&](int64_t begin, int64_t end) {
         for (int64_t p = begin; p < end; ++p) {

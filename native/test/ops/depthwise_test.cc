@@ -6,7 +6,8 @@
 // masked loads, so widths around multiples of 4, 8 and 16 (SSE/NEON, AVX2, AVX-512) and pads
 // wider than a vector move columns between those paths. AVX-512 also has two narrow-plane
 // paths: outputs at most 8 wide use 8-lane vectors, and stride-1 planes with in_w == out_w <= 8
-// are computed flattened (NarrowSamePaddingPlanes).
+// are computed flattened (NarrowSamePaddingPlanes). Planes at most kBlockMaxWidth outputs
+// wide are also checked through Planes(), which vectorises across channels (CheckPlanes).
 // Dilated, 3-D and other kernel sizes go through Conv's general loop (conv_test.cc).
 #include <gtest/gtest.h>
 
@@ -103,9 +104,56 @@ class GuardedPlane {
 };
 #endif
 
+// Planes(): several channels at once, vectorised across channels, on planes at most
+// kBlockMaxWidth outputs wide. Channel counts not multiples of 4, 8 or 16 leave a last group
+// with unused lanes (3: one group; 17: 16 + 1, 8 + 8 + 1, 4 x 4 + 1).
+void CheckPlanes(const DwCase &c, const Activation &act, std::mt19937 *rng) {
+  const conv::Window3 win = MakeWindow(c);
+  ASSERT_TRUE(depthwise::ChannelBlocked(win));
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  const int64_t in_plane = c.h * c.w, out_plane = win.out[1] * win.out[2], taps = c.k * c.k;
+  for (int64_t channels : {3, 17}) {
+    std::vector<float> x(static_cast<size_t>(channels * in_plane));
+    std::vector<float> k(static_cast<size_t>(channels * taps)), bias(static_cast<size_t>(channels));
+    for (float &v : x) v = dist(*rng);
+    for (float &v : k) v = dist(*rng);
+    for (float &v : bias) v = dist(*rng);
+    std::vector<float> ref;
+    for (int64_t ch = 0; ch < channels; ++ch) {
+      const std::vector<float> xc(x.begin() + ch * in_plane, x.begin() + (ch + 1) * in_plane);
+      const std::vector<float> kc(k.begin() + ch * taps, k.begin() + (ch + 1) * taps);
+      const std::vector<float> yc = RefPlane(xc, kc, bias[ch], win, act);
+      ref.insert(ref.end(), yc.begin(), yc.end());
+    }
+    for (Isa isa : IsasHere())
+      for (bool with_bias : {true, false}) {
+        std::vector<float> y(ref.size() + 17, 12345.f);
+        depthwise::Planes(isa, x.data(), channels, k.data(), with_bias ? bias.data() : nullptr,
+                          win, act, y.data());
+        for (int64_t ch = 0; ch < channels; ++ch) {
+          std::vector<float> expect(ref.begin() + ch * out_plane,
+                                    ref.begin() + (ch + 1) * out_plane);
+          if (!with_bias) {
+            const std::vector<float> xc(x.begin() + ch * in_plane, x.begin() + (ch + 1) * in_plane);
+            const std::vector<float> kc(k.begin() + ch * taps, k.begin() + (ch + 1) * taps);
+            expect = RefPlane(xc, kc, 0.f, win, act);
+          }
+          for (int64_t i = 0; i < out_plane; ++i)
+            ASSERT_NEAR(y[ch * out_plane + i], expect[i], 1e-4f * (1.f + std::fabs(expect[i])))
+                << "Planes " << IsaName(isa) << " " << channels << " channels, " << c.h << "x"
+                << c.w << " k" << c.k << " s" << c.s << " pads " << c.pt << "," << c.pl << ","
+                << c.pb << "," << c.pr << " channel " << ch << " at " << i;
+        }
+        for (size_t i = ref.size(); i < y.size(); ++i)
+          ASSERT_EQ(y[i], 12345.f) << "Planes " << IsaName(isa) << " wrote past the planes";
+      }
+  }
+}
+
 void Check(const DwCase &c, const Activation &act, std::mt19937 *rng) {
   const conv::Window3 win = MakeWindow(c);
   ASSERT_TRUE(depthwise::Supported(win));
+  if (depthwise::ChannelBlocked(win)) CheckPlanes(c, act, rng);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
   std::vector<float> x(static_cast<size_t>(c.h * c.w)), k(static_cast<size_t>(c.k * c.k));
   for (float &v : x) v = dist(*rng);

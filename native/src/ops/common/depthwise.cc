@@ -29,7 +29,39 @@ void ComputeGeneric(const Job &job) {
 #endif
 }
 
+void BlocksGeneric(const BlockJob &job) {
+#if defined(__x86_64__)
+  Blocks<VecSse>(job);
+#elif defined(__ARM_NEON) || defined(__aarch64__)
+  Blocks<VecNeon>(job);
+#else
+  Blocks<VecScalar>(job);
+#endif
+}
+
 }  // namespace detail
+
+bool ChannelBlocked(const conv::Window3 &w) {
+  return Supported(w) && w.out[2] <= detail::kBlockMaxWidth;
+}
+
+void Planes(Isa isa, const float *x, int64_t channels, const float *kernel, const float *bias,
+            const conv::Window3 &w, const Activation &act, float *y) {
+  const bool vec_act = detail::VectorActivation(act.type);
+  const detail::BlockJob job{x, channels, w.in[1], w.in[2], w.pad_begin[1], w.pad_begin[2],
+                             kernel, bias, static_cast<int>(w.kernel[1]),
+                             static_cast<int>(w.stride[1]), w.out[1], w.out[2],
+                             vec_act ? act.type : ActivationType::NONE, act.alpha, act.beta, y};
+#if defined(__x86_64__)
+  if (isa == Isa::kAvx512) detail::BlocksAvx512(job);
+  else if (isa == Isa::kAvx2) detail::BlocksAvx2(job);
+  else detail::BlocksGeneric(job);
+#else
+  (void)isa;
+  detail::BlocksGeneric(job);
+#endif
+  if (!vec_act) act.ApplyInPlace(y, channels * w.out[1] * w.out[2]);
+}
 
 bool Supported(const conv::Window3 &w) {
   const int64_t k = w.kernel[1], s = w.stride[1];

@@ -17,6 +17,7 @@ namespace depthwise {
 namespace detail {
 
 void ComputeAvx2(const Job &job) { Compute<VecAvx2>(job); }
+void BlocksAvx2(const BlockJob &job) { Blocks<VecAvx2>(job); }
 
 }  // namespace detail
 }  // namespace depthwise

@@ -89,6 +89,8 @@ void ComputeAvx512(const Job &job) {
   else Compute<VecAvx512>(job);
 }
 
+void BlocksAvx512(const BlockJob &job) { Blocks<VecAvx512>(job); }
+
 }  // namespace detail
 }  // namespace depthwise
 }  // namespace mace

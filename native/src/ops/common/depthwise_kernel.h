@@ -42,6 +42,7 @@ template <class VT>
 struct ActVec : ActParams<VT> {
   using V = typename VT::V;
   explicit ActVec(const detail::Job &j) : ActParams<VT>(j.act, j.alpha, j.beta) {}
+  ActVec(ActivationType t, float alpha, float beta) : ActParams<VT>(t, alpha, beta) {}
   V operator()(V v) const {
     const V lo = this->lo, hi = this->hi, a = this->a, b = this->b;
     switch (this->type) {
@@ -338,6 +339,135 @@ void Compute(const detail::Job &j) {
   else if (j.k == 3) ComputeT<VT, 3, 2>(j);
   else if (j.stride == 1) ComputeT<VT, 5, 1>(j);
   else ComputeT<VT, 5, 2>(j);
+}
+
+// Grow-only scratch for BlocksT, per thread (new[], not std::vector: see depthwise.h on
+// inline code shared between files built for different instruction sets).
+struct BlockBuffer {
+  float *data = nullptr;
+  int64_t size = 0;
+  ~BlockBuffer() { delete[] data; }
+  float *Get(int64_t floats) {
+    if (size < floats) {
+      delete[] data;
+      data = new float[static_cast<size_t>(floats)];
+      size = floats;
+    }
+    return data;
+  }
+};
+
+// Channel-blocked small planes (Planes() in depthwise.h), N channels per vector. `in` holds
+// the padded input rows and columns the outputs read, pixel-major, N channels per pixel; its
+// padding is zeroed once per call and stays zero, as each group of channels writes only the
+// interior. Planes go in and out through N x N register transposes of the flat planes. Four
+// outputs of a row per step (independent accumulators for the FMA latency); a
+// row whose width is not a multiple of 4 ends with a step that overlaps the one before.
+template <class VT, int K, int S>
+void BlocksT(const detail::BlockJob &j) {
+  using V = typename VT::V;
+  constexpr int N = VT::N;
+  const int64_t out_h = j.out_h, out_w = j.out_w, out_plane = out_h * out_w;
+  const int64_t rows = (out_h - 1) * S + K, cols = (out_w - 1) * S + K;
+  const int64_t in_plane = j.in_h * j.in_w;
+  thread_local BlockBuffer in_buffer, out_buffer;
+  const int64_t in_floats = rows * cols * N;
+  float *const in = in_buffer.Get(in_floats), *const out = out_buffer.Get(out_plane * N);
+  for (int64_t i = 0; i < in_floats; ++i) in[i] = 0.f;
+  const ActVec<VT> act(j.act, j.alpha, j.beta);
+  for (int64_t c0 = 0; c0 < j.channels; c0 += N) {
+    const int nc = static_cast<int>(j.channels - c0 < N ? j.channels - c0 : N);
+    if (nc < N && c0 > 0)  // the last group's unused lanes: zero, not the previous group's
+      for (int64_t i = 0; i < in_floats; ++i) in[i] = 0.f;
+    // N input pixels of the N channels at a time, transposed in registers into N vectors of
+    // one pixel each, stored at the pixel's padded position (if the outputs read it).
+    const V zero = VT::Set1(0.f);
+    for (int64_t p0 = 0, ih = 0, iw = 0; p0 < in_plane; p0 += N) {
+      const int cnt = static_cast<int>(in_plane - p0 < N ? in_plane - p0 : N);
+      V v[N];
+#pragma GCC unroll 16
+      for (int c = 0; c < N; ++c) {
+        const float *x = j.x + (c0 + c) * in_plane + p0;
+        v[c] = c >= nc ? zero : cnt == N ? VT::Load(x) : VT::LoadMask(x, VT::MakeMask(0, cnt));
+      }
+      VT::Transpose(v);
+      for (int i = 0; i < cnt; ++i) {
+        const int64_t r = ih + j.pad_t, q = iw + j.pad_l;
+        if (r < rows && q < cols) VT::Store(in + (r * cols + q) * N, v[i]);
+        if (++iw == j.in_w) {
+          iw = 0;
+          ++ih;
+        }
+      }
+    }
+    // Weights: the N channels' K*K taps, N taps at a time, transposed into one vector per tap.
+    V wv[K * K];
+#pragma GCC unroll 7
+    for (int t0 = 0; t0 < K * K; t0 += N) {
+      const int taps = K * K - t0 < N ? K * K - t0 : N;
+      V v[N];
+#pragma GCC unroll 16
+      for (int c = 0; c < N; ++c) {
+        const float *w = j.kernel + (c0 + c) * K * K + t0;
+        v[c] = c >= nc ? zero : taps == N ? VT::Load(w) : VT::LoadMask(w, VT::MakeMask(0, taps));
+      }
+      VT::Transpose(v);
+#pragma GCC unroll 16
+      for (int i = 0; i < taps; ++i) wv[t0 + i] = v[i];
+    }
+    const V bias = !j.bias ? zero
+                   : nc == N ? VT::Load(j.bias + c0)
+                             : VT::LoadMask(j.bias + c0, VT::MakeMask(0, nc));
+    for (int64_t oh = 0; oh < out_h; ++oh) {
+      const float *row = in + oh * S * cols * N;
+      float *o = out + oh * out_w * N;
+      if (out_w >= 4) {
+        for (int64_t ow = 0;; ow += 4) {
+          if (ow + 4 > out_w) ow = out_w - 4;
+          V acc[4] = {bias, bias, bias, bias};
+#pragma GCC unroll 5
+          for (int kh = 0; kh < K; ++kh)
+#pragma GCC unroll 5
+            for (int kw = 0; kw < K; ++kw)
+#pragma GCC unroll 4
+              for (int i = 0; i < 4; ++i)
+                acc[i] = VT::Fma(wv[kh * K + kw],
+                                 VT::Load(row + (kh * cols + (ow + i) * S + kw) * N), acc[i]);
+          for (int i = 0; i < 4; ++i) VT::Store(o + (ow + i) * N, act(acc[i]));
+          if (ow + 4 >= out_w) break;
+        }
+      } else {
+        for (int64_t ow = 0; ow < out_w; ++ow) {
+          V acc = bias;
+          for (int kh = 0; kh < K; ++kh)
+            for (int kw = 0; kw < K; ++kw)
+              acc = VT::Fma(wv[kh * K + kw], VT::Load(row + (kh * cols + ow * S + kw) * N), acc);
+          VT::Store(o + ow * N, act(acc));
+        }
+      }
+    }
+    // Back to planes: N output pixels of the N channels at a time, transposed.
+    for (int64_t p0 = 0; p0 < out_plane; p0 += N) {
+      const int cnt = static_cast<int>(out_plane - p0 < N ? out_plane - p0 : N);
+      V v[N];
+#pragma GCC unroll 16
+      for (int i = 0; i < N; ++i) v[i] = i < cnt ? VT::Load(out + (p0 + i) * N) : zero;
+      VT::Transpose(v);
+      for (int c = 0; c < nc; ++c) {
+        float *y = j.y + (c0 + c) * out_plane + p0;
+        if (cnt == N) VT::Store(y, v[c]);
+        else VT::StoreN(y, v[c], cnt);
+      }
+    }
+  }
+}
+
+template <class VT>
+void Blocks(const detail::BlockJob &j) {
+  if (j.k == 3 && j.stride == 1) BlocksT<VT, 3, 1>(j);
+  else if (j.k == 3) BlocksT<VT, 3, 2>(j);
+  else if (j.stride == 1) BlocksT<VT, 5, 1>(j);
+  else BlocksT<VT, 5, 2>(j);
 }
 
 }  // namespace

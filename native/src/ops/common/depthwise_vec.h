@@ -1,8 +1,8 @@
 // Float vector types for the depthwise kernels, one per instruction set, all with the same
 // small interface (N lanes, Load/Store, Set1, Fma, Min/Max, StoreN for a row's last partial
 // vector, LoadMask for vectors that overlap the plane's left/right border, Deint to split 2N
-// floats into even and odd columns for stride 2), so one kernel template
-// (depthwise_kernel.h) is compiled once per set:
+// floats into even and odd columns for stride 2, Transpose for N x N blocks), so one kernel
+// template (depthwise_kernel.h) is compiled once per set:
 //   VecAvx512 (16 lanes), VecAvx512Half (8) in depthwise_avx512.cc
 //   VecAvx2 (8)           in depthwise_avx2.cc
 //   VecNeon (4)           in depthwise.cc on ARM   VecSse (4) in depthwise.cc on x86-64
@@ -59,6 +59,34 @@ struct VecAvx512 {
     const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     *even = _mm512_permutex2var_ps(a, ie, b);
     *odd = _mm512_permutex2var_ps(a, io, b);
+  }
+  // r[i] becomes column i of the 16 x 16 matrix whose rows were r[0..15]: pairs of rows
+  // interleave (floats, then float pairs) so each 128-bit lane holds a 4 x 4 block transposed,
+  // then two rounds of lane shuffles gather each column's four lanes.
+  static void Transpose(V *r) {
+    V a[16], b[16];
+    for (int i = 0; i < 16; i += 2) {
+      a[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+      a[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int m = 0; m < 16; m += 4) {  // b[m + k], lane L: column 4L + k of rows m..m+3
+      const __m512d a0 = _mm512_castps_pd(a[m]), a1 = _mm512_castps_pd(a[m + 1]),
+                    a2 = _mm512_castps_pd(a[m + 2]), a3 = _mm512_castps_pd(a[m + 3]);
+      b[m] = _mm512_castpd_ps(_mm512_unpacklo_pd(a0, a2));
+      b[m + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a0, a2));
+      b[m + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(a1, a3));
+      b[m + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(a1, a3));
+    }
+    for (int k = 0; k < 4; ++k) {
+      const V lo0 = _mm512_shuffle_f32x4(b[k], b[4 + k], 0x44);  // lanes 0, 1 of both
+      const V lo1 = _mm512_shuffle_f32x4(b[8 + k], b[12 + k], 0x44);
+      const V hi0 = _mm512_shuffle_f32x4(b[k], b[4 + k], 0xEE);  // lanes 2, 3 of both
+      const V hi1 = _mm512_shuffle_f32x4(b[8 + k], b[12 + k], 0xEE);
+      r[k] = _mm512_shuffle_f32x4(lo0, lo1, 0x88);
+      r[4 + k] = _mm512_shuffle_f32x4(lo0, lo1, 0xDD);
+      r[8 + k] = _mm512_shuffle_f32x4(hi0, hi1, 0x88);
+      r[12 + k] = _mm512_shuffle_f32x4(hi0, hi1, 0xDD);
+    }
   }
 };
 #endif
@@ -127,6 +155,27 @@ struct VecAvx2 {
     *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8));
     *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), 0xD8));
   }
+  // r[i] becomes column i of the 8 x 8 matrix of rows r[0..7] (as VecAvx512::Transpose, with
+  // one round of 128-bit lane permutes).
+  static void Transpose(V *r) {
+    V a[8], b[8];
+    for (int i = 0; i < 8; i += 2) {
+      a[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+      a[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int m = 0; m < 8; m += 4) {
+      const __m256d a0 = _mm256_castps_pd(a[m]), a1 = _mm256_castps_pd(a[m + 1]),
+                    a2 = _mm256_castps_pd(a[m + 2]), a3 = _mm256_castps_pd(a[m + 3]);
+      b[m] = _mm256_castpd_ps(_mm256_unpacklo_pd(a0, a2));
+      b[m + 1] = _mm256_castpd_ps(_mm256_unpackhi_pd(a0, a2));
+      b[m + 2] = _mm256_castpd_ps(_mm256_unpacklo_pd(a1, a3));
+      b[m + 3] = _mm256_castpd_ps(_mm256_unpackhi_pd(a1, a3));
+    }
+    for (int k = 0; k < 4; ++k) {
+      r[k] = _mm256_permute2f128_ps(b[k], b[4 + k], 0x20);
+      r[4 + k] = _mm256_permute2f128_ps(b[k], b[4 + k], 0x31);
+    }
+  }
 };
 #endif
 
@@ -161,6 +210,7 @@ struct VecSse {
     *even = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
     *odd = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
   }
+  static void Transpose(V *r) { _MM_TRANSPOSE4_PS(r[0], r[1], r[2], r[3]); }
 };
 #endif
 
@@ -199,6 +249,13 @@ struct VecNeon {
     *even = u.val[0];
     *odd = u.val[1];
   }
+  static void Transpose(V *r) {
+    const float32x4x2_t t01 = vtrnq_f32(r[0], r[1]), t23 = vtrnq_f32(r[2], r[3]);
+    r[0] = vcombine_f32(vget_low_f32(t01.val[0]), vget_low_f32(t23.val[0]));
+    r[1] = vcombine_f32(vget_low_f32(t01.val[1]), vget_low_f32(t23.val[1]));
+    r[2] = vcombine_f32(vget_high_f32(t01.val[0]), vget_high_f32(t23.val[0]));
+    r[3] = vcombine_f32(vget_high_f32(t01.val[1]), vget_high_f32(t23.val[1]));
+  }
 };
 #endif
 
@@ -224,6 +281,7 @@ struct VecScalar {
     *even = a;
     *odd = b;
   }
+  static void Transpose(V *) {}
 };
 
 // The vector constants of a fused activation with a vector form (RELU, CLIP, HARDSIGMOID,
