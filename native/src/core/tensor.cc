@@ -4,6 +4,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "core/memory.h"
+
 namespace mace {
 
 Buffer::~Buffer() {
@@ -17,7 +19,7 @@ MaceStatus Buffer::Reserve(size_t bytes) {
   }
   // Round up so that vector kernels may read a full register past the last element.
   size_t rounded = (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment + kTensorAlignment;
-  void *p = std::aligned_alloc(kTensorAlignment, rounded);
+  void *p = AllocateAligned(rounded, kTensorAlignment);
   if (p == nullptr) return OutOfResources("cannot allocate ", rounded, " bytes");
   std::memset(p, 0, rounded);
   std::free(data_);

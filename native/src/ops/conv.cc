@@ -273,15 +273,29 @@ class ConvOp : public Operation {
     // A pointwise conv on a 1x1 plane (squeeze-excite blocks) is a matrix-vector product: with
     // the weights unpacked, the GEMM takes its no-packing path instead of padding one column
     // to a whole micro-tile.
-    const bool use_packed =
-        !packed_.empty() && packed_shape_ == w->shape() && !(pointwise && out_plane == 1);
+    const bool gemv = pointwise && out_plane == 1;
+    const bool use_packed = !packed_.empty() && packed_shape_ == w->shape() && !gemv;
+    // With many more outputs than inputs (squeeze-excite expansions, 144 -> 576) a dot product
+    // per output is too short to pay for summing its lanes: the transposed weights let the
+    // product run as axpy updates of whole vectors of outputs instead (2.6x faster there,
+    // slower where rows are long). Transposed on the first such run, as the plane size is
+    // known only then; a conv on larger planes never makes the copy.
+    const bool axpy = gemv && group_ == 1 && w->is_const() && mg >= 2 * depth &&
+                      w->size() <= kMaxTransposedWeights;
+    if (axpy && transposed_shape_ != w->shape()) {
+      transposed_w_.resize(static_cast<size_t>(w->size()));
+      for (int64_t i = 0; i < filters; ++i)
+        for (int64_t t = 0; t < depth; ++t) transposed_w_[t * filters + i] = wd[i * depth + t];
+      transposed_shape_ = w->shape();
+    }
 
     auto run_group = [&](int64_t job, ThreadPool *gemm_pool) -> MaceStatus {
       const int64_t n = job / group_, g = job % group_;
       const float *xg = xd + (n * channels + g * cg) * in_plane;
       float *yg = yd + (n * filters + g * mg) * out_plane;
       gemm::Operand a = use_packed ? gemm::Operand::Packed(packed_[g])
-                                   : gemm::Operand::Dense(wd + g * mg * depth, depth, false);
+                        : axpy       ? gemm::Operand::Dense(transposed_w_.data(), filters, true)
+                                     : gemm::Operand::Dense(wd + g * mg * depth, depth, false);
       Im2colSource src{xg, win, in_plane, kernel_size};
       gemm::Operand bop = pointwise ? gemm::Operand::Dense(xg, in_plane, false)
                                     : gemm::Operand::Custom(PackIm2col, &src);
@@ -307,6 +321,10 @@ class ConvOp : public Operation {
   Shape packed_shape_;
   std::vector<float> direct_w_;  // conv_direct::PackWeights layout, when W is constant
   Shape direct_shape_;
+  // Weights transposed to [depth][filters] for matrix-vector products in axpy form (Run).
+  static constexpr int64_t kMaxTransposedWeights = 1 << 20;
+  std::vector<float> transposed_w_;
+  Shape transposed_shape_;
   winograd::Conv3x3 winograd_;  // prepared when the `winograd` arg asks for it
   int64_t macs_ = 0;
 };

@@ -378,6 +378,20 @@ TEST(ConvTest, PointwiseUsesInputDirectly) {
   CheckConv(s);
 }
 
+// Pointwise convs on 1x1 planes are matrix-vector products: dot products per output, or with
+// many more outputs than inputs (squeeze-excite expansions) axpy updates over transposed weights.
+TEST(ConvTest, PointwiseOnOnePixelPlanes) {
+  ConvSpec s;
+  s.activation = "HARDSIGMOID";
+  s.act_alpha = 0.2f;
+  s.act_beta = 0.5f;
+  for (const Shape &w : {Shape{37, 13, 1, 1}, Shape{50, 40, 1, 1}, Shape{577, 144, 1, 1}}) {
+    s.x = {2, w[1], 1, 1};
+    s.w = w;
+    CheckConv(s);
+  }
+}
+
 TEST(ConvTest, LargeCrossesGemmBlocks) {
   // Depth 37*9 = 333 > one depth block; 41*41 = 1681 columns > one column block.
   ConvSpec s;

@@ -10,6 +10,8 @@
 #include <new>
 #include <vector>
 
+#include "core/memory.h"
+
 // ARM builds (aarch64, or ARMv7-A built with -mfpu=neon) use NEON intrinsics: they pin a
 // larger tile in registers and use lane-indexed multiply-adds, which the auto-vectoriser does
 // not reliably produce from the C++ kernel.
@@ -29,8 +31,8 @@ bool AlignedFloats::Reserve(int64_t n) {
   if (n <= capacity_) return true;
   size_t bytes = static_cast<size_t>(n) * sizeof(float);
   bytes = (bytes + 63) / 64 * 64;
-  void *p = nullptr;
-  if (posix_memalign(&p, 64, bytes) != 0 || p == nullptr) return false;
+  void *p = AllocateAligned(bytes, 64);
+  if (p == nullptr) return false;
   data_.reset(static_cast<float *>(p));
   capacity_ = n;
   return true;
