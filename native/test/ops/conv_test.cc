@@ -424,11 +424,21 @@ TEST(ConvTest, FusedActivations) {
   } acts[] = {{"RELU", 0, 0},        {"CLIP", -0.5f, 0.5f}, {"LEAKYRELU", 0.1f, 0},
               {"SIGMOID", 0, 0},     {"TANH", 0, 0},        {"HARDSIGMOID", 0.2f, 0.5f},
               {"HARDSWISH", 0, 0}};
+  // The 3x3 conv of 4 channels runs the direct loop; a pointwise conv of 24 channels the
+  // GEMM, whose epilogue applies them (with and without bias).
+  ConvSpec pw;
+  pw.x = {1, 24, 9, 11};
+  pw.w = {37, 24, 1, 1};
   for (const auto &a : acts) {
-    s.activation = a.name;
-    s.act_alpha = a.alpha;
-    s.act_beta = a.beta;
-    CheckConv(s);
+    for (ConvSpec *spec : {&s, &pw}) {
+      spec->activation = a.name;
+      spec->act_alpha = a.alpha;
+      spec->act_beta = a.beta;
+      CheckConv(*spec);
+    }
+    pw.bias = false;
+    CheckConv(pw);
+    pw.bias = true;
   }
 }
 
