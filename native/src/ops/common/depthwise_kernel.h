@@ -211,24 +211,34 @@ int64_t StripFloatsT(const detail::Job &j) {
   return rows * (StripFor<S, K, VT::N>(0, c.a).width + StripFor<S, K, VT::N>(c.b, j.out_w).width);
 }
 
-// The strips' memory, per thread and per instruction-set file (this header is compiled once
-// per set, with no library template: see depthwise.h). Zeroed when the geometry changes, so
-// the planes of one conv only copy their input columns in (FillStrip).
-struct StripBuffer {
+// Grow-only scratch for StripBuffer and BlocksT, per thread (new[], not std::vector: see
+// depthwise.h on inline code shared between files built for different instruction sets).
+struct BlockBuffer {
   float *data = nullptr;
   int64_t size = 0;
-  int64_t key[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
-  ~StripBuffer() { delete[] data; }
-  float *For(const detail::Job &j, int64_t floats) {
-    const int64_t k[8] = {j.k, j.stride, j.in_h, j.in_w, j.pad_t, j.pad_l, j.out_h, j.out_w};
-    bool same = true;
-    for (int i = 0; i < 8; ++i) same = same && k[i] == key[i];
-    if (same) return data;
+  ~BlockBuffer() { delete[] data; }
+  float *Get(int64_t floats) {
     if (size < floats) {
       delete[] data;
       data = new float[static_cast<size_t>(floats)];
       size = floats;
     }
+    return data;
+  }
+};
+
+// The strips' memory, per thread and per instruction-set file (this header is compiled once
+// per set, with no library template: see depthwise.h). Zeroed when the geometry changes, so
+// the planes of one conv only copy their input columns in (FillStrip).
+struct StripBuffer {
+  BlockBuffer storage;
+  int64_t key[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+  float *For(const detail::Job &j, int64_t floats) {
+    const int64_t k[8] = {j.k, j.stride, j.in_h, j.in_w, j.pad_t, j.pad_l, j.out_h, j.out_w};
+    bool same = true;
+    for (int i = 0; i < 8; ++i) same = same && k[i] == key[i];
+    if (same) return storage.data;
+    float *data = storage.Get(floats);
     for (int64_t i = 0; i < floats; ++i) data[i] = 0.f;
     for (int i = 0; i < 8; ++i) key[i] = k[i];
     return data;
@@ -340,22 +350,6 @@ void Compute(const detail::Job &j) {
   else if (j.stride == 1) ComputeT<VT, 5, 1>(j);
   else ComputeT<VT, 5, 2>(j);
 }
-
-// Grow-only scratch for BlocksT, per thread (new[], not std::vector: see depthwise.h on
-// inline code shared between files built for different instruction sets).
-struct BlockBuffer {
-  float *data = nullptr;
-  int64_t size = 0;
-  ~BlockBuffer() { delete[] data; }
-  float *Get(int64_t floats) {
-    if (size < floats) {
-      delete[] data;
-      data = new float[static_cast<size_t>(floats)];
-      size = floats;
-    }
-    return data;
-  }
-};
 
 // Channel-blocked small planes (Planes() in depthwise.h), N channels per vector. `in` holds
 // the padded input rows and columns the outputs read, pixel-major, N channels per pixel; its
