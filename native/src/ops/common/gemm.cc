@@ -167,7 +167,7 @@ void PortableTile(const TileArgs &t) {
 
 // NEON on ARM, plain C++ elsewhere: small tiles and blocks sized for small caches.
 const Kernel kPortableKernel = {Isa::kGeneric, MACE_GEMM_NEON ? "neon" : "generic", kMR, kNR,
-                                256, kMR * (96 / kMR), 1024 / kNR * kNR, PortableTile, false,
+                                256, kMR * (96 / kMR), 1024 / kNR * kNR, PortableTile, 0,
                                 GemvRange, kNR};  // (its tiles read whole panels)
 
 std::atomic<int> g_isa_cap{static_cast<int>(Isa::kAvx512)};
@@ -180,12 +180,11 @@ struct GemmJob {
   int64_t ldc;
   const Epilogue *ep;
   const Kernel *kern;
-  bool b_in_place;  // a dense B read in place (Kernel::direct_b), not packed
+  bool b_in_place;  // a dense B read in place (Kernel::direct_b_panels), not packed
 };
 
-// B is read in place (Kernel::direct_b) when A has at most this many row panels.
-constexpr int64_t kDirectBMaxPanels = 4;
-// ... or when B is this shallow, whatever m is: few rows of B are few streams to read.
+// B is read in place (Kernel::direct_b_panels) when it is this shallow, whatever m is: few rows
+// of B are few streams to read.
 constexpr int64_t kDirectBMaxDepth = 64;
 
 // Per-thread packing buffers, grown on demand and kept for the next call.
@@ -366,10 +365,10 @@ MaceStatus Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const Operand &a,
                    b.packed->depth() != k))
     return InvalidArgs("gemm: packed B does not match ", k, "x", n);
   if (m == 0 || n == 0) return MaceStatus::MACE_SUCCESS;
-  // A dense B used by few rows of A is read in place: packing it would copy every element of
-  // B for only ceil(m / MR) tiles to reuse (1x1 convs with few output channels).
-  const bool b_in_place = kernel->direct_b && !b.packed && !b.pack_fn && !b.trans &&
-                          (m <= kDirectBMaxPanels * MR || k <= kDirectBMaxDepth);
+  // A dense B used by few enough row panels of A is read in place rather than copied into
+  // panels (1x1 convs: B is the input image).
+  const bool b_in_place = kernel->direct_b_panels > 0 && !b.packed && !b.pack_fn && !b.trans &&
+                          (CeilDiv(m, MR) <= kernel->direct_b_panels || k <= kDirectBMaxDepth);
   GemmJob job{m, n, k, alpha, beta, &a, &b, c, ldc, &epilogue, kernel, b_in_place};
   if (k == 0) {
     ScaleOnly(job);

@@ -47,7 +47,7 @@ struct Avx2 {
 
 constexpr int kMR = 6, kNR = 16;
 const Kernel kAvx2Kernel = {Isa::kAvx2, "avx2", kMR, kNR, 256, 144, 2048,
-                            DispatchTile<Avx2, kMR, kNR>, true, GemvRange, 8};
+                            DispatchTile<Avx2, kMR, kNR>, 16, GemvRange, 8};
 
 }  // namespace
 

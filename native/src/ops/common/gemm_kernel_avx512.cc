@@ -45,7 +45,7 @@ struct Avx512 {
 
 constexpr int kMR = 12, kNR = 32;
 const Kernel kAvx512Kernel = {Isa::kAvx512, "avx512", kMR, kNR, 192, 240, 2048,
-                              DispatchTile<Avx512, kMR, kNR>, true, GemvRange, 16};
+                              DispatchTile<Avx512, kMR, kNR>, kAnyPanels, GemvRange, 16};
 
 }  // namespace
 
