@@ -91,8 +91,25 @@ MaceStatus Net::Create(const ModelGraph &graph, const uint8_t *data, ThreadPool 
       if (!s.ok()) return MaceStatus(s.code(), op->Where() + s.information());
     }
   }
+  if (!gpu_engine) net->AbsorbProducers();
   *out = std::move(net);
   return MaceStatus::MACE_SUCCESS;
+}
+
+void Net::AbsorbProducers() {
+  std::map<std::string, int> readers;
+  for (const auto &def : graph_.ops)
+    for (const auto &in : def.inputs) ++readers[in];
+  for (const auto &out : graph_.outputs) ++readers[out.name];
+  for (size_t k = 0; k + 1 < ops_.size(); ++k) {
+    const OpDef &def = graph_.ops[k], &next = graph_.ops[k + 1];
+    if (ops_[k].cpu == nullptr || ops_[k + 1].cpu == nullptr || def.outputs.size() != 1 ||
+        next.inputs.empty() || next.inputs[0] != def.outputs[0] || readers[def.outputs[0]] != 1)
+      continue;
+    // A producer that absorbed its own producer stays: Absorb sees single ops only.
+    if (k > 0 && ops_[k - 1].absorbed) continue;
+    ops_[k].absorbed = ops_[k + 1].cpu->Absorb(ops_[k].cpu.get());
+  }
 }
 
 Tensor *Net::GetTensor(const std::string &name) {
@@ -109,6 +126,7 @@ MaceStatus Net::Run(RunMetadata *metadata) {
     for (const auto &in : graph_.inputs) device->HostWritten(tensors_[in.name].get());
   }
   for (auto &slot : ops_) {
+    if (slot.absorbed) continue;
     int64_t start = metadata ? NowMicros() : 0;
     if (slot.gpu != nullptr) {
       // The GPU kernel where it takes this run's case, else the CPU kernel (recorded).
@@ -152,7 +170,12 @@ MaceStatus Net::Run(RunMetadata *metadata) {
 
 std::string Net::Placement() const {
   auto ops = [](size_t n) { return std::to_string(n) + (n == 1 ? " op" : " ops"); };
-  if (options_.device_memory == nullptr) return "CPU: " + ops(ops_.size());
+  if (options_.device_memory == nullptr) {
+    size_t fused = 0;
+    for (const auto &slot : ops_) fused += slot.absorbed ? 1 : 0;
+    return "CPU: " + ops(ops_.size()) +
+           (fused ? ", " + std::to_string(fused) + " run by the next op" : "");
+  }
   // Distinct entries in order of first appearance, with a count where one repeats.
   using Entries = std::vector<std::pair<std::string, size_t>>;
   auto add = [](Entries *e, const std::string &what) {

@@ -32,7 +32,8 @@ class Net {
   const ModelGraph &graph() const { return graph_; }
   MaceStatus Run(RunMetadata *metadata);
 
-  // Which device ran each op: "CPU: 12 ops" on a CPU engine; on a GPU engine
+  // Which device ran each op: "CPU: 12 ops" on a CPU engine ("CPU: 12 ops, 2 run by the next
+  // op" where ops absorbed the op before them); on a GPU engine
   // "GPU: 3 ops (Add, Relu); CPU fallback: 2 ops (Conv: no GPU kernel, ...)". After a Run it
   // is where that run's ops ran (a GPU op whose case its kernel does not take, e.g.
   // broadcasting shapes, runs on the CPU), with the transfers between host and GPU that run
@@ -45,11 +46,15 @@ class Net {
     std::unique_ptr<Operation> cpu, gpu;
     bool on_gpu = false;        // where it ran last (or is planned to run)
     std::string cpu_reason;     // why not on the GPU (GPU engines)
+    bool absorbed = false;      // run by the next op (Operation::Absorb)
     Operation *op() const { return on_gpu ? gpu.get() : cpu.get(); }
   };
 
   Net(const ModelGraph &graph, ThreadPool *pool, const NetOptions &options)
       : graph_(graph), pool_(pool), options_(options) {}
+
+  // CPU engines: lets each op absorb the op before it where Operation::Absorb accepts.
+  void AbsorbProducers();
 
   ModelGraph graph_;
   ThreadPool *pool_;

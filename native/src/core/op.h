@@ -76,6 +76,11 @@ class Operation {
   // built) only what does not depend on shapes is checked. When false, `why` says why and the
   // executor runs the op's CPU kernel instead. CPU ops take every case they are built for.
   virtual bool Supports(const OpContext *ctx, std::string *why) const { return true; }
+  // CPU engines, at load: offers this op the op before it, whose only output is read by this op
+  // alone (as input 0) and is no model output. Returning true, this op takes over computing
+  // that output (fused with its own work, or by running the producer first) and the executor
+  // no longer runs the producer.
+  virtual bool Absorb(Operation *producer) { return false; }
   // Multiply-accumulates of the last Run, for benchmark statistics (0 when not meaningful).
   virtual int64_t Macs() const { return 0; }
 

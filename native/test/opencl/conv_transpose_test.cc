@@ -10,7 +10,7 @@
 #include "core/model.h"
 #include "mace/public/mace.h"
 #include "mace_generated.h"
-#include "model_builder.h"
+#include "util/model_builder.h"
 #include "opencl_test_util.h"
 
 namespace mace {

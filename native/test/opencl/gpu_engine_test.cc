@@ -13,7 +13,7 @@
 #include "core/model.h"
 #include "mace/public/mace.h"
 #include "mace_generated.h"
-#include "opencl/model_builder.h"
+#include "util/model_builder.h"
 #include "opencl/opencl_test_util.h"
 #include "util/op_tester.h"
 

@@ -1,7 +1,8 @@
 // Conv tests: the op against a naive N-D convolution written from the ONNX spec, over 1-D/2-D/
 // 3-D shapes, groups, depthwise (with multiplier), strides, dilations, pads, auto_pad, bias,
 // fused activations, constant vs runtime weights, 1 vs 3 threads, every GEMM kernel
-// (instruction set) of this machine, and input errors.
+// (instruction set) of this machine, input errors, and a pointwise conv fused into the
+// depthwise conv after it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,7 +14,10 @@
 
 #include "core/cpu_features.h"
 #include "core/op_registry.h"
+#include "mace/public/mace.h"
+#include "ops/common/conv_util.h"
 #include "ops/common/gemm.h"
+#include "util/model_builder.h"
 #include "util/op_tester.h"
 
 namespace mace {
@@ -593,6 +597,111 @@ TEST(ConvTest, InvalidInputs) {
   OpTester ints("Conv");
   ints.InputInt64({1, 1, 2, 2}, {1, 2, 3, 4}).Input({1, 1, 1, 1}, {1.f});
   EXPECT_FALSE(ints.Run().ok());
+}
+
+
+// A pointwise conv into a depthwise conv, run by a CPU engine: the depthwise conv absorbs the
+// pointwise one (Net::AbsorbProducers) and, with the fusion limits lowered, computes both in
+// bands of rows per thread (one output row per band, a few, or all). Checked against the
+// reference convs, and against the engine with fusion off (the same kernels; only the GEMM's
+// tiling of the last columns of a band may round differently).
+struct PointwiseDepthwise {
+  Shape x;  // N, Cin, H, W
+  int64_t mid, k, stride;
+  std::vector<int64_t> pads;  // top, left, bottom, right
+  std::string act1, act2;     // activations of the pointwise and the depthwise conv
+};
+
+struct EngineRun {
+  std::vector<float> y;
+  std::string placement;
+};
+
+EngineRun RunPointwiseDepthwise(const PointwiseDepthwise &c, const Shape &ys,
+                                const std::vector<std::vector<float>> &v, int threads) {
+  ModelBuilder mb;
+  mb.Input("x", c.x)
+      .Const("w1", {c.mid, c.x[1], 1, 1}, v[1])
+      .Const("b1", {c.mid}, v[2])
+      .Const("w2", {c.mid, 1, c.k, c.k}, v[3])
+      .Const("b2", {c.mid}, v[4]);
+  // CLIP's bounds; the other activations here take none.
+  const std::map<std::string, float> bounds = {{"activation_alpha", 0.f}, {"activation_beta", 0.5f}};
+  std::map<std::string, float> dw_args = bounds;
+  dw_args["group"] = static_cast<float>(c.mid);
+  mb.Op("Conv", {"x", "w1", "b1"}, "m", bounds, {}, {{"activation", c.act1}})
+      .Op("Conv", {"m", "w2", "b2"}, "y", dw_args, {{"strides", {c.stride, c.stride}}, {"pads", c.pads}},
+          {{"activation", c.act2}})
+      .Output("y", ys);
+  std::vector<uint8_t> graph, data;
+  mb.Build(&graph, &data);
+  MaceEngineConfig config(DeviceType::CPU);
+  EXPECT_TRUE(config.SetCPUThreadPolicy(threads, AFFINITY_NONE).ok());
+  MaceEngine engine(config);
+  EngineRun r;
+  MaceStatus st = engine.Init(graph.data(), graph.size(), {}, {}, data.data(), data.size());
+  EXPECT_TRUE(st.ok()) << st.information();
+  if (!st.ok()) return r;
+  std::shared_ptr<void> buf(new float[v[0].size()], std::default_delete<float[]>());
+  std::copy(v[0].begin(), v[0].end(), static_cast<float *>(buf.get()));
+  std::map<std::string, MaceTensor> in{{"x", MaceTensor(c.x, buf)}}, out{{"y", MaceTensor()}};
+  st = engine.Run(in, &out);
+  EXPECT_TRUE(st.ok()) << st.information();
+  if (!st.ok()) return r;
+  EXPECT_EQ(out["y"].shape(), ys);
+  const float *y = out["y"].data().get();
+  r.y.assign(y, y + NumElements(ys));
+  r.placement = engine.DevicePlacement();
+  return r;
+}
+
+TEST(ConvTest, PointwiseFusedIntoDepthwise) {
+  const PointwiseDepthwise cases[] = {
+      {{1, 5, 23, 21}, 19, 3, 1, {1, 1, 1, 1}, "CLIP", "CLIP"},
+      {{2, 7, 20, 17}, 21, 3, 2, {1, 1, 1, 1}, "RELU", "RELU"},
+      {{1, 3, 19, 26}, 17, 5, 2, {2, 2, 2, 2}, "HARDSWISH", ""},
+      {{1, 4, 22, 18}, 16, 5, 1, {2, 1, 1, 2}, "", "HARDSWISH"},
+      {{1, 6, 17, 15}, 33, 3, 2, {0, 0, 1, 1}, "SIGMOID", "TANH"},  // TF-style SAME pads
+  };
+  const conv::FusionLimits before = conv::SetFusionLimitsForTesting({0, 0});
+  for (const auto &c : cases) {
+    SCOPED_TRACE("X " + ShapeToString(c.x) + " mid " + std::to_string(c.mid) + " k " +
+                 std::to_string(c.k) + " stride " + std::to_string(c.stride));
+    ConvSpec pw, dw;
+    pw.x = c.x;
+    pw.w = {c.mid, c.x[1], 1, 1};
+    pw.activation = c.act1;
+    Shape ms, ys;
+    dw.w = {c.mid, 1, c.k, c.k};
+    dw.group = c.mid;
+    dw.strides = {c.stride, c.stride};
+    dw.pads = c.pads;
+    dw.activation = c.act2;
+    pw.act_beta = dw.act_beta = 0.5f;
+    const std::vector<std::vector<float>> v = {
+        RandomFloats(NumElements(c.x), -1.f, 1.f, 1), RandomFloats(NumElements(pw.w), -1.f, 1.f, 2),
+        RandomFloats(c.mid, -1.f, 1.f, 3), RandomFloats(NumElements(dw.w), -1.f, 1.f, 4),
+        RandomFloats(c.mid, -1.f, 1.f, 5)};
+    const std::vector<float> m = RefConv(pw, v[0], v[1], v[2], &ms);
+    dw.x = ms;
+    const std::vector<float> expected = RefConv(dw, m, v[3], v[4], &ys);
+
+    conv::SetFusionLimitsForTesting({INT64_MAX, 0});  // absorbed, but run one op after the other
+    const EngineRun unfused = RunPointwiseDepthwise(c, ys, v, 1);
+    ExpectAllClose(unfused.y, expected, 1e-4f, 1e-4f);
+    EXPECT_NE(unfused.placement.find("CPU: 2 ops, 1 run by the next op"), std::string::npos)
+        << unfused.placement;
+    // Band buffers of k rows (one output row per band), about 4 rows, and the whole plane.
+    for (int64_t band_rows : {int64_t{0}, int64_t{4}, c.x[2] + c.k}) {
+      conv::SetFusionLimitsForTesting({0, band_rows * c.mid * c.x[3] * 4});
+      for (int threads : {1, 3}) {
+        SCOPED_TRACE("band rows " + std::to_string(band_rows) + ", " + std::to_string(threads) +
+                     " threads");
+        ExpectAllClose(RunPointwiseDepthwise(c, ys, v, threads).y, unfused.y, 1e-6f, 1e-6f);
+      }
+    }
+  }
+  conv::SetFusionLimitsForTesting(before);
 }
 
 }  // namespace

@@ -193,6 +193,16 @@ inline void OutputRange(int64_t offset, int64_t stride, int64_t in, int64_t out,
   *last = l;
 }
 
+// When a Conv computes the pointwise conv before it (ConvOp::Absorb): the least bytes of the
+// tensor between them for fusing, and the bytes of its band buffer per thread.
+struct FusionLimits {
+  int64_t min_bytes, band_bytes;
+};
+extern FusionLimits g_fusion;
+// Sets the limits for this process (tests fuse small shapes in several bands); returns the
+// previous ones. Not for concurrent use with running ops.
+FusionLimits SetFusionLimitsForTesting(FusionLimits limits);
+
 }  // namespace conv
 }  // namespace mace
 

@@ -1,7 +1,7 @@
-// ModelBuilder: small models for the GPU engine tests, built in a few lines and serialised as
-// the converter would.
-#ifndef MACE_TEST_OPENCL_MODEL_BUILDER_H_
-#define MACE_TEST_OPENCL_MODEL_BUILDER_H_
+// ModelBuilder: small models for engine tests, built in a few lines and serialised as the
+// converter would.
+#ifndef MACE_TEST_UTIL_MODEL_BUILDER_H_
+#define MACE_TEST_UTIL_MODEL_BUILDER_H_
 
 #include <cstdint>
 #include <cstring>
@@ -18,8 +18,8 @@ namespace mace {
 namespace test {
 
 // A model described in a few lines: float inputs, float constants and ops with their own
-// output buffers, float and int-list args; serialised as the converter would (.mace with CRC
-// trailer, .data). Used by the GPU engine tests (gpu_engine_test.cc, conv_transpose_test.cc).
+// output buffers, float, int-list and string args; serialised as the converter would (.mace
+// with CRC trailer, .data). Used by the engine tests (GPU engine, ConvTranspose, fused convs).
 class ModelBuilder {
  public:
   ModelBuilder &Input(const std::string &name, const Shape &dims) {
@@ -35,8 +35,9 @@ class ModelBuilder {
   }
   ModelBuilder &Op(const std::string &type, const std::vector<std::string> &inputs, const std::string &output,
                    const std::map<std::string, float> &float_args = {},
-                   const std::map<std::string, std::vector<int64_t>> &int_args = {}) {
-    ops_.push_back({type, inputs, output, float_args, int_args});
+                   const std::map<std::string, std::vector<int64_t>> &int_args = {},
+                   const std::map<std::string, std::string> &string_args = {}) {
+    ops_.push_back({type, inputs, output, float_args, int_args, string_args});
     return *this;
   }
   ModelBuilder &Output(const std::string &name, const Shape &dims) {
@@ -64,6 +65,8 @@ class ModelBuilder {
       }
       for (const auto &kv : o.int_args)
         args.push_back(schema::CreateArgumentDirect(b, kv.first.c_str(), 0, 0, nullptr, nullptr, &kv.second));
+      for (const auto &kv : o.string_args)
+        args.push_back(schema::CreateArgumentDirect(b, kv.first.c_str(), 0, 0, kv.second.c_str()));
       std::string name = o.type + std::to_string(k);
       ops.push_back(schema::CreateOperatorDirect(b, name.c_str(), o.type.c_str(), schema::DeviceType_CPU, &ins, &outs,
                                                  nullptr, &types, &mems, &args));
@@ -110,6 +113,7 @@ class ModelBuilder {
     std::string output;
     std::map<std::string, float> float_args;
     std::map<std::string, std::vector<int64_t>> int_args;
+    std::map<std::string, std::string> string_args;
   };
   std::vector<Io> inputs_, outputs_;
   std::vector<ConstSpec> consts_;
@@ -120,4 +124,4 @@ class ModelBuilder {
 }  // namespace test
 }  // namespace mace
 
-#endif  // MACE_TEST_OPENCL_MODEL_BUILDER_H_
+#endif  // MACE_TEST_UTIL_MODEL_BUILDER_H_
