@@ -108,7 +108,10 @@ void Net::AbsorbProducers() {
       continue;
     // A producer that absorbed its own producer stays: Absorb sees single ops only.
     if (k > 0 && ops_[k - 1].absorbed) continue;
-    ops_[k].absorbed = ops_[k + 1].cpu->Absorb(ops_[k].cpu.get());
+    const Shape between = k < graph_.out_shapes.size() && !graph_.out_shapes[k].empty()
+                              ? graph_.out_shapes[k][0]
+                              : Shape();
+    ops_[k].absorbed = ops_[k + 1].cpu->Absorb(ops_[k].cpu.get(), between);
   }
 }
 

@@ -77,10 +77,11 @@ class Operation {
   // executor runs the op's CPU kernel instead. CPU ops take every case they are built for.
   virtual bool Supports(const OpContext *ctx, std::string *why) const { return true; }
   // CPU engines, at load: offers this op the op before it, whose only output is read by this op
-  // alone (as input 0) and is no model output. Returning true, this op takes over computing
+  // alone (as input 0) and is no model output; `between` is that output's shape as the converter
+  // inferred it (empty or with -1 where unknown). Returning true, this op takes over computing
   // that output (fused with its own work, or by running the producer first) and the executor
   // no longer runs the producer.
-  virtual bool Absorb(Operation *producer) { return false; }
+  virtual bool Absorb(Operation *producer, const Shape &between) { return false; }
   // Multiply-accumulates of the last Run, for benchmark statistics (0 when not meaningful).
   virtual int64_t Macs() const { return 0; }
 

@@ -192,12 +192,17 @@ class ConvOp : public Operation {
 
   // A pointwise conv whose output only this depthwise conv reads (the expansion before the
   // depthwise conv of an inverted residual block): this op then computes it too (RunFused).
-  bool Absorb(Operation *producer) override {
+  // Not when the model's shapes say the tensor between them is too small to fuse: the two ops
+  // then stay apart in per-op statistics.
+  bool Absorb(Operation *producer, const Shape &between) override {
     auto *p = dynamic_cast<ConvOp *>(producer);
     const Tensor *w = Input(1);
     if (p == nullptr || p->group_ != 1 || p->packed_.size() != 1 || group_ == 1 || w == nullptr ||
         !w->is_const())
       return false;
+    int64_t bytes = between.empty() ? -1 : static_cast<int64_t>(sizeof(float));
+    for (int64_t d : between) bytes = d < 0 || bytes < 0 ? -1 : bytes * d;
+    if (bytes >= 0 && bytes < g_fusion.min_bytes) return false;
     producer_ = p;
     return true;
   }
