@@ -6,8 +6,8 @@
 // masked loads, so widths around multiples of 4, 8 and 16 (SSE/NEON, AVX2, AVX-512) and pads
 // wider than a vector move columns between those paths. AVX-512 also has two narrow-plane
 // paths: outputs at most 8 wide use 8-lane vectors, and stride-1 planes with in_w == out_w <= 8
-// are computed flattened (NarrowSamePaddingPlanes). Planes at most kBlockMaxWidth outputs
-// wide are also checked through Planes(), which vectorises across channels (CheckPlanes).
+// are computed flattened (NarrowSamePaddingPlanes). Narrow planes (ChannelBlocked()) are
+// also checked through Planes(), which vectorises across channels (CheckPlanes).
 // Dilated, 3-D and other kernel sizes go through Conv's general loop (conv_test.cc).
 #include <gtest/gtest.h>
 
@@ -104,8 +104,8 @@ class GuardedPlane {
 };
 #endif
 
-// Planes(): several channels at once, vectorised across channels, on planes at most
-// kBlockMaxWidth outputs wide. Channel counts not multiples of 4, 8 or 16 leave a last group
+// Planes(): several channels at once, vectorised across channels, on narrow planes
+// (ChannelBlocked()). Channel counts not multiples of 4, 8 or 16 leave a last group
 // with unused lanes (3: one group; 17: 16 + 1, 8 + 8 + 1, 4 x 4 + 1).
 void CheckPlanes(const DwCase &c, const Activation &act, std::mt19937 *rng) {
   const conv::Window3 win = MakeWindow(c);

@@ -42,7 +42,9 @@ void BlocksGeneric(const BlockJob &job) {
 }  // namespace detail
 
 bool ChannelBlocked(const conv::Window3 &w) {
-  return Supported(w) && w.out[2] <= detail::kBlockMaxWidth;
+  return Supported(w) &&
+         (w.out[2] <= detail::kBlockMaxWidth ||
+          (w.kernel[1] == 5 && w.out[2] <= detail::kBlock5x5MaxWidth));
 }
 
 void Planes(Isa isa, const float *x, int64_t channels, const float *kernel, const float *bias,

@@ -1,7 +1,7 @@
 // Specialised depthwise convolution (one input channel per output plane) for the shapes of
 // mobile networks: 2-D, 3x3 or 5x5 kernels, stride 1 or 2 (same in both dims), no dilation,
-// any padding, fused bias and activation. Conv calls Planes() for planes at most
-// kBlockMaxWidth outputs wide (ChannelBlocked()), Plane() for each wider output plane when
+// any padding, fused bias and activation. Conv calls Planes() for narrow planes
+// (ChannelBlocked()), Plane() for each wider output plane when
 // Supported() says so, and keeps its general loop for everything else (dilation, 3-D, ...).
 //
 // Design (the same for every instruction set, see depthwise_kernel.h): Plane() reads the
@@ -29,7 +29,8 @@ void Plane(Isa isa, const float *x, const float *kernel, float bias, const conv:
            const Activation &act, float *y);
 
 // True when Planes() handles window `w`: Supported(w), and planes at most kBlockMaxWidth
-// outputs wide, where a vector along a row would hold mostly padding lanes.
+// outputs wide, where a vector along a row would hold mostly padding lanes, or 5x5 planes
+// at most kBlock5x5MaxWidth wide, whose 25 taps per output repay the transposes.
 bool ChannelBlocked(const conv::Window3 &w);
 
 // Output planes [0, channels) of a depthwise conv with one output per input channel:
@@ -43,6 +44,10 @@ void Planes(Isa isa, const float *x, int64_t channels, const float *kernel, cons
 namespace detail {
 // Widest output plane Planes() takes (7x7 and 14 -> 7 in mobile networks).
 constexpr int64_t kBlockMaxWidth = 8;
+// 5x5 convs with 14x14 outputs (mobilenet_v3_small), ops_benchmark on Zen 4: stride 1, 240
+// channels 49 -> 40 us; stride 2, 96 channels 30 -> 25 us. 3x3 ones lost (14x14, 384 channels:
+// 32 -> 39 us): 9 taps do not pay for the transposes in and out.
+constexpr int64_t kBlock5x5MaxWidth = 16;
 
 // What the channel-blocked loops get (Planes()).
 struct BlockJob {
