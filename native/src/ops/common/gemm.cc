@@ -187,6 +187,16 @@ struct GemmJob {
 // of B are few streams to read.
 constexpr int64_t kDirectBMaxDepth = 64;
 
+// Tile order within a block. Normally each B micro-panel stays in L1 while the row panels of
+// the A block pass over it, writing a short run into every row of C in the block. With
+// shallow depths a tile is mostly its stores, and those runs into cold lines of many rows kept
+// the store queue waiting, so a shallow block small enough to stay in L2 is swept by each A
+// micro-panel in turn instead: C is written as MR sequential row streams (1x1 convs on large
+// planes, 1 thread: 16x112x112->96 4% faster, 32x112x112->16 2%; deeper blocks gained nothing
+// and lost up to 6% at 2 threads).
+constexpr int64_t kRowsOuterMaxDepth = 32;
+constexpr int64_t kRowsOuterMaxBBytes = 256 * 1024;
+
 // Per-thread packing buffers, grown on demand and kept for the next call.
 struct Scratch {
   AlignedFloats a, b;
@@ -249,20 +259,23 @@ bool RunTile(const GemmJob &job, int64_t i_begin, int64_t i_end, int64_t j_begin
           PackADense(a, ic, mc, pc, kc, MR, scratch.a.data());
           ap = scratch.a.data();
         }
-        for (int64_t jr = 0; jr < nc; jr += NR) {
+        auto tile = [&](int64_t ir, int64_t jr) {
+          const int64_t row = ic + ir, col = jc + jr;
+          t.rows = static_cast<int>(std::min<int64_t>(MR, mc - ir));
           t.cols = static_cast<int>(std::min<int64_t>(NR, nc - jr));
+          t.a = ap + ir * kc;
           t.b = bp + jr / NR * panel_stride;
-          const int64_t col = jc + jr;
+          t.c = job.c + row * job.ldc + col;
+          t.row_bias = last && ep.bias_kind == Epilogue::Bias::PER_ROW ? ep.bias + row : nullptr;
           t.col_bias = last && ep.bias_kind == Epilogue::Bias::PER_COL ? ep.bias + col : nullptr;
-          for (int64_t ir = 0; ir < mc; ir += MR) {
-            const int64_t row = ic + ir;
-            t.rows = static_cast<int>(std::min<int64_t>(MR, mc - ir));
-            t.a = ap + ir * kc;
-            t.c = job.c + row * job.ldc + col;
-            t.row_bias =
-                last && ep.bias_kind == Epilogue::Bias::PER_ROW ? ep.bias + row : nullptr;
-            kern.tile(t);
-          }
+          kern.tile(t);
+        };
+        if (kc <= kRowsOuterMaxDepth && kc * nc * int64_t{sizeof(float)} <= kRowsOuterMaxBBytes) {
+          for (int64_t ir = 0; ir < mc; ir += MR)
+            for (int64_t jr = 0; jr < nc; jr += NR) tile(ir, jr);
+        } else {
+          for (int64_t jr = 0; jr < nc; jr += NR)
+            for (int64_t ir = 0; ir < mc; ir += MR) tile(ir, jr);
         }
       }
     }
