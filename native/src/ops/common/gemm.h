@@ -1,7 +1,7 @@
 // Single-precision GEMM shared by the CPU ops (Conv, ConvTranspose, Gemm, MatMul):
 //   C[m,n] = act(alpha * op(A)[m,k] * op(B)[k,n] + beta * C + bias)
 // Cache-blocked (KC-deep blocks; A packed into MR-row panels, B into NR-column panels) with a
-// register-blocked MR x NR micro-kernel chosen at run time (Kernel: AVX-512 12x32, AVX2+FMA
+// register-blocked MR x NR micro-kernel chosen at run time (Kernel: AVX-512 8x48, AVX2+FMA
 // 6x16, else NEON intrinsics on ARM or plain C++), which also applies the epilogue, parallel
 // over tiles of C. An operand is either a strided (optionally transposed) matrix, a
 // PackedMatrix packed once (constant weights, packed in Op::Init), or - for B - a callback
@@ -84,8 +84,7 @@ struct Kernel {
   // The tile can read a dense B in place (TileArgs::ldb, masking the tail) instead of from
   // packed panels; Sgemm does so when A has at most this many row panels (kAnyPanels: always)
   // or B is shallow. In place, each row panel streams the B block from L2 again; packing copies
-  // B once so the block stays in L1. With AVX-512's 12x32 tiles (few row panels, 4608 FMAs per
-  // 192-deep tile) the stream keeps up and no copy pays (14x14 and 7x7 projections 5-16% faster
+  // B once so the block stays in L1. With AVX-512's 8x48 tiles (4608 FMAs per 192-deep tile) the stream keeps up and no copy pays (14x14 and 7x7 projections 5-16% faster
   // on Zen 4); AVX2's 6x16 tiles read twice the bytes per FMA and lost past 16 panels.
   int direct_b_panels;  // 0: B is never read in place
   GemvFn gemv;         // matrix-vector products with this instruction set

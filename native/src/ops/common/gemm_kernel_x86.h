@@ -1,11 +1,11 @@
 // Register-blocked x86 micro-kernels of the CPU GEMM, written once over a vector type and
 // instantiated by gemm_kernel_avx2.cc (8-float ymm, 6x16 tiles) and gemm_kernel_avx512.cc
-// (16-float zmm, 12x32 tiles), each compiled with its instruction set. Include only there.
+// (16-float zmm, 8x48 tiles), each compiled with its instruction set. Include only there.
 //
 // Tile<V, MRP, NRP, MR, NV>: C[MR rows][NV vectors] += A panel (MRP floats per depth step) x
 // B panel (NRP floats per step). Per step the NV B vectors are loaded once and each A value is
 // broadcast against them with one FMA per accumulator, so the whole MR x NV tile stays in
-// registers across the depth (AVX-512: 24 zmm accumulators + 2 B + 1 A of 32; AVX2: 12 ymm +
+// registers across the depth (AVX-512: 24 zmm accumulators + 3 B + 1 A of 32; AVX2: 12 ymm +
 // 2 + 1 of 16) and memory traffic is MRP + NRP floats per MR*NRP multiply-adds. Edge tiles use
 // smaller MR/NV instantiations (the packed panels keep their full stride), so no work is
 // wasted on padding rows, and masked loads/stores handle the last partial vector of columns.
