@@ -375,6 +375,12 @@ void BlocksT(const detail::BlockJob &j) {
       for (int64_t i = 0; i < in_floats; ++i) in[i] = 0.f;
     // N input pixels of the N channels at a time, transposed in registers into N vectors of
     // one pixel each, stored at the pixel's padded position (if the outputs read it).
+    // The next group's planes are prefetched alongside, a line of each per step: planes of a
+    // few hundred floats are too short for the hardware prefetcher, and the 16 cold streams
+    // of an input just evicted by the layers before ran 1.3-1.9x slower than hot ones.
+    const int next = static_cast<int>(j.channels - c0 - N < N ? j.channels - c0 - N : N);
+    for (int t = 0; next > 0 && t < K * K * next; t += 16)
+      __builtin_prefetch(j.kernel + (c0 + N) * K * K + t);
     const V zero = VT::Set1(0.f);
     for (int64_t p0 = 0, ih = 0, iw = 0; p0 < in_plane; p0 += N) {
       const int cnt = static_cast<int>(in_plane - p0 < N ? in_plane - p0 : N);
@@ -384,6 +390,7 @@ void BlocksT(const detail::BlockJob &j) {
         const float *x = j.x + (c0 + c) * in_plane + p0;
         v[c] = c >= nc ? zero : cnt == N ? VT::Load(x) : VT::LoadMask(x, VT::MakeMask(0, cnt));
       }
+      for (int c = 0; c < next; ++c) __builtin_prefetch(j.x + (c0 + N + c) * in_plane + p0);
       VT::Transpose(v);
       for (int i = 0; i < cnt; ++i) {
         const int64_t r = ih + j.pad_t, q = iw + j.pad_l;
