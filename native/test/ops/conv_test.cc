@@ -389,11 +389,14 @@ TEST(ConvTest, PointwiseOnOnePixelPlanes) {
   s.activation = "HARDSIGMOID";
   s.act_alpha = 0.2f;
   s.act_beta = 0.5f;
-  for (const Shape &w : {Shape{37, 13, 1, 1}, Shape{50, 40, 1, 1}, Shape{577, 144, 1, 1}}) {
-    s.x = {2, w[1], 1, 1};
-    s.w = w;
-    CheckConv(s);
-  }
+  // Batch 1 splits the outputs across threads in blocks (checked against 1 thread bit for bit).
+  for (int64_t batch : {2, 1})
+    for (const Shape &w : {Shape{37, 13, 1, 1}, Shape{50, 40, 1, 1}, Shape{577, 144, 1, 1},
+                           Shape{145, 577, 1, 1}}) {
+      s.x = {batch, w[1], 1, 1};
+      s.w = w;
+      CheckConv(s);
+    }
 }
 
 TEST(ConvTest, LargeCrossesGemmBlocks) {
