@@ -82,6 +82,9 @@ std::vector<ConvCase> Cases() {
   // mobilenet_v2 depthwise 3x3 convs.
   v.push_back({"mobilenet_v2", 32, 32, 112, 112, 3, 1, 1, true});
   v.push_back({"mobilenet_v2", 96, 96, 112, 112, 3, 2, 1, true});
+  v.push_back({"mobilenet_v2", 144, 144, 56, 56, 3, 2, 1, true});
+  v.push_back({"mobilenet_v2", 192, 192, 28, 28, 3, 2, 1, true});
+  v.push_back({"mobilenet_v2", 576, 576, 14, 14, 3, 2, 1, true});
   v.push_back({"mobilenet_v2", 144, 144, 56, 56, 3, 1, 1, true});
   v.push_back({"mobilenet_v2", 384, 384, 14, 14, 3, 1, 1, true});
   v.push_back({"mobilenet_v2", 960, 960, 7, 7, 3, 1, 1, true});
