@@ -234,9 +234,19 @@ class ConvOp : public Operation {
     int64_t batch, channels, filters, cg, mg, kernel_size, in_plane, out_plane, depth;
   };
 
-  // Checks the inputs, resizes Y and plans the run.
+  // Checks the inputs, resizes Y and plans the run. With constant weights the plan depends
+  // on X's shape only, so a run with the shape of the last one reuses it: the checks and
+  // argument lookups cost ~0.5 us per conv, 2.5% of mobilenet_v3_small.
   MaceStatus Plan(ConvPlan *p) {
     const Tensor *x = Input(0), *w = Input(1), *b = Input(2);
+    if (planned_ && x->dtype() == DataType::DT_FLOAT && x->shape() == planned_.in_shape) {
+      *p = planned_.plan;
+      Tensor *y = Output(0);
+      MACE_RETURN_IF_ERROR(y->Resize(planned_.out_shape));
+      p->x = x->data<float>();
+      p->y = y->size() == 0 ? nullptr : y->mutable_data<float>();
+      return MaceStatus::MACE_SUCCESS;
+    }
     MACE_RETURN_IF_ERROR(conv::CheckInputAndWeights(*this, x, w));
     const int rank = x->ndim();
     const size_t nsp = static_cast<size_t>(rank - 2);
@@ -276,6 +286,12 @@ class ConvOp : public Operation {
     p->x = x->data<float>();
     p->w = w->data<float>();
     p->y = y->size() == 0 ? nullptr : y->mutable_data<float>();
+    if (w->is_const() && (b == nullptr || b->is_const())) {
+      planned_.plan = *p;
+      planned_.in_shape = x->shape();
+      planned_.out_shape = out_shape;
+      planned_.valid = true;
+    }
     return MaceStatus::MACE_SUCCESS;
   }
 
@@ -535,6 +551,13 @@ class ConvOp : public Operation {
   winograd::Conv3x3 winograd_;  // prepared when the `winograd` arg asks for it
   ConvOp *producer_ = nullptr;   // the pointwise conv this op absorbed (Absorb)
   int64_t macs_ = 0;
+  // The last plan (see Plan), valid with constant weights and bias.
+  struct {
+    bool valid = false;
+    explicit operator bool() const { return valid; }
+    ConvPlan plan;
+    Shape in_shape, out_shape;
+  } planned_;
 };
 
 MACE_OP_REGISTRAR(Conv) {

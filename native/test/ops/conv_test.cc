@@ -399,6 +399,35 @@ TEST(ConvTest, PointwiseOnOnePixelPlanes) {
     }
 }
 
+// The op keeps its last plan while X's shape stays; a new shape (batch, channels kept, or
+// planes) must replan, and the old shape again too.
+TEST(ConvTest, ReplansWhenInputShapeChanges) {
+  for (const Shape &w_shape : {Shape{6, 4, 3, 3}, Shape{6, 4, 1, 1}}) {
+    ConvSpec s;
+    s.w = w_shape;
+    s.pads = w_shape[2] == 3 ? std::vector<int64_t>{1, 1, 1, 1} : std::vector<int64_t>{};
+    const std::vector<float> w = RandomFloats(NumElements(s.w), -1.f, 1.f, 7);
+    const std::vector<float> b = RandomFloats(s.w[0], -1.f, 1.f, 8);
+    OpTester t("Conv");
+    s.x = {1, 4, 9, 7};
+    t.Input(s.x, RandomFloats(NumElements(s.x))).Input(s.w, w).Const().Input({s.w[0]}, b).Const();
+    AddConvArgs(s, &t);
+    uint32_t seed = 20;
+    for (const Shape &x_shape : {Shape{1, 4, 9, 7}, Shape{2, 4, 5, 11}, Shape{1, 4, 9, 7}}) {
+      s.x = x_shape;
+      SCOPED_TRACE("W " + ShapeToString(s.w) + " X " + ShapeToString(s.x));
+      const std::vector<float> x = RandomFloats(NumElements(s.x), -1.f, 1.f, ++seed);
+      t.ReplaceInput(0, s.x, x);
+      Shape ys;
+      const std::vector<float> expected = RefConv(s, x, w, b, &ys);
+      MaceStatus st = t.Run(1);
+      ASSERT_TRUE(st.ok()) << st.information();
+      EXPECT_EQ(t.Output().shape(), ys);
+      ExpectAllClose(t.OutputFloats(), expected, 1e-4f, 1e-4f);
+    }
+  }
+}
+
 TEST(ConvTest, LargeCrossesGemmBlocks) {
   // Depth 37*9 = 333 > one depth block; 41*41 = 1681 columns > one column block.
   ConvSpec s;

@@ -30,6 +30,15 @@ OpTester &OpTester::InputBytes(const Shape &shape, DataType dtype, const void *d
   def_.inputs.push_back(name);
   return *this;
 }
+OpTester &OpTester::ReplaceInput(int i, const Shape &shape, const std::vector<float> &values) {
+  Tensor *t = inputs_.at(static_cast<size_t>(i)).get();
+  MaceStatus s = t->Resize(shape);
+  EXPECT_TRUE(s.ok()) << s.information();
+  EXPECT_EQ(values.size(), static_cast<size_t>(t->size())) << "values do not match shape " << ShapeToString(shape);
+  std::memcpy(t->raw_mutable_data(), values.data(), std::min<size_t>(values.size() * sizeof(float), t->bytes()));
+  return *this;
+}
+
 OpTester &OpTester::NoInput() {
   inputs_.push_back(nullptr);
   def_.inputs.push_back("");

@@ -31,6 +31,8 @@ class OpTester {
   // An input given as raw bytes of `dtype` elements.
   OpTester &InputBytes(const Shape &shape, DataType dtype, const void *data, size_t bytes);
   OpTester &NoInput();  // an omitted optional input ("")
+  // Gives input i a new shape and values between runs (ops that cache plans must replan).
+  OpTester &ReplaceInput(int i, const Shape &shape, const std::vector<float> &values);
   // Marks the most recent input as constant (as weights are), before Init runs.
   OpTester &Const();
 

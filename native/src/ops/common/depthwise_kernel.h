@@ -213,19 +213,21 @@ int64_t StripFloatsT(const detail::Job &j) {
 
 // Grow-only scratch for StripBuffer and BlocksT, per thread (new[], not std::vector: see
 // depthwise.h on inline code shared between files built for different instruction sets).
-struct BlockBuffer {
-  float *data = nullptr;
+template <class T>
+struct GrowBuffer {
+  T *data = nullptr;
   int64_t size = 0;
-  ~BlockBuffer() { delete[] data; }
-  float *Get(int64_t floats) {
-    if (size < floats) {
+  ~GrowBuffer() { delete[] data; }
+  T *Get(int64_t count) {
+    if (size < count) {
       delete[] data;
-      data = new float[static_cast<size_t>(floats)];
-      size = floats;
+      data = new T[static_cast<size_t>(count)];
+      size = count;
     }
     return data;
   }
 };
+using BlockBuffer = GrowBuffer<float>;
 
 // The strips' memory, per thread and per instruction-set file (this header is compiled once
 // per set, with no library template: see depthwise.h). Zeroed when the geometry changes, so
@@ -365,9 +367,19 @@ void BlocksT(const detail::BlockJob &j) {
   const int64_t rows = (out_h - 1) * S + K, cols = (out_w - 1) * S + K;
   const int64_t in_plane = j.in_h * j.in_w;
   thread_local BlockBuffer in_buffer, out_buffer;
+  thread_local GrowBuffer<int32_t> slot_buffer;
   const int64_t in_floats = rows * cols * N;
-  float *const in = in_buffer.Get(in_floats), *const out = out_buffer.Get(out_plane * N);
+  // One vector more: the slot of the input pixels no output reads.
+  float *const in = in_buffer.Get(in_floats + N), *const out = out_buffer.Get(out_plane * N);
   for (int64_t i = 0; i < in_floats; ++i) in[i] = 0.f;
+  // Where each input pixel goes in `in` (a float offset), computed once for all groups, so
+  // the transposed vectors are stored straight from registers. Padded to whole vectors.
+  int32_t *const slot = slot_buffer.Get(CeilDiv(in_plane, N) * N);
+  for (int64_t p = 0; p < CeilDiv(in_plane, N) * N; ++p) {
+    const int64_t r = p / j.in_w + j.pad_t, q = p % j.in_w + j.pad_l;
+    slot[p] = static_cast<int32_t>(p < in_plane && r < rows && q < cols ? (r * cols + q) * N
+                                                                          : in_floats);
+  }
   const ActVec<VT> act(j.act, j.alpha, j.beta);
   for (int64_t c0 = 0; c0 < j.channels; c0 += N) {
     const int nc = static_cast<int>(j.channels - c0 < N ? j.channels - c0 : N);
@@ -382,7 +394,7 @@ void BlocksT(const detail::BlockJob &j) {
     for (int t = 0; next > 0 && t < K * K * next; t += 16)
       __builtin_prefetch(j.kernel + (c0 + N) * K * K + t);
     const V zero = VT::Set1(0.f);
-    for (int64_t p0 = 0, ih = 0, iw = 0; p0 < in_plane; p0 += N) {
+    for (int64_t p0 = 0; p0 < in_plane; p0 += N) {
       const int cnt = static_cast<int>(in_plane - p0 < N ? in_plane - p0 : N);
       V v[N];
 #pragma GCC unroll 16
@@ -392,14 +404,9 @@ void BlocksT(const detail::BlockJob &j) {
       }
       for (int c = 0; c < next; ++c) __builtin_prefetch(j.x + (c0 + N + c) * in_plane + p0);
       VT::Transpose(v);
-      for (int i = 0; i < cnt; ++i) {
-        const int64_t r = ih + j.pad_t, q = iw + j.pad_l;
-        if (r < rows && q < cols) VT::Store(in + (r * cols + q) * N, v[i]);
-        if (++iw == j.in_w) {
-          iw = 0;
-          ++ih;
-        }
-      }
+      // Pixels past the plane (cnt < N) have the unread slot too.
+#pragma GCC unroll 16
+      for (int i = 0; i < N; ++i) VT::Store(in + slot[p0 + i], v[i]);
     }
     // Weights: the N channels' K*K taps, N taps at a time, transposed into one vector per tap.
     V wv[K * K];
@@ -419,21 +426,24 @@ void BlocksT(const detail::BlockJob &j) {
     const V bias = !j.bias ? zero
                    : nc == N ? VT::Load(j.bias + c0)
                              : VT::LoadMask(j.bias + c0, VT::MakeMask(0, nc));
+    const int64_t pitch = cols * N;  // floats from one padded row of `in` to the next
     for (int64_t oh = 0; oh < out_h; ++oh) {
-      const float *row = in + oh * S * cols * N;
+      const float *row = in + oh * S * pitch;
       float *o = out + oh * out_w * N;
       if (out_w >= 4) {
         for (int64_t ow = 0;; ow += 4) {
           if (ow + 4 > out_w) ow = out_w - 4;
           V acc[4] = {bias, bias, bias, bias};
+          // One pointer per kernel row and constant offsets from it: indexing from `row`
+          // made GCC recompute (and spill) an address per load.
+          const float *p = row + ow * S * N;
 #pragma GCC unroll 5
-          for (int kh = 0; kh < K; ++kh)
+          for (int kh = 0; kh < K; ++kh, p += pitch)
 #pragma GCC unroll 5
             for (int kw = 0; kw < K; ++kw)
 #pragma GCC unroll 4
               for (int i = 0; i < 4; ++i)
-                acc[i] = VT::Fma(wv[kh * K + kw],
-                                 VT::Load(row + (kh * cols + (ow + i) * S + kw) * N), acc[i]);
+                acc[i] = VT::Fma(wv[kh * K + kw], VT::Load(p + (i * S + kw) * N), acc[i]);
           for (int i = 0; i < 4; ++i) VT::Store(o + (ow + i) * N, act(acc[i]));
           if (ow + 4 >= out_w) break;
         }
