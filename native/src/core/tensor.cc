@@ -81,6 +81,19 @@ MaceStatus Tensor::Resize(const Shape &shape, DataType dtype) {
   return Resize(shape);
 }
 
+void Tensor::Borrow(const Shape &shape, const void *data) {
+  if (!own_) own_ = std::move(buffer_);
+  if (!lent_) lent_ = std::make_shared<Buffer>(nullptr, 0);
+  SetShapeUnchecked(shape);
+  lent_->Rebind(const_cast<void *>(data), bytes());
+  buffer_ = lent_;
+  offset_ = 0;
+}
+
+void Tensor::Unborrow() {
+  if (own_) buffer_ = std::move(own_);
+}
+
 void Tensor::SetShapeUnchecked(const Shape &shape) {
   shape_ = shape;
   int64_t n = 1;

@@ -30,6 +30,12 @@ class Buffer {
   void *data() const { return data_; }
   size_t capacity() const { return capacity_; }
   bool owned() const { return owned_; }
+  // Points a borrowed buffer at other memory (Tensor::Borrow); an owned one is left as it is.
+  void Rebind(void *borrowed, size_t size) {
+    if (owned_) return;
+    data_ = borrowed;
+    capacity_ = size;
+  }
 
  private:
   void *data_ = nullptr;
@@ -70,6 +76,11 @@ class Tensor {
   MaceStatus Resize(const Shape &shape, DataType dtype);
   // Sets the shape of a tensor whose buffer already holds the data (weights).
   void SetShapeUnchecked(const Shape &shape);
+  // Takes `shape` and reads `data` (the caller's memory, that many elements of this tensor's
+  // type) in place of its own buffer, until Unborrow(): how a CPU engine takes graph inputs,
+  // which no op writes.
+  void Borrow(const Shape &shape, const void *data);
+  void Unborrow();
 
   template <typename T> const T *data() const { return static_cast<const T *>(raw_data()); }
   template <typename T> T *mutable_data() { return static_cast<T *>(raw_mutable_data()); }
@@ -86,6 +97,8 @@ class Tensor {
   bool is_const_;
   size_t offset_ = 0;     // bytes into buffer_
   bool in_place_ = false;  // see InPlace()
+  std::shared_ptr<Buffer> own_;   // the tensor's buffer while it borrows
+  std::shared_ptr<Buffer> lent_;  // what Borrow points at the caller's memory
 };
 
 }  // namespace mace
