@@ -97,9 +97,13 @@ std::vector<ConvCase> Cases() {
   pw("mobilenet_v3_small", 576, 1024, 1);
   pw("mobilenet_v3_small", 1024, 1000, 1);
   pw("mobilenet_v2", 1280, 1000, 1);
-  // mobilenet_v3_small's depthwise 5x5 convs on 14x14 outputs (stride 1 and 2).
+  // mobilenet_v3_small's depthwise 5x5 convs on 14x14 outputs (stride 1 and 2), and its
+  // other stride-2 ones.
   v.push_back({"mobilenet_v3_small", 240, 240, 14, 14, 5, 1, 2, true});
   v.push_back({"mobilenet_v3_small", 96, 96, 28, 28, 5, 2, 2, true});
+  v.push_back({"mobilenet_v3_small", 16, 16, 112, 112, 3, 2, 1, true});
+  v.push_back({"mobilenet_v3_small", 72, 72, 56, 56, 3, 2, 1, true});
+  v.push_back({"mobilenet_v3_small", 288, 288, 14, 14, 5, 2, 2, true});
   // mobilenet_v3 (large) depthwise 5x5 convs.
   v.push_back({"mobilenet_v3", 72, 72, 56, 56, 5, 2, 2, true});
   v.push_back({"mobilenet_v3", 120, 120, 28, 28, 5, 1, 2, true});
