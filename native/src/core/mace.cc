@@ -325,8 +325,7 @@ class MaceEngine::Impl {
   // kernels may load a vector past a tensor's end (Buffer::Reserve pads for them), so the
   // caller's memory must stay readable for that long: the caller allocated that much more,
   // or the end is not within kTensorAlignment bytes of a page boundary (4 KiB, the smallest
-  // page size). GPU engines
-  // copy, as their inputs go through the device memory's host copies.
+  // page size). GPU engines copy, as their inputs go through the device memory's host copies.
   bool ReadInPlace(const MaceTensor &src, size_t item) const {
 #ifdef MACE_ENABLE_OPENCL
     if (gpu_memory) return false;
